@@ -1,0 +1,1 @@
+print("rein-bench: not yet")

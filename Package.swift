@@ -1,0 +1,42 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Rein",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "ReinSyntax", targets: ["ReinSyntax"]),
+        .library(name: "ReinSemantics", targets: ["ReinSemantics"]),
+        .library(name: "ReinAdapters", targets: ["ReinAdapters"]),
+        .executable(name: "rein", targets: ["rein"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Source files, lexer, parser, AST, diagnostics and their renderers. Standard library only.
+        .target(name: "ReinSyntax"),
+        // Name resolution and type checking of a whole bundle. Standard library only.
+        .target(name: "ReinSemantics", dependencies: ["ReinSyntax"]),
+        // Edges: reading files and folders into a bundle.
+        .target(name: "ReinAdapters", dependencies: ["ReinSemantics"]),
+        // The thin command-line front: one file per subcommand.
+        .executableTarget(
+            name: "rein",
+            dependencies: [
+                "ReinAdapters",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Front-end benchmark: generates a large bundle, measures parse and check.
+        .executableTarget(name: "rein-bench", dependencies: ["ReinAdapters"], path: "Benchmarks/FrontEnd"),
+        .testTarget(name: "ReinSyntaxTests", dependencies: ["ReinSyntax"]),
+        .testTarget(name: "ReinSemanticsTests", dependencies: ["ReinSemantics", "ReinAdapters"]),
+        .testTarget(
+            name: "ReinCorpusTests",
+            dependencies: ["ReinAdapters"],
+            resources: []
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,155 @@
+import Foundation
+
+
+/// Reads `.rein` files and folders into a bundle: discovery, size limit, parsing.
+///
+/// Bundle order (LANGUAGE.md §1): every path is normalised lexically, folders are searched
+/// recursively for `*.rein` (folders whose name starts with `.` are skipped), duplicates are
+/// dropped, and all files are sorted bytewise by path.
+public enum BundleLoader {
+    /// Files larger than this are refused with one diagnostic, unread.
+    public static let maximumFileSize = 8 * 1024 * 1024
+
+    /// Why a bundle could not be loaded at all (the command cannot run: exit 2).
+    public enum LoadError: Error, Equatable, CustomStringConvertible {
+        case notFound(String)
+        case unreadable(String, String)
+        case noFiles([String])
+
+        public var description: String {
+            switch self {
+            case .notFound(let path): "no such file or folder: \(path)"
+            case .unreadable(let path, let reason): "cannot read \(path): \(reason)"
+            case .noFiles(let paths): "no .rein files found in \(paths.joined(separator: ", "))"
+            }
+        }
+    }
+
+    /// The default bundle: `policies/` and `runbooks/` under the current folder, whichever exist.
+    public static func defaultPaths(fileManager: FileManager = .default) -> [String] {
+        ["policies", "runbooks"].filter { fileManager.fileExists(atPath: $0) }
+    }
+
+    /// Every `.rein` file under `paths`, normalised, deduplicated and sorted bytewise.
+    public static func discover(_ paths: [String], fileManager: FileManager = .default) throws -> [String] {
+        var found = Set<String>()
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else { throw LoadError.notFound(path) }
+            let base = normalise(path)
+            guard isDirectory.boolValue else {
+                found.insert(base)
+                continue
+            }
+            for relative in try walk(base, fileManager: fileManager) {
+                found.insert(normalise(base == "." ? relative : base + "/" + relative))
+            }
+        }
+        return found.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    }
+
+    private static func walk(_ folder: String, fileManager: FileManager) throws -> [String] {
+        let entries: [String]
+        do {
+            entries = try fileManager.contentsOfDirectory(atPath: folder)
+        } catch {
+            throw LoadError.unreadable(folder, "the folder cannot be listed")
+        }
+        var files: [String] = []
+        for entry in entries where !entry.hasPrefix(".") {
+            let path = folder + "/" + entry
+            var isDirectory: ObjCBool = false
+            guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+            if isDirectory.boolValue {
+                // Do not follow symbolic links to folders: they could loop.
+                let attributes = try? fileManager.attributesOfItem(atPath: path)
+                if attributes?[.type] as? FileAttributeType == .typeSymbolicLink { continue }
+                files += try walk(path, fileManager: fileManager).map { entry + "/" + $0 }
+            } else if entry.hasSuffix(".rein") {
+                files.append(entry)
+            }
+        }
+        return files
+    }
+
+    /// Lexical normalisation: no `.` components, no doubled or trailing `/`.
+    public static func normalise(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) where part != "." {
+            if part == "..", let last = parts.last, last != ".." {
+                parts.removeLast()
+            } else {
+                parts.append(part)
+            }
+        }
+        let joined = parts.joined(separator: "/")
+        if absolute { return "/" + joined }
+        return joined.isEmpty ? "." : joined
+    }
+
+    /// Discovers, reads and parses the bundle under `paths`.
+    public static func load(_ paths: [String], fileManager: FileManager = .default) throws -> LoadedBundle {
+        let discovered = try discover(paths, fileManager: fileManager)
+        guard !discovered.isEmpty else { throw LoadError.noFiles(paths) }
+        var files: [SourceFileSyntax] = []
+        var fileErrors: [Diagnostic] = []
+        for (index, path) in discovered.enumerated() {
+            let size = (try? fileManager.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+            if size > maximumFileSize {
+                let source = SourceFile(path: path, bytes: [])
+                fileErrors.append(
+                    .error(
+                        "rein.io.file-too-large",
+                        "file is \(megabytes(size)) MiB, over the \(maximumFileSize / 1_048_576) MiB limit",
+                        at: SourceSpan(file: index, start: 0, end: 0),
+                        help: "split the declarations over several files"))
+                files.append(SourceFileSyntax(file: source, fileIndex: index, declarations: [], comments: [], diagnostics: []))
+                continue
+            }
+            guard let data = fileManager.contents(atPath: path) else {
+                throw LoadError.unreadable(path, "permission denied or not a regular file")
+            }
+            files.append(Parser.parse(SourceFile(path: path, bytes: [UInt8](data)), fileIndex: index))
+        }
+        return LoadedBundle(files: files, loadDiagnostics: fileErrors)
+    }
+
+    private static func megabytes(_ size: Int) -> String {
+        let tenths = size * 10 / 1_048_576
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+}
+
+/// A parsed bundle and the diagnostics of reading it.
+public struct LoadedBundle: Sendable {
+    /// Parsed files in bundle order; `files[i].fileIndex == i`.
+    public var files: [SourceFileSyntax]
+    /// File-level problems found while reading (a file over the size limit).
+    public var loadDiagnostics: [Diagnostic]
+
+    public init(files: [SourceFileSyntax], loadDiagnostics: [Diagnostic]) {
+        self.files = files
+        self.loadDiagnostics = loadDiagnostics
+    }
+
+    /// The source files, for renderers.
+    public var sources: [SourceFile] { files.map(\.file) }
+
+    /// Load and parse diagnostics, in output order.
+    public var syntaxDiagnostics: [Diagnostic] {
+        (loadDiagnostics + files.flatMap(\.diagnostics)).sortedForOutput()
+    }
+
+    /// True when some file could not be read as a whole (too large, not UTF-8): checking
+    /// the rest would report every reference into it as unknown.
+    public var hasFileLevelErrors: Bool {
+        syntaxDiagnostics.contains { $0.code == "rein.io.file-too-large" || $0.code == "rein.lex.invalid-utf8" }
+    }
+}
+public struct CheckOutcome: Sendable {
+    public init(diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
+    public var diagnostics: [Diagnostic]
+    public var errorCount: Int { diagnostics.count(of: .error) }
+    public var warningCount: Int { diagnostics.count(of: .warning) }
+}

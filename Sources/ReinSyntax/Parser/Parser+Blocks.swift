@@ -1,0 +1,198 @@
+extension Parser {
+    /// Parses statements up to the closing `}` (consumed). `open` is the `{` token.
+    mutating func parseBlock(_ context: BlockContext, open: Token, owner: String) -> [Statement] {
+        parseBlockReportingClosure(context, open: open, owner: owner).statements
+    }
+
+    /// As `parseBlock`, also telling whether the closing `}` was there.
+    mutating func parseBlockReportingClosure(
+        _ context: BlockContext, open: Token, owner: String
+    ) -> (statements: [Statement], closed: Bool) {
+        var statements: [Statement] = []
+        skipNewlines()
+        while true {
+            if eat(.rightBrace) != nil { return (statements, true) }
+            if at(.endOfFile) || atDeclarationStart() {
+                report(
+                    "rein.parse.expected-brace", "expected `}` to close \(owner)",
+                    at: at(.endOfFile) ? errorSpanAtCurrent() : span(current),
+                    notes: [DiagnosticNote("the block opens here", at: span(open))],
+                    help: "add `}` on a line after the block's last statement")
+                return (statements, false)
+            }
+            do {
+                if let statement = try parseStatement(context, owner: owner) { statements.append(statement) }
+                expectLineEnd(after: "the statement")
+            } catch {
+                skipStatement()
+            }
+            skipNewlines()
+        }
+    }
+
+    mutating func parseStatement(_ context: BlockContext, owner: String) throws -> Statement? {
+        guard current.kind == .identifier, let word = current.identifier else {
+            throw failAtCurrent("rein.parse.expected-statement", "expected a statement in \(owner), found \(describeCurrent())")
+        }
+        guard context.allowed.contains(word) else {
+            let allowedList = context.allowed.map { "`\($0)`" }.joined(separator: ", ")
+            if BlockContext.allStatementKeywords.contains(word) {
+                throw failAtCurrent(
+                    "rein.parse.statement-not-allowed", "`\(word)` is not allowed in \(context.name)",
+                    help: "\(context.name) may contain \(allowedList)")
+            }
+            let help = Suggestions.didYouMean(word, in: context.allowed) ?? "\(context.name) may contain \(allowedList)"
+            throw failAtCurrent("rein.parse.unknown-statement", "unknown statement `\(word)` in \(owner)", help: help)
+        }
+        let keywordToken = advance()
+        let keyword = Identifier(word, span: span(keywordToken))
+        let kind = try parseStatementBody(word, context: context, keyword: keywordToken)
+        return Statement(kind: kind, keyword: keyword, span: span(from: keywordToken, to: previous))
+    }
+
+    // swiftlint:disable:next cyclomatic_complexity
+    mutating func parseStatementBody(_ word: String, context: BlockContext, keyword: Token) throws -> StatementKind {
+        switch word {
+        case "role": return .role(try parseRole())
+        case "eligible":
+            let role = try parseRole()
+            _ = try expectWord("at", after: "the role")
+            let scope = try expectName("a scope (`subscription`, `resource_group` or `resource`)")
+            guard ["subscription", "resource_group", "resource"].contains(scope.name) else {
+                report(
+                    "rein.parse.unknown-scope", "unknown scope `\(scope.name)`", at: scope.span,
+                    help: "a scope is `subscription`, `resource_group` or `resource`")
+                throw ParseAbort()
+            }
+            return .eligible(role, scope: scope)
+        case "principal": return .principal(try parseString("the principal's object id"))
+        case "max_activation": return .maxActivation(try parseDuration())
+        case "effect":
+            let name = try expectName("`read` or `write`")
+            guard let effect = ToolEffect(rawValue: name.name) else {
+                report(
+                    "rein.parse.invalid-effect", "unknown effect `\(name.name)`", at: name.span,
+                    help: "a tool's effect is `read` or `write`")
+                throw ParseAbort()
+            }
+            return .effect(effect, span: name.span)
+        case "description": return .description(try parseString("a description"))
+        case "title": return .title(try parseString("a title"))
+        case "kql": return .kql(try parseString("a KQL template"))
+        case "channel": return .channel(try parseString("a Teams channel id"))
+        case "arg", "context": 
+            let declaration = try parseArgDeclaration()
+            return word == "arg" ? .arg(declaration) : .context(declaration)
+        case "elevate": return .elevate(try parseElevation())
+        case "trigger": return .trigger(try parseExpression())
+        case "max_iterations": return .maxIterations(try parseInteger())
+        case "approvers": return .approvers(try parseInteger())
+        case "investigate": return .investigate(try parseNameList())
+        case "remediate": return .remediate(try parseNameList())
+        case "approval":
+            guard let open = eat(.leftBrace) else {
+                throw fail("rein.parse.expected-brace", "expected `{` after `approval`, found \(describeCurrent())")
+            }
+            return .approval(parseBlock(.approval, open: open, owner: "the approval block"))
+        case "deny": return .deny(try parseDenyRule())
+        case "require": return .requireApprovals(try parseRequireRule())
+        case "allow": return .allow(try parseStringList("an approver glob like `\"*@contoso.com\"`"))
+        case "timeout": return .timeout(try parseDuration())
+        case "max_elevation": return .maxElevation(try parseDuration())
+        case "approval_timeout": return .approvalTimeout(try parseDuration())
+        case "on_timeout": return .onTimeout(try parseTimeoutAction())
+        default:  // "forbid"
+            _ = try expectWord("namespace", after: "`forbid`")
+            return .forbidNamespace(try parseStringList("a namespace"))
+        }
+    }
+
+    mutating func expectWord(_ word: String, after what: String) throws -> Token {
+        if let token = eatWord(word) { return token }
+        throw fail("rein.parse.expected-keyword", "expected `\(word)` after \(what), found \(describeCurrent())")
+    }
+
+    mutating func parseString(_ what: String) throws -> StringLiteral {
+        guard at(.string), case .string(let value, let form) = current.value else {
+            throw fail("rein.parse.expected-string", "expected \(what) as a string, found \(describeCurrent())")
+        }
+        let token = advance()
+        return StringLiteral(value, form: form, span: span(token))
+    }
+
+    mutating func parseStringList(_ what: String) throws -> [StringLiteral] {
+        var items = [try parseString(what)]
+        while eat(.comma) != nil { items.append(try parseString(what)) }
+        return items
+    }
+
+    mutating func parseNameList() throws -> [Identifier] {
+        var names = [try expectName("a tool or query name")]
+        while eat(.comma) != nil { names.append(try expectName("a tool or query name")) }
+        return names
+    }
+
+    /// `"Role Name"` or `"Custom Role" id "GUID"`.
+    mutating func parseRole() throws -> RoleReference {
+        let name = try parseString("a role name like `\"Reader\"`")
+        var id: StringLiteral?
+        if eatWord("id") != nil { id = try parseString("the custom role's GUID") }
+        return RoleReference(name: name, id: id)
+    }
+
+    mutating func parseElevation() throws -> Elevation {
+        let identity = try expectName("an identity name")
+        _ = try expectWord("role", after: "the identity")
+        let role = try parseRole()
+        _ = try expectWord("for", after: "the role")
+        return Elevation(identity: identity, role: role, duration: try parseDuration())
+    }
+
+    mutating func parseTimeoutAction() throws -> TimeoutAction {
+        let help = "write `on_timeout page P1` (or `P2`, `P3`) or `on_timeout no_action`; a timeout never approves"
+        guard let word = current.identifier else {
+            throw fail("rein.parse.invalid-on-timeout", "expected `page` or `no_action`, found \(describeCurrent())", help: help)
+        }
+        let token = advance()
+        if word == "no_action" { return .noAction }
+        guard word == "page" else {
+            report("rein.parse.invalid-on-timeout", "`on_timeout \(word)` is not a timeout action", at: span(token), help: help)
+            throw ParseAbort()
+        }
+        guard let priorityWord = current.identifier, let priority = PagePriority(rawValue: priorityWord) else {
+            throw fail("rein.parse.invalid-on-timeout", "expected a page priority `P1`, `P2` or `P3`, found \(describeCurrent())", help: help)
+        }
+        advance()
+        return .page(priority)
+    }
+
+    mutating func parseTarget() throws -> RuleTarget {
+        if let star = eat(.star) { return .all(span: span(star)) }
+        if let open = eat(.leftBracket) {
+            var names = [try expectName("a tool name")]
+            while eat(.comma) != nil { names.append(try expectName("a tool name")) }
+            let close = try expect(.rightBracket, "to close the tool list")
+            return .tools(names, span: span(from: open, to: close))
+        }
+        let name = try expectName("a tool name, a list `[a, b]` or `*`")
+        return .tools([name], span: name.span)
+    }
+
+    mutating func parseDenyRule() throws -> DenyRule {
+        let target = try parseTarget()
+        _ = try expectWord("when", after: "the rule's target")
+        let condition = try parseExpression()
+        var message: StringLiteral?
+        if eatWord("because") != nil { message = try parseString("the reason") }
+        return DenyRule(target: target, condition: condition, message: message)
+    }
+
+    mutating func parseRequireRule() throws -> RequireRule {
+        _ = try expectWord("approvals", after: "`require`")
+        let count = try parseInteger()
+        var target: RuleTarget?
+        if eatWord("for") != nil { target = try parseTarget() }
+        _ = try expectWord("when", after: "the approval count")
+        return RequireRule(approvals: count, target: target, condition: try parseExpression())
+    }
+}

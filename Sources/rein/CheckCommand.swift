@@ -1,0 +1,72 @@
+import ArgumentParser
+import ReinAdapters
+
+/// Output formats of `rein check`.
+enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
+    case text
+    case json
+}
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Parse and type-check a bundle of .rein files.",
+        discussion: """
+            Every PATH is a .rein file or a folder searched recursively; together they form one
+            bundle. Without PATHs: policies/ and runbooks/, whichever exist.
+
+            Diagnostics go to stdout. Exit status: 0 clean, 1 errors found (or warnings with
+            --strict), 2 the check could not run (missing path, unreadable file, bad flag).
+
+            Examples:
+              rein check
+              rein check policies runbooks --format json
+              rein check runbooks/aks_node_memory.rein --strict
+            """
+    )
+
+    @Argument(help: "Files or folders to check (default: policies/ and runbooks/).")
+    var paths: [String] = []
+
+    @Option(help: "Output format: text or json.")
+    var format: CheckFormat = .text
+
+    @Flag(help: "Treat warnings as failures (exit 1).")
+    var strict = false
+
+    func run() throws {
+        let requested = paths.isEmpty ? BundleLoader.defaultPaths() : paths
+        guard !requested.isEmpty else {
+            throw CLIError("no bundle to check: give a path, or run where policies/ or runbooks/ exists")
+        }
+        let bundle: LoadedBundle
+        do {
+            bundle = try BundleLoader.load(requested)
+        } catch let error as BundleLoader.LoadError {
+            throw CLIError(error.description)
+        }
+        let outcome = CheckOutcome(diagnostics: bundle.syntaxDiagnostics)
+        switch format {
+        case .text:
+            var out = TextDiagnosticRenderer(files: bundle.sources).render(outcome.diagnostics)
+            out += summary(outcome, files: bundle.files.count) + "\n"
+            print(out, terminator: "")
+        case .json:
+            print(JSONDiagnosticRenderer(files: bundle.sources).render(outcome.diagnostics), terminator: "")
+        }
+        if outcome.errorCount > 0 || (strict && outcome.warningCount > 0) {
+            throw ExitCode(1)
+        }
+    }
+
+    private func summary(_ outcome: CheckOutcome, files: Int) -> String {
+        let filesText = files == 1 ? "1 file" : "\(files) files"
+        guard !outcome.diagnostics.isEmpty else { return "\(filesText) checked: no problems" }
+        var parts: [String] = []
+        parts.append(outcome.errorCount == 1 ? "1 error" : "\(outcome.errorCount) errors")
+        if outcome.warningCount > 0 {
+            parts.append(outcome.warningCount == 1 ? "1 warning" : "\(outcome.warningCount) warnings")
+        }
+        return "\(filesText) checked: " + parts.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+
+import Foundation
+
+@main
+struct ReinCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rein",
+        abstract: "Policies and runbooks that keep AI SRE agents on a short rein.",
+        discussion: """
+            Runbooks and policies live in Git as .rein files. Without paths, commands use the
+            bundle under policies/ and runbooks/ in the current folder.
+
+            Example:
+              rein check                     # check policies/ and runbooks/
+              rein check runbooks/aks.rein --format json
+            """,
+        version: "0.1.0",
+        subcommands: [CheckCommand.self]
+    )
+
+    /// Runs the command with CLI.md's exit codes: 0 done, 1 something failed, 2 the command
+    /// could not run (bad flag, unreadable file, …) with `rein: error: …` on stderr.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as CLIError {
+            writeError("rein: error: \(error.description)")
+            terminate(2)
+        } catch let error as ExitCode {
+            terminate(error.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                print(message)
+                terminate(0)
+            }
+            writeError("rein: error: \(message)")
+            terminate(2)
+        }
+    }
+}
+
+/// Ends the process with a status; C `exit` flushes standard output.
+func terminate(_ status: Int32) -> Never {
+    Foundation.exit(status)
+}
+
+/// Writes one line to standard error.
+func writeError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
