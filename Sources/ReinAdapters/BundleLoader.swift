@@ -147,9 +147,3 @@ public struct LoadedBundle: Sendable {
         syntaxDiagnostics.contains { $0.code == "rein.io.file-too-large" || $0.code == "rein.lex.invalid-utf8" }
     }
 }
-public struct CheckOutcome: Sendable {
-    public init(diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
-    public var diagnostics: [Diagnostic]
-    public var errorCount: Int { diagnostics.count(of: .error) }
-    public var warningCount: Int { diagnostics.count(of: .warning) }
-}

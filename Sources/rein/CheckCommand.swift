@@ -45,7 +45,7 @@ struct CheckCommand: ParsableCommand {
         } catch let error as BundleLoader.LoadError {
             throw CLIError(error.description)
         }
-        let outcome = CheckOutcome(diagnostics: bundle.syntaxDiagnostics)
+        let outcome = bundle.check()
         switch format {
         case .text:
             var out = TextDiagnosticRenderer(files: bundle.sources).render(outcome.diagnostics)

@@ -54,19 +54,41 @@ public struct TextDiagnosticRenderer: Sendable {
         let start = file.position(of: span.start)
         let lineText = file.lineText(start.line)
         if file.bytes.isEmpty { return "" }
-        let scalars = Array(lineText.unicodeScalars)
+        var scalars = Array(lineText.unicodeScalars)
         let end = file.position(of: span.end)
-        let lastColumn = end.line == start.line ? end.column : scalars.count + 1
-        let width = max(1, lastColumn - start.column)
+        var firstColumn = start.column
+        var lastColumn = end.line == start.line ? end.column : scalars.count + 1
+        // Very long lines are cut to a window around the span, marked with `…`.
+        var suffix = ""
+        if scalars.count > Self.maximumLineWidth {
+            let from = max(0, firstColumn - 1 - Self.contextBefore)
+            let to = min(scalars.count, from + Self.maximumLineWidth)
+            if to < scalars.count { suffix = "…" }
+            scalars = Array(scalars[from..<to])
+            firstColumn -= from
+            lastColumn = min(lastColumn - from, scalars.count + 1)
+            if from > 0 {
+                firstColumn += 1
+                lastColumn += 1
+                scalars.insert("…", at: 0)
+            }
+        }
+        let width = max(1, lastColumn - firstColumn)
         let gutter = String(start.line)
         let pad = String(repeating: " ", count: gutter.count)
         var marker = ""
-        for index in 0..<max(0, start.column - 1) {
+        for index in 0..<max(0, firstColumn - 1) {
             marker += index < scalars.count && scalars[index] == "\t" ? "\t" : " "
         }
-        marker += String(repeating: "^", count: width)
-        return "  \(gutter) | \(sanitized(lineText))\n  \(pad) | \(marker)\n"
+        marker += String(repeating: "^", count: min(width, Self.maximumLineWidth))
+        var shown = String.UnicodeScalarView()
+        shown.append(contentsOf: scalars)
+        return "  \(gutter) | \(sanitized(String(shown)))\(suffix)\n  \(pad) | \(marker)\n"
     }
+
+    /// Lines longer than this many scalars are shown cut around the span.
+    static let maximumLineWidth = 160
+    static let contextBefore = 60
 
     /// Control characters other than tab would garble a terminal; show them escaped-free as `�`.
     private func sanitized(_ line: String) -> String {

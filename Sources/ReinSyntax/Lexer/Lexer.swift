@@ -455,19 +455,16 @@ public struct Lexer {
         while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0D {
             index += 1
         }
-        guard index < bytes.count, bytes[index] == 0x0A else {
-            let end = min(index + 1, bytes.count)
+        if index < bytes.count, bytes[index] != 0x0A {
             lexError(
                 .error(
                     "rein.lex.multiline-string-start", "a `\"\"\"` string starts its content on the next line",
                     at: span(start, start + 3), help: "break the line after the opening `\"\"\"`"))
-            // Skip the rest of the line so that one mistake gives one error.
-            index = end
+            // Ignore the rest of the opening line and read the block as usual, so that one
+            // mistake gives one error.
             while index < bytes.count, bytes[index] != 0x0A { index += 1 }
-            emit(Token(kind: .string, start: start, end: index, value: .string("", .multiline)))
-            return
         }
-        index += 1
+        if index < bytes.count { index += 1 }
         var lines: [(start: Int, end: Int)] = []
         while index < bytes.count {
             let lineStart = index

@@ -1,0 +1,125 @@
+import ReinSyntax
+
+/// The state of one check. The passes live in extensions (DeclarationChecks/, Expressions/,
+/// KQL/); each pass reads what earlier passes resolved.
+struct CheckerContext {
+    let files: [SourceFileSyntax]
+    /// `fileIndex` → position in `files`.
+    let filePositions: [Int: Int]
+    var diagnostics: [Diagnostic] = []
+    var symbols = SymbolTable()
+    var model = SemanticModel()
+    var regexCache = RegexCache()
+    /// Where the parser found errors, and what it dropped.
+    let parseErrors: ParseErrorIndex
+
+    /// `forbid namespace` values → where first forbidden.
+    var forbidden: [String: SourceSpan] = [:]
+    /// Context keys → where declared.
+    var contextSpans: [String: SourceSpan] = [:]
+    /// Names of identities whose declaration had parse errors (no cascades from them).
+    var identitiesWithErrors: Set<String> = []
+    /// Arg name → the expression types of the args of that name across every tool
+    /// (for `*` rules that read an arg no tool has).
+    var argTypesByName: [String: Set<ValueType>] = [:]
+    /// Identities with `role` lines, in bundle order.
+    var standingDeclarations: [(name: String, span: SourceSpan)] = []
+    /// Identity name → its `max_activation` value's span.
+    var maxActivationSpans: [String: SourceSpan] = [:]
+    /// Remaining "did you mean" look-ups (they cost a scan over all names).
+    var suggestionBudget = 64
+
+    init(files: [SourceFileSyntax]) {
+        self.files = files
+        var positions: [Int: Int] = [:]
+        for (position, file) in files.enumerated() { positions[file.fileIndex] = position }
+        filePositions = positions
+        parseErrors = ParseErrorIndex(files: files)
+    }
+
+    // MARK: Passes
+
+    mutating func run() {
+        let units = collectDeclarations()
+        let policies = units.filter { $0.declaration.kind == .policy }
+        var policyModels = policies.map { checkPolicyLimits($0) }
+        for index in policyModels.indices { checkPolicyContext(policies[index], into: &policyModels[index]) }
+        for unit in units where unit.declaration.kind == .identity { checkIdentity(unit) }
+        for unit in units where unit.declaration.kind == .tool || unit.declaration.kind == .query { checkTool(unit) }
+        checkStandingIdentities()
+        // Rules are typed in bundle order, so `model.rules` is in bundle order.
+        var policyPosition = 0
+        for unit in units {
+            switch unit.declaration.kind {
+            case .policy:
+                checkPolicyRules(unit, into: &policyModels[policyPosition])
+                policyPosition += 1
+            case .runbook:
+                checkRunbook(unit)
+            default:
+                break
+            }
+        }
+        for policy in policyModels {
+            model.policyIndex[policy.name] = model.policies.count
+            model.policies.append(policy)
+        }
+    }
+
+    // MARK: Diagnostics
+
+    mutating func error(
+        _ code: CheckCode, _ message: String, at span: SourceSpan, notes: [DiagnosticNote] = [], help: String? = nil
+    ) {
+        diagnostics.append(Diagnostic(.error, code: code.rawValue, message: message, at: span, notes: notes, help: help))
+    }
+
+    mutating func warning(
+        _ code: CheckCode, _ message: String, at span: SourceSpan, notes: [DiagnosticNote] = [], help: String? = nil
+    ) {
+        diagnostics.append(Diagnostic(.warning, code: code.rawValue, message: message, at: span, notes: notes, help: help))
+    }
+
+    /// A "did you mean" help among candidates, while the budget lasts.
+    mutating func suggestion(for word: String, among candidates: [String]) -> String? {
+        guard suggestionBudget > 0 else { return nil }
+        suggestionBudget -= 1
+        return Suggestions.didYouMean(word, in: candidates)
+    }
+
+    // MARK: Source access
+
+    func sourceFile(for span: SourceSpan) -> SourceFile? {
+        filePositions[span.file].map { files[$0].file }
+    }
+
+    /// The source text of a span (for messages).
+    func text(of span: SourceSpan) -> String {
+        sourceFile(for: span)?.text(of: span) ?? ""
+    }
+}
+
+/// A declaration with its statements after duplicates of singular statements were dropped.
+struct DeclarationUnit {
+    var declaration: Declaration
+    var statements: [Statement]
+    /// The parser's `hasErrors`, or a lexical error inside the declaration: "missing
+    /// statement" checks are skipped.
+    var hasErrors: Bool
+
+    var name: String { declaration.name.name }
+}
+
+/// Shortens user input for messages.
+func abbreviated(_ text: String, limit: Int = 60) -> String {
+    guard text.unicodeScalars.count > limit else { return text }
+    var scalars = String.UnicodeScalarView()
+    scalars.append(contentsOf: text.unicodeScalars.prefix(limit))
+    return String(scalars) + "…"
+}
+
+/// A literal as shown in messages: `5`, `15m`, `"kube-system"`, `true` (long strings cut).
+func display(_ value: LiteralValue) -> String {
+    if case .string(let text) = value { return "\"\(abbreviated(text))\"" }
+    return value.description
+}

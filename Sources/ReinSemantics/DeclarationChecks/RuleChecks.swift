@@ -1,0 +1,99 @@
+import ReinSyntax
+
+extension CheckerContext {
+    /// `deny TARGET when EXPR [because "MSG"]`. Returns the rule's index in `model.rules`.
+    mutating func checkDenyRule(_ rule: DenyRule, statement: Statement, owner: RuleOwner) -> Int {
+        let (target, scope) = resolveRuleTarget(rule.target)
+        let (condition, state) = typeCondition(rule.condition, scope: scope, what: "a rule's condition")
+        warnAboutUnmatchableArgs(state, scope: scope)
+        return appendRule(
+            RuleModel(
+                action: .deny(message: rule.message?.value), owner: owner, target: target, condition: condition,
+                argUses: state.argUses, span: statement.span))
+    }
+
+    /// `require approvals N [for TARGET] when EXPR`; without `for` the target is `*`.
+    mutating func checkRequireRule(_ rule: RequireRule, statement: Statement, owner: RuleOwner) -> Int {
+        let approvals = positiveCount(rule.approvals, keyword: "require approvals")
+        let (target, scope) = resolveRuleTarget(rule.target)
+        let (condition, state) = typeCondition(rule.condition, scope: scope, what: "a rule's condition")
+        warnAboutUnmatchableArgs(state, scope: scope)
+        return appendRule(
+            RuleModel(
+                action: .requireApprovals(approvals ?? 1), owner: owner, target: target, condition: condition,
+                argUses: state.argUses, span: statement.span))
+    }
+
+    private mutating func appendRule(_ rule: RuleModel) -> Int {
+        model.rules.append(rule)
+        return model.rules.count - 1
+    }
+
+    /// `*`, one tool, or `[a, b]`: every name must be a declared tool or query.
+    private mutating func resolveRuleTarget(_ target: RuleTarget?) -> (RuleTargetModel, ExpressionScope) {
+        guard case .tools(let names, _)? = target else {
+            return (.all, ExpressionScope(isTrigger: false, args: .wildcard))
+        }
+        var tools: [ToolModel] = []
+        var resolved = true
+        var seen: [String: SourceSpan] = [:]
+        for name in names {
+            if let first = seen[name.name] {
+                error(
+                    .duplicateListEntry, "`\(name.name)` is listed twice in the rule's target", at: name.span,
+                    notes: [DiagnosticNote("first listed here", at: first)], help: "remove one of them")
+                continue
+            }
+            seen[name.name] = name.span
+            if let tool = resolveToolReference(name, listName: "the rule's target") {
+                tools.append(tool)
+            } else {
+                resolved = false
+            }
+        }
+        return (.tools(tools.map(\.name)), ExpressionScope(isTrigger: false, args: resolved ? .tools(tools) : .unresolved))
+    }
+
+    /// A name that must be a declared tool or query.
+    mutating func resolveToolReference(_ name: Identifier, listName: String) -> ToolModel? {
+        guard let entry = symbols.lookup(name.name) else {
+            // A declaration whose header did not parse was already reported.
+            if parseErrors.lostNames.contains(name.name) { return nil }
+            let help = suggestion(for: name.name, among: symbols.names(of: [.tool, .query]))
+                ?? "declare it with `tool \(name.name) { … }` or `query \(name.name) { … }`"
+            error(.unknownTool, "unknown tool `\(name.name)`", at: name.span, help: help)
+            return nil
+        }
+        guard entry.kind == .tool || entry.kind == .query, let tool = model.tool(named: name.name) else {
+            error(
+                .wrongKind, "`\(name.name)` is \(entry.kind.withArticle), not a tool or query", at: name.span,
+                notes: [DiagnosticNote("`\(name.name)` is declared here", at: entry.nameSpan)],
+                help: "\(listName) lists tools and queries")
+            return nil
+        }
+        return tool
+    }
+
+    /// In a rule for `*`, an arg no tool has (at the type read) means the rule never applies:
+    /// most likely a typo. A warning, since the rule is still well-formed; none when the
+    /// bundle declares no tools at all (policies checked on their own).
+    private mutating func warnAboutUnmatchableArgs(_ state: TypingState, scope: ExpressionScope) {
+        guard case .wildcard = scope.args, !model.tools.isEmpty else { return }
+        for use in state.argUses {
+            guard let types = argTypesByName[use.name] else {
+                let span = state.argUseSpans[use.name]?.span
+                if let span {
+                    let help = suggestion(for: use.name, among: argTypesByName.keys.sorted())
+                    warning(
+                        .argMatchesNoTool, "no tool has an arg `\(use.name)`, so this rule never applies", at: span, help: help)
+                }
+                continue
+            }
+            if !types.contains(use.type), let span = state.argUseSpans[use.name]?.span {
+                warning(
+                    .argMatchesNoTool, "no tool has \(use.type.withArticle) arg `\(use.name)`, so this rule never applies", at: span,
+                    help: "the tools' `\(use.name)` args are \(types.map(\.description).sorted().joined(separator: ", "))")
+            }
+        }
+    }
+}

@@ -1,0 +1,274 @@
+import ReinSyntax
+
+/// Static typing of conditions (LANGUAGE.md §4). Types: int, duration, bool, string (string,
+/// name, namespace and enums), effect, list of T, range of T; `.error` marks what was
+/// already reported and is compatible with everything, so one mistake gives one diagnostic.
+extension CheckerContext {
+    /// Types a whole condition (a `trigger`, or a rule's `when`), which must be a bool.
+    mutating func typeCondition(_ expr: Expr, scope: ExpressionScope, what: String) -> (CheckedExpr, TypingState) {
+        var state = TypingState(scope: scope)
+        let typed = typeExpr(expr, expected: .bool, &state)
+        if !typed.type.isError, typed.type != .bool {
+            error(
+                .expectedBool, "\(what) must be a bool, found \(typed.type)", at: typed.span,
+                help: "compare the value, e.g. `alert.severity <= 2` or `context.environment == \"prod\"`")
+        }
+        return (typed.expr, state)
+    }
+
+    /// Types one expression. `expected` is the type the context wants; it only gives an
+    /// `args.NAME` of a `*` rule its type.
+    mutating func typeExpr(_ expr: Expr, expected: ValueType?, _ state: inout TypingState) -> Typed {
+        switch expr.kind {
+        case .invalid:
+            return .invalid(expr.span)
+        case .literal(let value):
+            return Typed(.literal(value), value.valueType, span: expr.span)
+        case .effect(let effect):
+            return Typed(.effect(effect), .effect, span: expr.span)
+        case .parenthesized(let inner):
+            return typeExpr(inner, expected: expected, &state)
+        case .path(let parts):
+            return typePath(parts, span: expr.span, expected: expected, &state)
+        case .list(let items):
+            var elementExpected: ValueType?
+            if case .list(let element)? = expected { elementExpected = element }
+            return typeList(items, span: expr.span, expectedElement: elementExpected, &state)
+        case .range(let range):
+            return typeRange(range)
+        case .not(let operand):
+            let typed = typeExpr(operand, expected: .bool, &state)
+            requireBool(typed, operator: "not")
+            return Typed(.not(typed.expr), .bool, span: expr.span)
+        case .logical(let op, let operands):
+            var typedOperands: [CheckedExpr] = []
+            typedOperands.reserveCapacity(operands.count)
+            for operand in operands {
+                let typed = typeExpr(operand, expected: .bool, &state)
+                requireBool(typed, operator: op.rawValue)
+                typedOperands.append(typed.expr)
+            }
+            return Typed(.logical(op, typedOperands), .bool, span: expr.span)
+        case .comparison(let op, let left, let right):
+            return typeComparison(op, left, right, span: expr.span, &state)
+        }
+    }
+
+    private mutating func requireBool(_ typed: Typed, operator op: String) {
+        guard !typed.type.isError, typed.type != .bool else { return }
+        error(
+            .expectedBool, "`\(op)` needs a bool operand, found \(typed.type)", at: typed.span,
+            help: "compare the value first, e.g. `args.replicas > 5`")
+    }
+
+    /// True for `args.NAME` (in parentheses or not) in a rule for `*`.
+    func isWildcardArg(_ expr: Expr, _ state: TypingState) -> Bool {
+        guard case .wildcard = state.scope.args, !state.scope.isTrigger else { return false }
+        guard case .path(let parts) = expr.unparenthesized.kind else { return false }
+        return parts.count == 2 && parts[0].name == "args"
+    }
+
+    // MARK: Comparisons
+
+    private mutating func typeComparison(
+        _ op: ComparisonOperator, _ left: Expr, _ right: Expr, span: SourceSpan, _ state: inout TypingState
+    ) -> Typed {
+        let leftIsWildcard = isWildcardArg(left, state)
+        let rightIsWildcard = isWildcardArg(right, state)
+        if leftIsWildcard && rightIsWildcard {
+            error(
+                .untypedArg, "cannot tell the types of `\(text(of: left.unparenthesized.span))` and `\(text(of: right.unparenthesized.span))` in a rule for `*`",
+                at: span, help: "name the target tools (`deny [a, b] when …`), or compare each arg with a literal")
+            return Typed(.comparison(op, CheckedExpr(.invalid, type: .error, span: left.span), CheckedExpr(.invalid, type: .error, span: right.span)), .bool, span: span)
+        }
+        let lhs: Typed
+        let rhs: Typed
+        switch op {
+        case .like:
+            lhs = typeExpr(left, expected: .string, &state)
+            rhs = typeExpr(right, expected: .string, &state)
+            if let bad = [lhs, rhs].first(where: { !$0.type.isError && $0.type != .string }) {
+                error(
+                    .typeMismatch, "`like` needs strings, found \(bad.type)", at: bad.span,
+                    help: "`like` matches a glob against text; compare other values with `==`")
+            }
+        case .equal, .notEqual:
+            (lhs, rhs) = typePair(left, right, leftIsWildcard: leftIsWildcard, accept: { $0.isScalar }, &state)
+            if let bad = [lhs, rhs].first(where: { !$0.type.isError && !$0.type.isScalar }) {
+                error(
+                    .typeMismatch, "`\(op.rawValue)` cannot compare a \(bad.type)", at: bad.span,
+                    help: "to test membership, write `VALUE in [a, b]` or `VALUE in LO..HI`")
+            } else if !lhs.type.isError, !rhs.type.isError, lhs.type != rhs.type {
+                reportUnlike(op, lhs, rhs, span: span)
+            } else if lhs.type == .string {
+                checkEnumLiteral(lhs, against: right)
+                checkEnumLiteral(rhs, against: left)
+            }
+        case .less, .lessEqual, .greater, .greaterEqual:
+            (lhs, rhs) = typePair(left, right, leftIsWildcard: leftIsWildcard, accept: { $0.isOrdered }, &state)
+            if let bad = [lhs, rhs].first(where: { !$0.type.isError && !$0.type.isOrdered }) {
+                error(
+                    .typeMismatch, "`\(op.rawValue)` needs int or duration operands, found \(bad.type)", at: bad.span,
+                    help: bad.type == .string ? "compare text with `==`, `!=`, `in` or `like`" : nil)
+            } else if !lhs.type.isError, !rhs.type.isError, lhs.type != rhs.type {
+                reportUnlike(op, lhs, rhs, span: span)
+            }
+        case .in, .notIn:
+            return typeMembership(op, left, right, span: span, leftIsWildcard: leftIsWildcard, rightIsWildcard: rightIsWildcard, &state)
+        }
+        return Typed(.comparison(op, lhs.expr, rhs.expr), .bool, span: span)
+    }
+
+    /// Types both sides, the side that is not a `*`-rule arg first, so the arg can take
+    /// its type (when `accept` allows it; else the arg is left to the operator's check).
+    private mutating func typePair(
+        _ left: Expr, _ right: Expr, leftIsWildcard: Bool, accept: (ValueType) -> Bool, _ state: inout TypingState
+    ) -> (Typed, Typed) {
+        if leftIsWildcard {
+            let rhs = typeExpr(right, expected: nil, &state)
+            let lhs = typeExpr(left, expected: accept(rhs.type) ? rhs.type : .error, &state)
+            return (lhs, rhs)
+        }
+        let lhs = typeExpr(left, expected: nil, &state)
+        let rhs = typeExpr(right, expected: accept(lhs.type) ? lhs.type : .error, &state)
+        return (lhs, rhs)
+    }
+
+    private mutating func reportUnlike(_ op: ComparisonOperator, _ lhs: Typed, _ rhs: Typed, span: SourceSpan) {
+        var help: String?
+        if Set([lhs.type, rhs.type]) == [.effect, .string] {
+            help = "compare `tool.effect` with the bare word `read` or `write`, without quotes"
+        } else if lhs.type == .string || rhs.type == .string {
+            help = "values are not converted: `\"5\"` is a string, `5` an int"
+        } else if Set([lhs.type, rhs.type]) == [.int, .duration] {
+            help = "write a duration with its unit, e.g. `15m`"
+        }
+        error(.typeMismatch, "cannot compare \(lhs.type) with \(rhs.type) using `\(op.rawValue)`", at: span, help: help)
+    }
+
+    /// `VALUE in LIST|RANGE` and `not in`.
+    private mutating func typeMembership(
+        _ op: ComparisonOperator, _ left: Expr, _ right: Expr, span: SourceSpan, leftIsWildcard: Bool,
+        rightIsWildcard: Bool, _ state: inout TypingState
+    ) -> Typed {
+        let lhs: Typed
+        let rhs: Typed
+        if rightIsWildcard {
+            lhs = typeExpr(left, expected: nil, &state)
+            rhs = Typed(.arg(text(of: right.unparenthesized.span)), .error, span: right.span)
+            error(
+                .typeMismatch, "`\(op.rawValue)` needs a list or a range on the right, found `\(text(of: right.unparenthesized.span))`",
+                at: right.span, help: "an arg holds one value; write `args.x == VALUE`, or `VALUE in [a, b]`")
+            return Typed(.comparison(op, lhs.expr, rhs.expr), .bool, span: span)
+        }
+        if leftIsWildcard {
+            rhs = typeExpr(right, expected: nil, &state)
+            lhs = typeExpr(left, expected: rhs.type.collectionElement ?? .error, &state)
+        } else {
+            lhs = typeExpr(left, expected: nil, &state)
+            rhs = typeExpr(right, expected: lhs.type.isScalar && !lhs.type.isError ? .list(lhs.type) : nil, &state)
+        }
+        if !rhs.type.isError, rhs.type.collectionElement == nil {
+            error(
+                .typeMismatch, "`\(op.rawValue)` needs a list or a range on the right, found \(rhs.type)", at: rhs.span,
+                help: "write a list `[a, b]` or a range `LO..HI`")
+        } else if !lhs.type.isError, !lhs.type.isScalar {
+            error(.typeMismatch, "`\(op.rawValue)` looks for one value, found \(lhs.type)", at: lhs.span)
+        } else if let element = rhs.type.collectionElement, !element.isError, !lhs.type.isError, element != lhs.type {
+            error(.typeMismatch, "cannot look for \(lhs.type.withArticle) in a \(rhs.type)", at: span)
+        } else if lhs.members != nil, case .list(let items) = right.unparenthesized.kind {
+            for item in items { checkEnumLiteral(lhs, against: item) }
+        }
+        return Typed(.comparison(op, lhs.expr, rhs.expr), .bool, span: span)
+    }
+
+    /// An enum-typed value compared with a string literal outside the enum.
+    private mutating func checkEnumLiteral(_ typed: Typed, against other: Expr) {
+        guard let members = typed.members else { return }
+        let literal = other.unparenthesized
+        guard case .literal(.string(let value)) = literal.kind, !members.contains(value) else { return }
+        let label = typed.label ?? "the value"
+        let allowed = members.map { "\"\($0)\"" }.joined(separator: " | ")
+        let help = suggestion(for: value, among: members).map { "\($0) (`\(label)` is one of `\(allowed)`)" }
+            ?? "`\(label)` is one of `\(allowed)`"
+        error(.notInEnum, "`\"\(abbreviated(value))\"` is not a value of `\(label)`", at: literal.span, help: help)
+    }
+
+    // MARK: Lists and ranges
+
+    private mutating func typeList(
+        _ items: [Expr], span: SourceSpan, expectedElement: ValueType?, _ state: inout TypingState
+    ) -> Typed {
+        var typed = [Typed?](repeating: nil, count: items.count)
+        var element: ValueType?
+        var reported = false
+        for (index, item) in items.enumerated() where !isWildcardArg(item, state) {
+            let result = typeExpr(item, expected: nil, &state)
+            typed[index] = result
+            guard !result.type.isError, !reported else { continue }
+            if !result.type.isScalar {
+                error(.mixedList, "a list holds single values, not a \(result.type)", at: result.span)
+                reported = true
+            } else if let element, element != result.type {
+                error(
+                    .mixedList, "list mixes \(element) and \(result.type)", at: result.span,
+                    help: "every item of a list has the same type")
+                reported = true
+            } else if element == nil {
+                element = result.type
+            }
+        }
+        let itemType = element ?? expectedElement
+        for (index, item) in items.enumerated() where typed[index] == nil {
+            typed[index] = typeExpr(item, expected: itemType, &state)
+        }
+        let checked = typed.enumerated().map { $1?.expr ?? CheckedExpr(.invalid, type: .error, span: items[$0].span) }
+        let listElement: ValueType = reported ? .error : (itemType ?? .error)
+        return Typed(.list(checked), .list(listElement), span: span)
+    }
+
+    private mutating func typeRange(_ range: RangeLiteral) -> Typed {
+        let span = range.span
+        switch (range.lower.value, range.upper.value) {
+        case (.int(let lower), .int(let upper)):
+            if lower > upper { reportEmptyRange(range, written: text(of: span)) }
+            return Typed(.range(lower: range.lower.value, upper: range.upper.value), .range(.int), span: span)
+        case (.duration(let lower), .duration(let upper)):
+            if lower > upper { reportEmptyRange(range, written: text(of: span)) }
+            return Typed(.range(lower: range.lower.value, upper: range.upper.value), .range(.duration), span: span)
+        default:
+            // The parser reports ranges with mixed bounds.
+            return .invalid(span)
+        }
+    }
+}
+
+extension LiteralValue {
+    var valueType: ValueType {
+        switch self {
+        case .int: .int
+        case .duration: .duration
+        case .string: .string
+        case .bool: .bool
+        }
+    }
+}
+
+extension ValueType {
+    /// The element type of a list or a range, else nil.
+    var collectionElement: ValueType? {
+        switch self {
+        case .list(let element), .range(let element): element
+        default: nil
+        }
+    }
+
+    /// `an int`, `a string`, … for messages.
+    var withArticle: String {
+        switch self {
+        case .int: "an int"
+        case .effect: "an effect"
+        default: "a \(self)"
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import ReinSyntax
+
+/// A role as resolved: a built-in role (GUID from FORMATS.md §7) or a custom one.
+public struct RoleModel: Sendable, Hashable {
+    /// The role's display name, as written.
+    public var name: String
+    /// The role definition GUID: the built-in one, or the custom role's `id` as written.
+    public var guid: String
+    /// True for `"Name" id "GUID"`.
+    public var isCustom: Bool
+    public var span: SourceSpan
+
+    public init(name: String, guid: String, isCustom: Bool, span: SourceSpan) {
+        self.name = name
+        self.guid = guid
+        self.isCustom = isCustom
+        self.span = span
+    }
+
+    /// What two role references must share to be the same role: the name, and for a custom
+    /// role its id (GUIDs compare case-insensitively).
+    public var matchKey: String { isCustom ? "\(name)\u{0}\(guid.lowercased())" : name }
+}
+
+/// The scope word of an `eligible … at SCOPE` line.
+public enum ElevationScope: String, Sendable, Hashable {
+    case subscription
+    case resourceGroup = "resource_group"
+    case resource
+}

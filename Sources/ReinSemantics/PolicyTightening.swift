@@ -1,0 +1,44 @@
+import ReinSyntax
+
+/// A runbook or tool may only tighten policy (LANGUAGE.md §3, runbook): its
+/// `max_iterations`, approval `timeout` and `elevate … for` may not exceed the tightest
+/// policy value (nor, for an elevation, its identity's `max_activation`). One mistake gives
+/// one diagnostic, against the tightest bound, with a note where that bound is set.
+extension CheckerContext {
+    mutating func checkIterationsWithinPolicy(_ value: Int64, literal: Literal) {
+        guard let limit = model.limits.maxIterations, value > limit.value else { return }
+        error(
+            .loosensPolicy, "`max_iterations \(value)` is above the policy's `max_iterations \(limit.value)`",
+            at: literal.span,
+            notes: [DiagnosticNote("policy `\(limit.policy)` sets `max_iterations` here", at: limit.span)],
+            help: "a runbook may only tighten policy; use at most `\(limit.value)`")
+    }
+
+    mutating func checkApprovalTimeoutWithinPolicy(_ value: DurationValue, literal: Literal) {
+        guard let limit = model.limits.approvalTimeout, value > limit.value else { return }
+        error(
+            .loosensPolicy, "approval `timeout \(value)` is longer than the policy's `approval_timeout \(limit.value)`",
+            at: literal.span,
+            notes: [DiagnosticNote("policy `\(limit.policy)` sets `approval_timeout` here", at: limit.span)],
+            help: "a runbook may only tighten policy; use at most `\(limit.value)`")
+    }
+
+    mutating func checkElevationWithinLimits(_ value: DurationValue, literal: Literal, identity: IdentityModel) {
+        let policyLimit = model.limits.maxElevation.flatMap { value > $0.value ? $0 : nil }
+        let identityLimit = identity.maxActivation.flatMap { value > $0 ? $0 : nil }
+        if let policyLimit, identityLimit.map({ policyLimit.value <= $0 }) ?? true {
+            error(
+                .loosensPolicy, "`elevate … for \(value)` is longer than the policy's `max_elevation \(policyLimit.value)`",
+                at: literal.span,
+                notes: [DiagnosticNote("policy `\(policyLimit.policy)` sets `max_elevation` here", at: policyLimit.span)],
+                help: "a tool may only tighten policy; use at most `\(policyLimit.value)`")
+        } else if let identityLimit {
+            error(
+                .exceedsMaxActivation,
+                "`elevate … for \(value)` is longer than identity `\(identity.name)`'s `max_activation \(identityLimit)`",
+                at: literal.span,
+                notes: [DiagnosticNote("`max_activation` is set here", at: maxActivationSpans[identity.name] ?? identity.span)],
+                help: "use at most `\(identityLimit)`, or raise the identity's `max_activation`")
+        }
+    }
+}
