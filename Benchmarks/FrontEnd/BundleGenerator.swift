@@ -64,7 +64,10 @@ struct BundleGenerator {
     private func tool(_ index: Int) -> String {
         if isWrite(index) {
             return """
-                # Scale workload \(index) to a bounded replica count.
+                # Scale workload \(index) to a bounded replica count. Wraps `kubectl scale deployment`
+                # through the agent runtime's activity function; the function re-validates every
+                # argument, so this declaration is the single source of truth for the bounds.
+                # Owner: sre-platform@contoso.com. Changes need two reviews and a green `rein check`.
                 tool tool_\(index) {
                   effect write
                   description "Set the replica count of deployment group \(index)"
@@ -79,7 +82,11 @@ struct BundleGenerator {
                 """
         }
         return """
-            # Read-only look at resource group \(index).
+            # Read-only look at resource group \(index): lists the pods of one namespace with their
+            # requests, limits and current usage, sorted as asked. Wraps `kubectl top pods` and
+            # `kubectl get pods -o wide` through the observer identity; output is capped by `limit`.
+            # Owner: sre-platform@contoso.com. Reviewed quarterly; see the review checklist.
+            # Typical use: the first look at a namespace whose pods are being OOM-killed.
             tool tool_\(index) {
               effect read
               description "Inspect workloads of group \(index) in one namespace"
@@ -96,7 +103,9 @@ struct BundleGenerator {
 
     private func query(_ index: Int) -> String {
         """
-        # Working-set memory trend \(index).
+        # Working-set memory trend \(index): the per-minute peak working set of every container of
+        # one pod, found through KubePodInventory so that renamed pods are still matched. Used by
+        # the memory-pressure runbooks to tell a leak (steady climb) from a burst (spike).
         query query_\(index) {
           description "Memory of one pod over time, variant \(index)"
           arg namespace: namespace
@@ -109,6 +118,12 @@ struct BundleGenerator {
             | where ObjectName == "K8SContainer" and CounterName == "memoryWorkingSetBytes"
             | where InstanceName has {pod} and InstanceName has {namespace}
             | summarize max(CounterValue) by bin(TimeGenerated, 1m), InstanceName
+            | join kind=inner (
+                KubePodInventory
+                | where TimeGenerated > ago({lookback})
+                | where Namespace == {namespace}
+                | distinct PodUid, Name
+              ) on $left.InstanceName == $right.PodUid
             | top {top} by max_CounterValue desc
             \"\"\"
         }
@@ -121,8 +136,12 @@ struct BundleGenerator {
         let writes = ["tool_\((index * 10) % tools / 10 * 10 + 9)", "tool_\((index * 10 + 10) % tools / 10 * 10 + 9)"]
         let query = "query_\(index % max(1, queries))"
         return """
+            # Generated incident \(index): a workload in one of the tenant namespaces exhausts its
+            # node pool. The agent looks at the top consumers, the trend of the worst pod and the
+            # deployment, then proposes a bounded scale-down that a human approves on Teams.
             runbook runbook_\(index) {
               title "Generated incident \(index)"
+              description "Find the workload behind alert family gen-\(index) and scale it within bounds"
               trigger alert.rule like "gen-\(index)-*" and alert.severity <= \(index % 5)
               max_iterations \(4 + index % 8)
               investigate \((reads + [query]).joined(separator: ", "))
@@ -136,6 +155,7 @@ struct BundleGenerator {
               }
               deny \(writes[0]) when args.replicas > \(5 + index % 5) and args.namespace != "sandbox"
                 because "group \(index) cannot host more replicas"
+              deny \(writes[0]) when args.grace > 5m because "a grace period over five minutes keeps the pool starved"
               require approvals 2 for [\(Array(Set(writes)).sorted().joined(separator: ", "))] when alert.severity == 0
             }
 

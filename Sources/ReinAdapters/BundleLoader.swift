@@ -108,7 +108,7 @@ public enum BundleLoader {
                 continue
             }
             guard let data = fileManager.contents(atPath: path) else {
-                throw LoadError.unreadable(path, "permission denied or not a regular file")
+                throw LoadError.unreadable(path, "it is not a readable regular file")
             }
             files.append(Parser.parse(SourceFile(path: path, bytes: [UInt8](data)), fileIndex: index))
         }

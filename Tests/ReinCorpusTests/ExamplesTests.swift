@@ -12,6 +12,22 @@ struct ExamplesTests {
         #expect(bundle.files.count >= 4)
     }
 
+    /// The examples saved with a byte-order mark, CRLF line ends and tab indentation check clean.
+    @Test func examplesCheckCleanWithBOMCRLFAndTabs() throws {
+        let bundle = try loadBundle(["policies", "runbooks"], in: repositoryRoot)
+        let variants = bundle.files.map { file -> (path: String, text: String) in
+            let text = String(decoding: file.file.bytes, as: UTF8.self)
+            var lines: [String] = []
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                let spaces = line.prefix { $0 == " " }.count
+                lines.append(String(repeating: "\t", count: spaces / 2) + String(repeating: " ", count: spaces % 2) + line.dropFirst(spaces))
+            }
+            return (file.file.path, "\u{FEFF}" + lines.joined(separator: "\r\n"))
+        }
+        let (outcome, files) = checkSources(variants)
+        #expect(outcome.diagnostics.isEmpty, "\(TextDiagnosticRenderer(files: files).render(outcome.diagnostics))")
+    }
+
     @Test func examplesCoverTheSeedScenario() throws {
         let bundle = try loadBundle(["policies", "runbooks"], in: repositoryRoot)
         let names = Set(bundle.files.flatMap(\.declarations).map(\.name.name))

@@ -22,12 +22,17 @@ func checkSources(_ sources: [(path: String, bytes: [UInt8])]) -> (outcome: Chec
     return (bundle.check(), bundle.sources)
 }
 
-/// Loads a bundle from disk with paths relative to `folder` (so golden output has stable paths).
+/// Loads a bundle from disk and shows its paths relative to `folder` (so golden output has
+/// stable paths). The working directory is never changed: tests run in parallel.
 func loadBundle(_ paths: [String], in folder: URL) throws -> LoadedBundle {
-    let previous = FileManager.default.currentDirectoryPath
-    FileManager.default.changeCurrentDirectoryPath(folder.path)
-    defer { FileManager.default.changeCurrentDirectoryPath(previous) }
-    return try BundleLoader.load(paths)
+    let prefix = folder.path.hasSuffix("/") ? folder.path : folder.path + "/"
+    var bundle = try BundleLoader.load(paths.map { prefix + $0 })
+    for index in bundle.files.indices {
+        let file = bundle.files[index].file
+        let relative = file.path.hasPrefix(prefix) ? String(file.path.dropFirst(prefix.count)) : file.path
+        bundle.files[index].file = SourceFile(path: relative, bytes: file.bytes)
+    }
+    return bundle
 }
 
 /// Compares `actual` with the golden file, or rewrites it when `REIN_UPDATE_GOLDEN` is set.

@@ -140,7 +140,7 @@ extension CheckerContext {
             error(
                 .multipleStandingIdentities, "identity `\(other.name)` also has standing roles", at: other.span,
                 notes: [DiagnosticNote("`\(first.name)` has standing roles too", at: first.span)],
-                help: "read tools run as the one identity with standing roles; give `\(other.name)` `eligible` roles instead")
+                help: "read tools run as one identity: move `\(other.name)`'s standing roles to `\(first.name)`")
         }
     }
 }

@@ -189,7 +189,12 @@ extension CheckerContext {
         guard case .literal(.string(let value)) = literal.kind, !members.contains(value) else { return }
         let label = typed.label ?? "the value"
         let allowed = members.map { "\"\($0)\"" }.joined(separator: " | ")
-        let help = suggestion(for: value, among: members).map { "\($0) (`\(label)` is one of `\(allowed)`)" }
+        var closest: String?
+        if suggestionBudget > 0 {
+            suggestionBudget -= 1
+            closest = Suggestions.closest(to: value, in: members)
+        }
+        let help = closest.map { "did you mean `\"\($0)\"`? (`\(label)` is one of `\(allowed)`)" }
             ?? "`\(label)` is one of `\(allowed)`"
         error(.notInEnum, "`\"\(abbreviated(value))\"` is not a value of `\(label)`", at: literal.span, help: help)
     }

@@ -19,7 +19,7 @@ extension CheckerContext {
             error(
                 .kqlUnterminatedString, "unterminated string in the KQL template of query `\(query)`",
                 at: locate(offset..<(offset + 1)),
-                help: "close the string on the same line (or use ```…``` for several lines)")
+                help: "close the string: `'…'` and `\"…\"` end on their own line, ```…``` needs its closing ```")
         }
         let argNames = Set(args.map(\.name))
         var used = Set<String>()

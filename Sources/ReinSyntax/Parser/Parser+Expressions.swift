@@ -80,16 +80,7 @@ extension Parser {
         case .integer, .minus, .duration:
             let lower = try parseNumber("a number")
             guard eat(.dotDot) != nil else { return Expr(.literal(lower.value), span: lower.span) }
-            let upper = try parseNumber("the range's upper bound")
-            switch (lower.value, upper.value) {
-            case (.int, .int), (.duration, .duration): break
-            default:
-                report(
-                    "rein.parse.mixed-range", "a range's bounds must both be integers or both durations",
-                    at: lower.span.through(upper.span))
-                throw ParseAbort()
-            }
-            let range = RangeLiteral(lower: lower, upper: upper, span: lower.span.through(upper.span))
+            let range = try finishRange(lower: lower)
             return Expr(.range(range), span: range.span)
         case .string:
             let string = try parseString("a string")

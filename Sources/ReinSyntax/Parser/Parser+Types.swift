@@ -58,6 +58,11 @@ extension Parser {
     mutating func parseRange() throws -> RangeLiteral {
         let lower = try parseNumber("a range like `1..10`")
         _ = try expect(.dotDot, "in the range", code: "rein.parse.expected-range")
+        return try finishRange(lower: lower)
+    }
+
+    /// The upper bound of a range whose lower bound and `..` have been read.
+    mutating func finishRange(lower: Literal) throws -> RangeLiteral {
         let upper = try parseNumber("the range's upper bound")
         switch (lower.value, upper.value) {
         case (.int, .int), (.duration, .duration): break
