@@ -1,5 +1,5 @@
 /// Every diagnostic code the checker emits (`rein.check.*`). Codes are stable: they are
-/// never renamed once released. docs/DIAGNOSTICS-checker.md describes each one.
+/// never renamed once released. docs/DIAGNOSTICS.md describes each one.
 public enum CheckCode: String, Sendable, CaseIterable {
     // Names and duplicates
     case duplicateDeclaration = "rein.check.duplicate-declaration"

@@ -23,10 +23,10 @@ struct CodeCoverageTests {
         #expect(untested == [])
     }
 
-    @Test("every code is documented in docs/DIAGNOSTICS-checker.md")
+    @Test("every code is documented in docs/DIAGNOSTICS.md")
     func everyCodeIsDocumented() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let text = try String(contentsOf: root.appendingPathComponent("docs/DIAGNOSTICS-checker.md"), encoding: .utf8)
+        let text = try String(contentsOf: root.appendingPathComponent("docs/DIAGNOSTICS.md"), encoding: .utf8)
         let undocumented = CheckCode.allCases.map(\.rawValue).filter { !text.contains("`\($0)`") }
         #expect(undocumented == [])
     }

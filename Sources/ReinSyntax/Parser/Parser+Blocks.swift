@@ -114,7 +114,8 @@ extension Parser {
 
     mutating func parseString(_ what: String) throws -> StringLiteral {
         guard at(.string), case .string(let value, let form) = current.value else {
-            throw fail("rein.parse.expected-string", "expected \(what) as a string, found \(describeCurrent())")
+            let help = current.kind == .identifier ? "put the text in double quotes: `\"…\"`" : nil
+            throw fail("rein.parse.expected-string", "expected \(what) as a string, found \(describeCurrent())", help: help)
         }
         let token = advance()
         return StringLiteral(value, form: form, span: span(token))

@@ -57,7 +57,11 @@ extension Parser {
     /// `LO..HI` with both bounds integers or both durations.
     mutating func parseRange() throws -> RangeLiteral {
         let lower = try parseNumber("a range like `1..10`")
-        _ = try expect(.dotDot, "in the range", code: "rein.parse.expected-range")
+        guard eat(.dotDot) != nil else {
+            throw fail(
+                "rein.parse.expected-range", "expected `..` in the range, found \(describeCurrent())",
+                help: "a range is written `LO..HI`, as in `1..10` or `5m..1h`")
+        }
         return try finishRange(lower: lower)
     }
 

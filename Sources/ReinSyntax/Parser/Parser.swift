@@ -148,9 +148,9 @@ public struct Parser {
         return ParseAbort()
     }
 
-    mutating func expect(_ kind: TokenKind, _ what: String, code: String = "rein.parse.expected-token") throws -> Token {
+    mutating func expect(_ kind: TokenKind, _ what: String) throws -> Token {
         if let token = eat(kind) { return token }
-        throw fail(code, "expected \(kind.displayName) \(what), found \(describeCurrent())")
+        throw fail("rein.parse.expected-token", "expected \(kind.displayName) \(what), found \(describeCurrent())")
     }
 
     /// A non-reserved identifier.
