@@ -141,9 +141,12 @@ public struct LoadedBundle: Sendable {
         (loadDiagnostics + files.flatMap(\.diagnostics)).sortedForOutput()
     }
 
-    /// True when some file could not be read as a whole (too large, not UTF-8): checking
-    /// the rest would report every reference into it as unknown.
+    /// Codes that mean a whole file (or the rest of one) went unread.
+    static let fileLevelCodes: Set<String> = ["rein.io.file-too-large", "rein.lex.invalid-utf8", "rein.parse.too-many-errors"]
+
+    /// True when some file could not be read as a whole (too large, not UTF-8, too many
+    /// errors): checking the rest would report every reference into it as unknown.
     public var hasFileLevelErrors: Bool {
-        syntaxDiagnostics.contains { $0.code == "rein.io.file-too-large" || $0.code == "rein.lex.invalid-utf8" }
+        syntaxDiagnostics.contains { Self.fileLevelCodes.contains($0.code) }
     }
 }

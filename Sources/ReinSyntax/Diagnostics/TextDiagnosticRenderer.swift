@@ -49,41 +49,62 @@ public struct TextDiagnosticRenderer: Sendable {
     }
 
     /// The source line and an underline; nothing when the file has no text at that place.
+    /// Long lines are cut to a window around the span (marked `…`), found by walking bytes
+    /// from the span, so even an 8 MiB line costs only the window.
     private func snippet(_ span: SourceSpan) -> String {
-        guard let file = file(span), !file.bytes.isEmpty || span.start == 0 else { return "" }
-        let start = file.position(of: span.start)
-        let lineText = file.lineText(start.line)
-        if file.bytes.isEmpty { return "" }
-        var scalars = Array(lineText.unicodeScalars)
-        let end = file.position(of: span.end)
-        var firstColumn = start.column
-        var lastColumn = end.line == start.line ? end.column : scalars.count + 1
-        // Very long lines are cut to a window around the span, marked with `…`.
-        var suffix = ""
-        if scalars.count > Self.maximumLineWidth {
-            let from = max(0, firstColumn - 1 - Self.contextBefore)
-            let to = min(scalars.count, from + Self.maximumLineWidth)
-            if to < scalars.count { suffix = "…" }
-            scalars = Array(scalars[from..<to])
-            firstColumn -= from
-            lastColumn = min(lastColumn - from, scalars.count + 1)
-            if from > 0 {
-                firstColumn += 1
-                lastColumn += 1
-                scalars.insert("…", at: 0)
-            }
+        guard let file = file(span), !file.bytes.isEmpty else { return "" }
+        let bytes = file.bytes
+        let line = file.line(of: span.start)
+        let lineStart = file.lineStarts[line - 1]
+        var lineEnd = line < file.lineStarts.count ? file.lineStarts[line] - 1 : bytes.count
+        if lineEnd > lineStart, bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+        let spanStart = min(max(span.start, lineStart), lineEnd)
+        let spanEnd = min(max(span.end, spanStart), lineEnd)
+
+        var windowStart = lineStart
+        var windowEnd = lineEnd
+        if advance(from: lineStart, scalars: Self.maximumLineWidth, limit: lineEnd, in: bytes) < lineEnd {
+            windowStart = retreat(from: spanStart, scalars: Self.contextBefore, limit: lineStart, in: bytes)
+            windowEnd = advance(from: windowStart, scalars: Self.maximumLineWidth, limit: lineEnd, in: bytes)
         }
-        let width = max(1, lastColumn - firstColumn)
-        let gutter = String(start.line)
+        let cutBefore = windowStart > lineStart
+        let cutAfter = windowEnd < lineEnd
+        let shown = String(decoding: bytes[windowStart..<windowEnd], as: UTF8.self)
+
+        var marker = cutBefore ? " " : ""
+        for scalar in String(decoding: bytes[windowStart..<max(windowStart, spanStart)], as: UTF8.self).unicodeScalars {
+            marker += scalar == "\t" ? "\t" : " "
+        }
+        let underlined = String(decoding: bytes[spanStart..<min(max(spanStart, spanEnd), windowEnd)], as: UTF8.self)
+        marker += String(repeating: "^", count: max(1, underlined.unicodeScalars.count))
+        let gutter = String(line)
         let pad = String(repeating: " ", count: gutter.count)
-        var marker = ""
-        for index in 0..<max(0, firstColumn - 1) {
-            marker += index < scalars.count && scalars[index] == "\t" ? "\t" : " "
+        let text = (cutBefore ? "…" : "") + sanitized(shown) + (cutAfter ? "…" : "")
+        return "  \(gutter) | \(text)\n  \(pad) | \(marker)\n"
+    }
+
+    /// The offset after walking forward `scalars` Unicode scalars (not past `limit`).
+    private func advance(from offset: Int, scalars: Int, limit: Int, in bytes: [UInt8]) -> Int {
+        var position = offset
+        var count = 0
+        while position < limit, count < scalars {
+            position += 1
+            while position < limit, bytes[position] & 0xC0 == 0x80 { position += 1 }
+            count += 1
         }
-        marker += String(repeating: "^", count: min(width, Self.maximumLineWidth))
-        var shown = String.UnicodeScalarView()
-        shown.append(contentsOf: scalars)
-        return "  \(gutter) | \(sanitized(String(shown)))\(suffix)\n  \(pad) | \(marker)\n"
+        return position
+    }
+
+    /// The offset after walking back `scalars` Unicode scalars (not before `limit`).
+    private func retreat(from offset: Int, scalars: Int, limit: Int, in bytes: [UInt8]) -> Int {
+        var position = offset
+        var count = 0
+        while position > limit, count < scalars {
+            position -= 1
+            while position > limit, bytes[position] & 0xC0 == 0x80 { position -= 1 }
+            count += 1
+        }
+        return position
     }
 
     /// Lines longer than this many scalars are shown cut around the span.

@@ -42,6 +42,13 @@ public struct Lexer {
     private mutating func run() {
         var invalidStart: Int?
         while index < bytes.count {
+            if diagnostics.count >= Parser.maximumErrors {
+                diagnostics.append(Parser.tooManyErrors(at: span(index, index)))
+                damaged.append(index..<(bytes.count + 1))
+                index = bytes.count
+                invalidStart = nil
+                break
+            }
             let byte = bytes[index]
             if isRecognised(byte) {
                 if let start = invalidStart {
@@ -530,6 +537,11 @@ public struct Lexer {
     /// Records a lexical error; the rest of its line (or of the file) counts as damaged.
     private mutating func lexError(_ diagnostic: Diagnostic, damageToEnd: Bool = false) {
         diagnostics.append(diagnostic)
+        // Another error on an already damaged line: nothing new to record (and no rescan of
+        // a very long line).
+        if !damageToEnd, let last = damaged.last, last.contains(diagnostic.span.start), last.upperBound > diagnostic.span.end {
+            return
+        }
         var lineStart = min(diagnostic.span.start, bytes.count)
         while lineStart > 0, bytes[lineStart - 1] != 0x0A { lineStart -= 1 }
         var lineEnd = min(max(diagnostic.span.end, lineStart), bytes.count)
@@ -538,7 +550,12 @@ public struct Lexer {
         } else {
             while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
         }
-        damaged.append(lineStart..<(lineEnd + 1))
+        // Ranges are kept sorted and disjoint (errors come in source order).
+        if let last = damaged.last, lineStart <= last.upperBound {
+            damaged[damaged.count - 1] = last.lowerBound..<max(last.upperBound, lineEnd + 1)
+        } else {
+            damaged.append(lineStart..<(lineEnd + 1))
+        }
     }
 
     private mutating func reportInvalidCharacters(from start: Int, to end: Int) {

@@ -11,6 +11,7 @@ extension Parser {
         var statements: [Statement] = []
         skipNewlines()
         while true {
+            if gaveUp { return (statements, true) }
             if eat(.rightBrace) != nil { return (statements, true) }
             if at(.endOfFile) || atDeclarationStart() {
                 report(

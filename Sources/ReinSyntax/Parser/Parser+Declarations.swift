@@ -2,7 +2,7 @@ extension Parser {
     mutating func parseFile() -> [Declaration] {
         var declarations: [Declaration] = []
         skipNewlines()
-        while !at(.endOfFile) {
+        while !at(.endOfFile) && !gaveUp {
             if let word = current.identifier, let kind = Self.declarationKeywords[word] {
                 if let declaration = parseDeclaration(kind) { declarations.append(declaration) }
             } else {

@@ -19,6 +19,11 @@ public struct Parser {
     /// Expression nesting depth (parentheses, lists, `not`).
     var depth = 0
 
+    /// Set once the file has produced `maximumErrors` diagnostics: parsing stops.
+    var gaveUp = false
+
+    /// After this many errors in one file, parsing stops with one last diagnostic.
+    public static let maximumErrors = 100
     /// The deepest expression nesting accepted.
     public static let maximumNestingDepth = 64
     /// The keywords that start a declaration.
@@ -113,8 +118,31 @@ public struct Parser {
     ) {
         declarationHasErrors = true
         // One mistake, one error: nothing more where the lexer already complained.
-        if damaged.contains(where: { $0.contains(span.start) }) { return }
+        if gaveUp || Self.isDamaged(span.start, in: damaged) { return }
+        if diagnostics.count >= Self.maximumErrors {
+            gaveUp = true
+            diagnostics.append(Self.tooManyErrors(at: span))
+            return
+        }
         diagnostics.append(.error(code, message, at: span, notes: notes, help: help))
+    }
+
+    /// The last diagnostic of a file that has too many.
+    static func tooManyErrors(at span: SourceSpan) -> Diagnostic {
+        .error(
+            "rein.parse.too-many-errors", "too many errors in this file; the rest of it was not checked",
+            at: span, help: "fix the errors above and run the check again")
+    }
+
+    /// Whether `offset` lies in one of the sorted, disjoint damaged ranges.
+    static func isDamaged(_ offset: Int, in ranges: [Range<Int>]) -> Bool {
+        var low = 0
+        var high = ranges.count
+        while low < high {
+            let mid = (low + high) / 2
+            if ranges[mid].upperBound <= offset { low = mid + 1 } else { high = mid }
+        }
+        return low < ranges.count && ranges[low].contains(offset)
     }
 
     /// Reports an error about something missing before the current token, and unwinds.
@@ -137,7 +165,7 @@ public struct Parser {
         guard back >= 0 else { return span(current) }
         let last = tokens[back]
         let onLaterLine = current.kind == .newline || current.kind == .endOfFile
-            || file.position(of: current.start).line > file.position(of: last.end).line
+            || file.line(of: current.start) > file.line(of: last.end)
         return onLaterLine ? SourceSpan(file: fileIndex, start: last.end, end: last.end) : span(current)
     }
 

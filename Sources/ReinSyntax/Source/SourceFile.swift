@@ -46,6 +46,11 @@ public struct SourceFile: Sendable {
         return SourcePosition(line: lineIndex + 1, column: column)
     }
 
+    /// The 1-based line of a byte offset (a binary search; no column counting).
+    public func line(of offset: Int) -> Int {
+        lineIndex(containing: min(max(offset, 0), bytes.count)) + 1
+    }
+
     /// The text of a 1-based line, without its line end.
     public func lineText(_ line: Int) -> String {
         guard line >= 1, line <= lineStarts.count else { return "" }
