@@ -228,8 +228,8 @@ extension CheckerContext {
             typed[index] = typeExpr(item, expected: itemType, &state)
         }
         let checked = typed.enumerated().map { $1?.expr ?? CheckedExpr(.invalid, type: .error, span: items[$0].span) }
-        let listElement: ValueType = reported ? .error : (itemType ?? .error)
-        return Typed(.list(checked), .list(listElement), span: span)
+        // A reported list is an error as a whole, so that nothing around it reports again.
+        return Typed(.list(checked), reported ? .error : .list(itemType ?? .error), span: span)
     }
 
     private mutating func typeRange(_ range: RangeLiteral) -> Typed {

@@ -368,6 +368,11 @@ public struct Lexer {
                 if let scalar = lexEscape() { scalars.append(scalar) }
                 continue
             }
+            if byte == 0x0D, !isCRLF(at: index) {
+                reportLoneCarriageReturn(at: index)
+                index += 1
+                continue
+            }
             utf8Run.append(byte)
             index += 1
         }
@@ -435,6 +440,7 @@ public struct Lexer {
         index += 2
         let contentStart = index
         while index < bytes.count, bytes[index] != 0x0A {
+            if bytes[index] == 0x0D, !isCRLF(at: index) { reportLoneCarriageReturn(at: index) }
             if bytes[index] == UInt8(ascii: "\""), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "#") {
                 let value = String(decoding: bytes[contentStart..<index], as: UTF8.self)
                 index += 2
@@ -478,6 +484,7 @@ public struct Lexer {
             while index < bytes.count, bytes[index] != 0x0A { index += 1 }
             var lineEnd = index
             if lineEnd > lineStart, bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            for offset in lineStart..<lineEnd where bytes[offset] == 0x0D { reportLoneCarriageReturn(at: offset) }
             var indentEnd = lineStart
             while indentEnd < lineEnd, bytes[indentEnd] == 0x20 || bytes[indentEnd] == 0x09 { indentEnd += 1 }
             if matches("\"\"\"", at: indentEnd), indentEnd + 3 <= lineEnd {
@@ -533,6 +540,14 @@ public struct Lexer {
     }
 
     // MARK: Errors and helpers
+
+    /// A carriage return that is not part of CRLF, inside a string: a raw line break.
+    private mutating func reportLoneCarriageReturn(at offset: Int) {
+        lexError(
+            .error(
+                "rein.lex.carriage-return-in-string", "a string cannot contain a raw carriage return",
+                at: span(offset, offset + 1), help: "write it as `\\u{D}` in a `\"…\"` string"))
+    }
 
     /// Records a lexical error; the rest of its line (or of the file) counts as damaged.
     private mutating func lexError(_ diagnostic: Diagnostic, damageToEnd: Bool = false) {

@@ -22,13 +22,27 @@ extension Parser {
                 return (statements, false)
             }
             do {
+                missingAtLineEnd = false
                 if let statement = try parseStatement(context, owner: owner) { statements.append(statement) }
                 expectLineEnd(after: "the statement")
             } catch {
                 skipStatement()
+                skipBrokenContinuation(context)
             }
             skipNewlines()
         }
+    }
+
+    /// After a statement that was cut short at a line end, a next line that cannot start a
+    /// statement (`when …`, `because …`, `"…"`) is its continuation: skip it silently.
+    mutating func skipBrokenContinuation(_ context: BlockContext) {
+        guard missingAtLineEnd else { return }
+        missingAtLineEnd = false
+        skipNewlines()
+        if at(.rightBrace) || at(.endOfFile) || atDeclarationStart() { return }
+        if let word = current.identifier, BlockContext.allStatementKeywords.contains(word) { return }
+        if current.kind == .identifier, Suggestions.closest(to: current.identifier ?? "", in: context.allowed) != nil { return }
+        skipStatement()
     }
 
     mutating func parseStatement(_ context: BlockContext, owner: String) throws -> Statement? {
@@ -110,7 +124,9 @@ extension Parser {
 
     mutating func expectWord(_ word: String, after what: String) throws -> Token {
         if let token = eatWord(word) { return token }
-        throw fail("rein.parse.expected-keyword", "expected `\(word)` after \(what), found \(describeCurrent())")
+        let atLineEnd = at(.newline)
+        let help = atLineEnd ? "keep `\(word)` on this line: only `and`, `or`, `|` and `because` may start a continuation line" : nil
+        throw fail("rein.parse.expected-keyword", "expected `\(word)` after \(what), found \(describeCurrent())", help: help)
     }
 
     mutating func parseString(_ what: String) throws -> StringLiteral {

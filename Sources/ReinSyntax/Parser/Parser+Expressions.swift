@@ -100,7 +100,11 @@ extension Parser {
             if !at(.rightBracket) {
                 items.append(try parseExpression())
                 while eat(.comma) != nil {
-                    if at(.rightBracket) { break }
+                    if at(.rightBracket) {
+                        throw failAtCurrent(
+                            "rein.parse.expected-expression", "expected an expression after `,`, found `]`",
+                            help: "remove the trailing comma")
+                    }
                     items.append(try parseExpression())
                 }
             }

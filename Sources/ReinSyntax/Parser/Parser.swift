@@ -19,6 +19,9 @@ public struct Parser {
     /// Expression nesting depth (parentheses, lists, `not`).
     var depth = 0
 
+    /// Set when the last error was something missing at the end of a line: the next line
+    /// may then be the rest of that statement, and is skipped without a second error.
+    var missingAtLineEnd = false
     /// Set once the file has produced `maximumErrors` diagnostics: parsing stops.
     var gaveUp = false
 
@@ -147,7 +150,9 @@ public struct Parser {
 
     /// Reports an error about something missing before the current token, and unwinds.
     mutating func fail(_ code: String, _ message: String, help: String? = nil) -> ParseAbort {
-        report(code, message, at: errorSpanAtCurrent(), help: help)
+        let span = errorSpanAtCurrent()
+        missingAtLineEnd = span.start == span.end  // only a line-end position is zero-width
+        report(code, message, at: span, help: help)
         return ParseAbort()
     }
 
