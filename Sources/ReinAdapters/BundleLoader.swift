@@ -1,11 +1,12 @@
 import Foundation
 
-
 /// Reads `.rein` files and folders into a bundle: discovery, size limit, parsing.
 ///
-/// Bundle order (LANGUAGE.md §1): every path is normalised lexically, folders are searched
-/// recursively for `*.rein` (folders whose name starts with `.` are skipped), duplicates are
-/// dropped, and all files are sorted bytewise by path.
+/// Bundle order (LANGUAGE.md §1): every path is resolved against the working folder and
+/// normalised lexically, folders are searched recursively for `*.rein` (folders whose name
+/// starts with `.`, and symbolic links to folders, are skipped), the same file named twice
+/// counts once, and all files are sorted bytewise by their path relative to the working
+/// folder — the path every diagnostic shows (CLI.md: paths in output are relative).
 public enum BundleLoader {
     /// Files larger than this are refused with one diagnostic, unread.
     public static let maximumFileSize = 8 * 1024 * 1024
@@ -30,22 +31,49 @@ public enum BundleLoader {
         ["policies", "runbooks"].filter { fileManager.fileExists(atPath: $0) }
     }
 
-    /// Every `.rein` file under `paths`, normalised, deduplicated and sorted bytewise.
-    public static func discover(_ paths: [String], fileManager: FileManager = .default) throws -> [String] {
-        var found = Set<String>()
+    /// One file of a bundle: where to read it and how to show it.
+    public struct FoundFile: Sendable, Hashable {
+        /// Absolute, lexically normalised.
+        public var absolutePath: String
+        /// Relative to the base folder (the working folder by default).
+        public var displayPath: String
+    }
+
+    /// Every `.rein` file under `paths`, deduplicated and sorted bytewise by display path.
+    /// Relative paths are resolved against `base` (default: the working folder), and display
+    /// paths are relative to it.
+    public static func discover(
+        _ paths: [String], relativeTo base: String? = nil, fileManager: FileManager = .default
+    ) throws -> [FoundFile] {
+        let root = normalise(base ?? fileManager.currentDirectoryPath)
+        var found: [String: FoundFile] = [:]
+        func add(_ absolute: String) {
+            found[absolute] = FoundFile(absolutePath: absolute, displayPath: relative(absolute, to: root))
+        }
         for path in paths {
+            let absolute = normalise(path.hasPrefix("/") ? path : root + "/" + path)
             var isDirectory: ObjCBool = false
-            guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else { throw LoadError.notFound(path) }
-            let base = normalise(path)
+            guard fileManager.fileExists(atPath: absolute, isDirectory: &isDirectory) else { throw LoadError.notFound(path) }
             guard isDirectory.boolValue else {
-                found.insert(base)
+                add(absolute)
                 continue
             }
-            for relative in try walk(base, fileManager: fileManager) {
-                found.insert(normalise(base == "." ? relative : base + "/" + relative))
+            for file in try walk(absolute, fileManager: fileManager) {
+                add(normalise(absolute + "/" + file))
             }
         }
-        return found.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        return found.values.sorted { Array($0.displayPath.utf8).lexicographicallyPrecedes(Array($1.displayPath.utf8)) }
+    }
+
+    /// `path` relative to the folder `root` (both absolute and normalised): `a/b.rein`,
+    /// or `../x/b.rein` outside it.
+    public static func relative(_ path: String, to root: String) -> String {
+        let target = path.split(separator: "/")
+        let folder = root.split(separator: "/")
+        var common = 0
+        while common < target.count, common < folder.count, target[common] == folder[common] { common += 1 }
+        let parts = Array(repeating: "..", count: folder.count - common) + target[common...].map(String.init)
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
     }
 
     private static func walk(_ folder: String, fileManager: FileManager) throws -> [String] {
@@ -88,26 +116,29 @@ public enum BundleLoader {
         return joined.isEmpty ? "." : joined
     }
 
-    /// Discovers, reads and parses the bundle under `paths`.
-    public static func load(_ paths: [String], fileManager: FileManager = .default) throws -> LoadedBundle {
-        let discovered = try discover(paths, fileManager: fileManager)
+    /// Discovers, reads and parses the bundle under `paths` (see `discover` for `base`).
+    public static func load(
+        _ paths: [String], relativeTo base: String? = nil, fileManager: FileManager = .default
+    ) throws -> LoadedBundle {
+        let discovered = try discover(paths, relativeTo: base, fileManager: fileManager)
         guard !discovered.isEmpty else { throw LoadError.noFiles(paths) }
         var files: [SourceFileSyntax] = []
         var fileErrors: [Diagnostic] = []
-        for (index, path) in discovered.enumerated() {
-            let size = (try? fileManager.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        for (index, found) in discovered.enumerated() {
+            let path = found.displayPath
+            let size = (try? fileManager.attributesOfItem(atPath: found.absolutePath)[.size] as? NSNumber)?.intValue ?? 0
             if size > maximumFileSize {
                 let source = SourceFile(path: path, bytes: [])
                 fileErrors.append(
                     .error(
                         "rein.io.file-too-large",
-                        "file is \(megabytes(size)) MiB, over the \(maximumFileSize / 1_048_576) MiB limit",
+                        "file is \(size) bytes (\(megabytes(size)) MiB), over the \(maximumFileSize / 1_048_576) MiB limit of \(maximumFileSize) bytes",
                         at: SourceSpan(file: index, start: 0, end: 0),
                         help: "split the declarations over several files"))
                 files.append(SourceFileSyntax(file: source, fileIndex: index, declarations: [], comments: [], diagnostics: []))
                 continue
             }
-            guard let data = fileManager.contents(atPath: path) else {
+            guard let data = fileManager.contents(atPath: found.absolutePath) else {
                 throw LoadError.unreadable(path, "it is not a readable regular file")
             }
             files.append(Parser.parse(SourceFile(path: path, bytes: [UInt8](data)), fileIndex: index))
@@ -116,7 +147,7 @@ public enum BundleLoader {
     }
 
     private static func megabytes(_ size: Int) -> String {
-        let tenths = size * 10 / 1_048_576
+        let tenths = size / 1_048_576 * 10 + size % 1_048_576 * 10 / 1_048_576
         return "\(tenths / 10).\(tenths % 10)"
     }
 }

@@ -72,4 +72,7 @@ public enum CheckCode: String, Sendable, CaseIterable {
     case emptyString = "rein.check.empty-string"
     case loosensPolicy = "rein.check.loosens-policy"
     case exceedsMaxActivation = "rein.check.exceeds-max-activation"
+
+    // Reporting
+    case tooManyErrors = "rein.check.too-many-errors"
 }

@@ -13,6 +13,6 @@ public struct Checker {
     public static func check(_ files: [SourceFileSyntax]) -> CheckResult {
         var context = CheckerContext(files: files)
         context.run()
-        return CheckResult(diagnostics: context.diagnostics.sortedForOutput(), model: context.model)
+        return CheckResult(diagnostics: context.diagnostics.finish().sortedForOutput(), model: context.model)
     }
 }

@@ -6,7 +6,8 @@ struct CheckerContext {
     let files: [SourceFileSyntax]
     /// `fileIndex` → position in `files`.
     let filePositions: [Int: Int]
-    var diagnostics: [Diagnostic] = []
+    /// Where diagnostics go (capped per file; messages are built only when kept).
+    let diagnostics = DiagnosticCollector()
     var symbols = SymbolTable()
     var model = SemanticModel()
     var regexCache = RegexCache()
@@ -22,12 +23,17 @@ struct CheckerContext {
     /// Arg name → the expression types of the args of that name across every tool
     /// (for `*` rules that read an arg no tool has).
     var argTypesByName: [String: Set<ValueType>] = [:]
+    /// Tool name → its args whose declaration failed after the name (`TypeSyntax.Kind.invalid`):
+    /// they exist, but have no type, so every use of them is typed `.error` silently.
+    var invalidArgsByTool: [String: Set<String>] = [:]
+    /// Every arg name that some tool declares with an invalid type.
+    var invalidArgNames: Set<String> = []
+    /// Context keys whose declaration failed after the name.
+    var invalidContextKeys: Set<String> = []
     /// Identities with `role` lines, in bundle order.
     var standingDeclarations: [(name: String, span: SourceSpan)] = []
     /// Identity name → its `max_activation` value's span.
     var maxActivationSpans: [String: SourceSpan] = [:]
-    /// Remaining "did you mean" look-ups (they cost a scan over all names).
-    var suggestionBudget = 64
 
     init(files: [SourceFileSyntax]) {
         self.files = files
@@ -68,23 +74,35 @@ struct CheckerContext {
 
     // MARK: Diagnostics
 
-    mutating func error(
-        _ code: CheckCode, _ message: String, at span: SourceSpan, notes: [DiagnosticNote] = [], help: String? = nil
+    // Message, notes and help are built only when the diagnostic is kept (see
+    // `DiagnosticCollector`): they may read `self`, but not change it.
+
+    func error(
+        _ code: CheckCode, _ message: @autoclosure () -> String, at span: SourceSpan,
+        notes: @autoclosure () -> [DiagnosticNote] = [], help: @autoclosure () -> String? = nil
     ) {
-        diagnostics.append(Diagnostic(.error, code: code.rawValue, message: message, at: span, notes: notes, help: help))
+        diagnostics.report(.error, code, at: span, message: message, notes: notes, help: help)
     }
 
-    mutating func warning(
-        _ code: CheckCode, _ message: String, at span: SourceSpan, notes: [DiagnosticNote] = [], help: String? = nil
+    func warning(
+        _ code: CheckCode, _ message: @autoclosure () -> String, at span: SourceSpan,
+        notes: @autoclosure () -> [DiagnosticNote] = [], help: @autoclosure () -> String? = nil
     ) {
-        diagnostics.append(Diagnostic(.warning, code: code.rawValue, message: message, at: span, notes: notes, help: help))
+        diagnostics.report(.warning, code, at: span, message: message, notes: notes, help: help)
     }
 
     /// A "did you mean" help among candidates, while the budget lasts.
-    mutating func suggestion(for word: String, among candidates: [String]) -> String? {
-        guard suggestionBudget > 0 else { return nil }
-        suggestionBudget -= 1
-        return Suggestions.didYouMean(word, in: candidates)
+    func suggestion(for word: String, among candidates: @autoclosure () -> [String]) -> String? {
+        guard diagnostics.suggestionBudget > 0 else { return nil }
+        diagnostics.suggestionBudget -= 1
+        return Suggestions.didYouMean(word, in: candidates())
+    }
+
+    /// The nearest candidate, while the suggestion budget lasts.
+    func closest(to word: String, among candidates: [String]) -> String? {
+        guard diagnostics.suggestionBudget > 0 else { return nil }
+        diagnostics.suggestionBudget -= 1
+        return Suggestions.closest(to: word, in: candidates)
     }
 
     // MARK: Source access

@@ -12,21 +12,26 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Parse and type-check a bundle of .rein files.",
         discussion: """
-            Every PATH is a .rein file or a folder searched recursively; together they form one
-            bundle. Without PATHs: policies/ and runbooks/, whichever exist.
+            Every PATH (or --bundle PATH) is a .rein file or a folder searched recursively; together \
+            they form one bundle. Without any, the bundle is policies/ and runbooks/ in the current \
+            folder, whichever exist.
 
-            Diagnostics go to stdout. Exit status: 0 clean, 1 errors found (or warnings with
-            --strict), 2 the check could not run (missing path, unreadable file, bad flag).
+            Diagnostics go to stdout, compiler style, with paths relative to the current folder. \
+            Exit status: 0 clean, 1 errors found (or warnings with --strict), 2 the check could \
+            not run (missing path, unreadable file, bad flag).
 
             Examples:
               rein check
               rein check policies runbooks --format json
-              rein check runbooks/aks_node_memory.rein --strict
+              rein check runbooks/aks_node_memory_pressure.rein --strict
             """
     )
 
     @Argument(help: "Files or folders to check (default: policies/ and runbooks/).")
     var paths: [String] = []
+
+    @Option(name: .customLong("bundle"), help: ArgumentHelp("A file or folder of the bundle (repeatable); the same as a PATH.", valueName: "path"))
+    var bundlePaths: [String] = []
 
     @Option(help: "Output format: text or json.")
     var format: CheckFormat = .text
@@ -35,7 +40,8 @@ struct CheckCommand: ParsableCommand {
     var strict = false
 
     func run() throws {
-        let requested = paths.isEmpty ? BundleLoader.defaultPaths() : paths
+        let given = paths + bundlePaths
+        let requested = given.isEmpty ? BundleLoader.defaultPaths() : given
         guard !requested.isEmpty else {
             throw CLIError("no bundle to check: give a path, or run where policies/ or runbooks/ exists")
         }

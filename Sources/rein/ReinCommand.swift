@@ -8,7 +8,7 @@ struct ReinCommand: ParsableCommand {
         commandName: "rein",
         abstract: "Policies and runbooks that keep AI SRE agents on a short rein.",
         discussion: """
-            Runbooks and policies live in Git as .rein files. Without paths, commands use the
+            Runbooks and policies live in Git as .rein files. Without paths, commands use the \
             bundle under policies/ and runbooks/ in the current folder.
 
             Example:
@@ -32,7 +32,8 @@ struct ReinCommand: ParsableCommand {
             terminate(error.rawValue)
         } catch {
             let code = exitCode(for: error)
-            let message = fullMessage(for: error)
+            var message = fullMessage(for: error)
+            if message.hasPrefix("Error: ") { message.removeFirst("Error: ".count) }
             if code == .success {
                 print(message)
                 terminate(0)

@@ -88,8 +88,26 @@ struct CLITests {
         try handle.close()
         let run = try rein(["check", "big.rein"], in: folder)
         #expect(run.status == 1)
-        #expect(run.stdout.hasPrefix("big.rein:1:1: error: file is 50.0 MiB, over the 8 MiB limit [rein.io.file-too-large]"))
+        #expect(run.stdout.hasPrefix("big.rein:1:1: error: file is 52428800 bytes (50.0 MiB), over the 8 MiB limit of 8388608 bytes [rein.io.file-too-large]"))
         #expect(run.stdout.hasSuffix("1 file checked: 1 error\n"))
+    }
+
+    @Test func pathsAreShownRelativeAndCountedOnce() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sub = folder.appendingPathComponent("sub")
+        try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+        try "policy p {\n  max_iterations 0\n}\n".write(to: sub.appendingPathComponent("a.rein"), atomically: true, encoding: .utf8)
+        let run = try rein(["check", "sub/a.rein", "./sub//a.rein", sub.appendingPathComponent("a.rein").path, "sub/../sub"], in: folder)
+        #expect(run.status == 1)
+        #expect(run.stdout.hasPrefix("sub/a.rein:2:18: error: "))
+        #expect(run.stdout.hasSuffix("1 file checked: 1 error\n"))
+        let inside = try rein(["check", "../sub/a.rein"], in: sub)
+        #expect(inside.stdout.hasPrefix("a.rein:2:18: error: "))
+        let other = folder.appendingPathComponent("other")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        let outside = try rein(["check", sub.appendingPathComponent("a.rein").path], in: other)
+        #expect(outside.stdout.hasPrefix("../sub/a.rein:2:18: error: "))
     }
 
     @Test func helpHasExamples() throws {

@@ -25,14 +25,7 @@ func checkSources(_ sources: [(path: String, bytes: [UInt8])]) -> (outcome: Chec
 /// Loads a bundle from disk and shows its paths relative to `folder` (so golden output has
 /// stable paths). The working directory is never changed: tests run in parallel.
 func loadBundle(_ paths: [String], in folder: URL) throws -> LoadedBundle {
-    let prefix = folder.path.hasSuffix("/") ? folder.path : folder.path + "/"
-    var bundle = try BundleLoader.load(paths.map { prefix + $0 })
-    for index in bundle.files.indices {
-        let file = bundle.files[index].file
-        let relative = file.path.hasPrefix(prefix) ? String(file.path.dropFirst(prefix.count)) : file.path
-        bundle.files[index].file = SourceFile(path: relative, bytes: file.bytes)
-    }
-    return bundle
+    try BundleLoader.load(paths, relativeTo: folder.path)
 }
 
 /// Compares `actual` with the golden file, or rewrites it when `REIN_UPDATE_GOLDEN` is set.

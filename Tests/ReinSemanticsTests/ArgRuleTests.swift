@@ -56,6 +56,29 @@ struct ArgRuleTests {
     @Test(arguments: cases)
     func rule(_ testCase: CheckCase) { expectCase(testCase) }
 
+    @Test("an invalid name or namespace default says which rule it breaks")
+    func nameDefaultMessages() {
+        func message(_ argLine: String) -> String? {
+            CheckCase(name: "", source: Self.tool(argLine), expected: []).run().result.diagnostics.first?.message
+        }
+        let long = String(repeating: "a", count: 254)
+        #expect(message("arg n: name = \"\(long)\"") == "default `\"\(String(repeating: "a", count: 60))…\"` is not a valid name: it is 254 characters, over the 253 allowed")
+        #expect(message(#"arg n: name = "Bad-name""#) == "default `\"Bad-name\"` is not a valid name: it has an uppercase letter `B`; only lowercase letters are allowed")
+        #expect(message(#"arg n: name = "bad_name""#) == "default `\"bad_name\"` is not a valid name: `_` is not allowed")
+        #expect(message(#"arg n: name = "-web""#) == "default `\"-web\"` is not a valid name: it must start and end with a letter or digit")
+        #expect(message(#"arg n: name = "a.-b""#) == "default `\"a.-b\"` is not a valid name: each part between dots must start and end with a letter or digit")
+        #expect(message(#"arg n: name = "a..b""#) == "default `\"a..b\"` is not a valid name: it has an empty part between dots")
+        #expect(message(#"arg n: name = """#) == "default `\"\"` is not a valid name: it is empty")
+        #expect(message(#"arg n: namespace = "a.b""#) == "default `\"a.b\"` is not a valid namespace: `.` is not allowed")
+        #expect(message(#"arg n: namespace = "a b""#) == "default `\"a b\"` is not a valid namespace: a space is not allowed")
+        #expect(message(#"arg n: namespace = "a\tb""#) == #"default `"a\u{9}b"` is not a valid namespace: a tab is not allowed"#)
+        #expect(message("arg n: namespace = \"\(String(repeating: "a", count: 64))\"")?.hasSuffix("is not a valid namespace: it is 64 characters, over the 63 allowed") == true)
+        let forbid = CheckCase(name: "", source: "policy p2 {\n  forbid namespace \"Kube-System\"\n}\n", expected: []).run()
+        #expect(forbid.result.diagnostics.map(\.message) == [
+            "`\"Kube-System\"` is not a valid namespace: it has an uppercase letter `K`; only lowercase letters are allowed",
+        ])
+    }
+
     @Test("the model keeps valid constraints and defaults")
     func model() throws {
         let bundle = TestBundle([("a.rein", prelude)])
@@ -96,4 +119,20 @@ struct NameRuleTests {
         ("g3bb8764-cb92-4276-9d2a-ca1e895e55ea", false), ("{a3bb8764-cb92-4276-9d2a-ca1e895e55ea}", false),
     ])
     func guid(_ value: String, _ valid: Bool) { #expect(NameRules.isGUID(value) == valid) }
+
+    @Test("a violation is named exactly when a value is invalid")
+    func violations() {
+        let values = [
+            "payments", "a.b.c", "a..b", ".a", "a.", "a.-b", "UPPER", "a_b", "", "-a", "a-", "payments\n", "раyments", "a b",
+            "a\u{301}", String(repeating: "a", count: 63), String(repeating: "a", count: 64), String(repeating: "a", count: 253),
+            String(repeating: "a", count: 254), String(repeating: "é", count: 200),
+        ]
+        for value in values {
+            #expect((NameRules.nameViolation(value) == nil) == NameRules.isValidName(value), "\(value)")
+            #expect((NameRules.namespaceViolation(value) == nil) == NameRules.isValidNamespace(value), "\(value)")
+        }
+        #expect(NameRules.namespaceViolation("раyments") == "`р` is not allowed")
+        #expect(NameRules.nameViolation("a\u{301}") == "the character U+0301 is not allowed")
+        #expect(NameRules.nameViolation("payments\n") == "the character U+000A is not allowed")
+    }
 }

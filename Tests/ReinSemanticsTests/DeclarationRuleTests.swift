@@ -19,6 +19,14 @@ struct DeclarationRuleTests {
             source: "tool t1 {\n  effect read\n  effect read\n}\n",
             expected: ["rein.check.duplicate-statement@3:3"]),
         CheckCase(
+            name: "a query may say `effect read`",
+            source: "query q1 {\n  effect read\n  arg pod: name\n  kql \"Perf | where InstanceName has {pod}\"\n}\n",
+            expected: []),
+        CheckCase(
+            name: "a query with two `effect read` lines",
+            source: "query q1 {\n  effect read\n  effect read\n  kql \"Perf\"\n}\n",
+            expected: ["rein.check.duplicate-statement@3:3"]),
+        CheckCase(
             name: "duplicate title and kql",
             source: "runbook r2 {\n  title \"a\"\n  title \"b\"\n}\nquery q1 {\n  kql \"Perf\"\n  kql \"Perf\"\n}\n",
             expected: ["rein.check.duplicate-statement@3:3", "rein.check.duplicate-statement@7:3"]),
@@ -141,6 +149,20 @@ struct DeclarationRuleTests {
                 """,
             expected: []),
     ]
+
+    @Test("a query is a read tool, with or without `effect read`")
+    func queryEffect() throws {
+        let bundle = TestBundle([
+            ("a.rein", prelude),
+            ("test.rein", "query q1 {\n  effect read\n  kql \"Perf\"\n}\nquery q2 {\n  effect read\n  effect read\n  kql \"Perf\"\n}\n"),
+        ])
+        #expect(bundle.parseDiagnostics == [])
+        #expect(bundle.result.model.tool(named: "q1")?.effect == .read)
+        #expect(bundle.result.model.tool(named: "q2")?.effect == .read)
+        let diagnostic = try #require(bundle.result.diagnostics.first)
+        #expect(diagnostic.message == "duplicate `effect` in query `q2`")
+        #expect(bundle.result.diagnostics.count == 1)
+    }
 
     @Test(arguments: cases)
     func rule(_ testCase: CheckCase) { expectCase(testCase) }

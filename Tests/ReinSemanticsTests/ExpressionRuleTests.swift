@@ -38,10 +38,27 @@ struct ExpressionRuleTests {
             name: "trigger over alert, context and now",
             source: trigger("alert.severity <= 2 and context.environment == \"prod\" and now.hour < 8"), expected: []),
         CheckCase(
-            name: "two args compared in a * rule", source: policy("deny * when args.a == args.b"),
-            expected: ["rein.check.untyped-arg@2:15"]),
+            name: "two args compared in a * rule are typed at run time",
+            source: policy("deny * when args.replicas == args.limit or args.replicas < args.limit or args.replicas != args.replicas"),
+            expected: []),
         CheckCase(
-            name: "an arg read at two types in a * rule", source: policy("deny * when args.replicas > 3 or args.replicas == \"x\""),
+            name: "an arg looked for among args in a * rule", source: policy("deny * when args.namespace not in [args.deployment, args.pod]"),
+            expected: []),
+        CheckCase(
+            name: "two args matched with like in a * rule are strings", source: policy("deny * when args.namespace like args.deployment"),
+            expected: []),
+        CheckCase(
+            name: "an arg alone in a list in a * rule", source: policy("deny * when [args.namespace] in session.tools"),
+            expected: ["rein.check.untyped-arg@2:16"]),
+        CheckCase(
+            name: "args alone in a list: one diagnostic", source: policy("deny * when [args.namespace, args.pod] in session.tools"),
+            expected: ["rein.check.untyped-arg@2:16"]),
+        CheckCase(
+            name: "an arg in an arg in a * rule", source: policy("deny * when args.namespace in args.deployment"),
+            expected: ["rein.check.type-mismatch@2:33"]),
+        CheckCase(
+            name: "an arg read at two types in a * rule (warning: it never matches)",
+            source: policy("deny * when args.replicas > 3 or args.replicas == \"x\""),
             expected: ["rein.check.arg-type-conflict@2:36"]),
         CheckCase(
             name: "a * rule reading an arg no tool has (warning)", source: policy("deny * when args.replicaz > 3"),
@@ -105,6 +122,95 @@ struct ExpressionRuleTests {
         #expect(diagnostic.severity == .warning)
         #expect(diagnostic.help == "did you mean `replicas`?")
         #expect(!bundle.result.hasErrors)
+    }
+
+    @Test("a * rule reading one arg at two types can never match: a warning, and both types are recorded")
+    func argReadAtTwoTypes() throws {
+        let bundle = CheckCase(
+            name: "", source: Self.policy("deny * when args.replicas > 3 and args.replicas == \"a\" and args.replicas == true"),
+            expected: []
+        ).run()
+        #expect(!bundle.result.hasErrors)
+        #expect(bundle.diagnostics(in: "test.rein") == ["rein.check.arg-type-conflict@2:37"])
+        let diagnostic = try #require(bundle.result.diagnostics.first)
+        #expect(diagnostic.severity == .warning)
+        #expect(diagnostic.message == "`args.replicas` is read as a string here but as an int before, so this rule can never match")
+        #expect(diagnostic.notes.map(\.message) == ["read as an int here"])
+        let rule = try #require(bundle.result.model.rules.last)
+        #expect(rule.argUses == [
+            ArgUse(name: "replicas", type: .int), ArgUse(name: "replicas", type: .string), ArgUse(name: "replicas", type: .bool),
+        ])
+    }
+
+    @Test("named targets whose arg types differ are still an error")
+    func namedTargetsConflict() throws {
+        let bundle = CheckCase(
+            name: "", source: "tool t1 {\n  effect read\n  arg replicas: string\n}\n" + Self.policy("deny [scale_deployment, t1] when args.replicas == 3"),
+            expected: []
+        ).run()
+        let diagnostic = try #require(bundle.result.diagnostics.first)
+        #expect(diagnostic.severity == .error)
+    }
+
+    @Test("args compared with args in a * rule are recorded at any type")
+    func argsAtAnyType() throws {
+        let source = Self.policy("deny * when args.replicas == args.limit or args.namespace in [args.pod] or args.limit > 3")
+        let bundle = CheckCase(name: "", source: source, expected: []).run()
+        #expect(bundle.allDiagnostics == [])
+        let rule = try #require(bundle.result.model.rules.last)
+        #expect(rule.target == .all)
+        #expect(rule.argUses == [
+            ArgUse(name: "replicas", type: .any), ArgUse(name: "limit", type: .int), ArgUse(name: "namespace", type: .any),
+            ArgUse(name: "pod", type: .any),
+        ])
+        guard case .logical(.or, let operands) = rule.condition.kind, case .comparison(.equal, let left, let right) = operands[0].kind
+        else {
+            Issue.record("unexpected condition \(rule.condition.kind)")
+            return
+        }
+        #expect(left.type == .any)
+        #expect(right.type == .any)
+    }
+
+    @Test("the empty list matches anything and is typed a list of any type")
+    func emptyList() throws {
+        let bundle = CheckCase(name: "", source: Self.policy("deny * when alert.rule in [] or args.replicas in []"), expected: []).run()
+        #expect(bundle.allDiagnostics == [])
+        let misuse = CheckCase(name: "", source: Self.policy("deny * when alert.rule == []"), expected: []).run()
+        #expect(misuse.result.diagnostics.map(\.message) == ["`==` cannot compare a list"])
+    }
+
+    /// Operands that are wrong in themselves, or whose type is unknown.
+    static let brokenOperands = [
+        "foo", "alert.sevrity", "[foo]", "[foo, bar]", "[[foo]]", "context.nope", "(foo)", "[]", "[args.q]", "args.q", "3..1",
+        "[1, \"a\"]", "session.tools", "[args.q, args.r]",
+    ]
+    static let operators = ["==", "!=", "<", ">=", "like", "in", "not in"]
+
+    @Test("no message, note or help shows an internal type name")
+    func noInternalTypeNames() {
+        var sources: [String] = []
+        for left in Self.brokenOperands {
+            for op in Self.operators {
+                for right in Self.brokenOperands + ["1", "\"a\"", "[1]", "1..3", "tool.effect", "write"] {
+                    sources.append("  deny * when \(left) \(op) \(right)")
+                    sources.append("  deny scale_deployment when \(right) \(op) \(left)")
+                }
+            }
+            sources.append("  deny * when not \(left)")
+            sources.append("  deny * when \(left) and true")
+            sources.append("  deny * when \(left)")
+        }
+        // One policy per rule, so that no file reaches the error cap.
+        let files = sources.enumerated().map { index, rule in (path: "p\(index).rein", text: "policy p\(index) {\n\(rule)\n}\n") }
+        let bundle = TestBundle([("a.rein", prelude)] + files)
+        #expect(bundle.parseDiagnostics == [])
+        for diagnostic in bundle.result.diagnostics {
+            let texts = [diagnostic.message, diagnostic.help ?? ""] + diagnostic.notes.map(\.message)
+            for text in texts {
+                #expect(!text.contains("<error>") && !text.contains("invalid value") && !text.contains("any type"), "\(text)")
+            }
+        }
     }
 
     @Test("policies checked without any tool get no arg-matches-no-tool warning")

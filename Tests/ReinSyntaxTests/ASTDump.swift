@@ -73,6 +73,7 @@ enum ASTDump {
         case .name: "name"
         case .namespace: "namespace"
         case .enumeration(let members): "(enum \(members.map { quote($0.value) }.joined(separator: " ")))"
+        case .invalid: "<invalid>"
         }
     }
 

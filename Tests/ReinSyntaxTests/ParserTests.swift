@@ -87,6 +87,11 @@ struct ParserTests {
         ("runbook r {\n  trigger 30m1h > 1s\n}\n", ["rein.lex.invalid-duration@2:11"]),
         ("runbook r {\n  trigger and\n}\n", ["rein.parse.expected-expression@2:11"]),
         ("tool t {\n  effect read\n}\nquery q {\n  kql \"\"\"\n", ["rein.lex.unterminated-string@5:7"]),
+        ("tool t {\n  arg n: int in 1.5..6\n}\n", ["rein.lex.invalid-number@2:17"]),
+        ("query q {\n  kql \"\"\"x\n", ["rein.lex.multiline-string-start@2:7"]),
+        ("query q {\n  effect write\n}\n", ["rein.parse.invalid-effect@2:10"]),
+        ("runbook r {\n  deny * when x\n    because\n    \"why\"\n}\n", ["rein.parse.expected-string@3:12"]),
+        ("runbook r {\n  trigger a ==\n  b c\n}\n", ["rein.parse.expected-newline@3:5"]),
     ])
     func oneMistakeOneError(source: String, expected: [String]) {
         #expect(summary(parse(source)) == expected)
@@ -119,6 +124,38 @@ struct ParserTests {
         let result = parse("tool a {\n  effect read\ntool b {\n  effect read\n}\n")
         #expect(summary(result) == ["rein.parse.expected-brace@3:1"])
         #expect(result.declarations.map(\.name.name) == ["a", "b"])
+    }
+
+    @Test func twoDeclarationsOnOneLineAreBothKept() {
+        let result = parse("tool a { effect read } tool b { effect read }\n")
+        #expect(summary(result) == ["rein.parse.expected-newline@1:24"])
+        #expect(result.declarations.map(\.name.name) == ["a", "b"])
+    }
+
+    @Test func trailingJunkInvalidatesTheCondition() {
+        let result = parse("runbook r {\n  deny * when context.x = 1\n}\n")
+        #expect(summary(result) == ["rein.parse.expected-newline@2:25"])
+        guard case .deny(let rule) = result.declarations.first?.statements.first?.kind else {
+            Issue.record("the rule should be kept")
+            return
+        }
+        #expect(rule.condition.kind == .invalid)
+    }
+
+    @Test(arguments: ["arg x int", "arg x: integer", "arg x: int in 1..", "arg x: int = "])
+    func brokenArgKeepsItsName(line: String) {
+        let result = parse("tool t {\n  effect read\n  \(line)\n}\n")
+        #expect(result.diagnostics.count == 1)
+        guard case .arg(let arg) = result.declarations.first?.statements.last?.kind else {
+            Issue.record("the arg should be kept: \(summary(result))")
+            return
+        }
+        #expect(arg.name.name == "x")
+        #expect(arg.type.kind == .invalid)
+    }
+
+    @Test func queryMayStateItsReadEffect() {
+        #expect(parse("query q {\n  effect read\n}\n").diagnostics.isEmpty)
     }
 
     @Test func nestingLimit() {

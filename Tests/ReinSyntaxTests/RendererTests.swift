@@ -41,11 +41,18 @@ struct RendererTests {
     }
 
     @Test func jsonHasKeysInOrderAndEscapes() {
+        let oddFile = SourceFile(path: "odd\nname.rein", text: "tool t {\n\targ n: int in 10..1\n}\n")
         let diagnostic = Diagnostic.error(
-            "rein.check.x", "bad `\"q\"`\n", at: SourceSpan(file: 0, start: 23, end: 28),
+            "rein.check.x", #"bad `"q"` \ here"#, at: SourceSpan(file: 0, start: 23, end: 28),
             notes: [DiagnosticNote("here", at: SourceSpan(file: 0, start: 0, end: 4))])
-        let json = JSONDiagnosticRenderer(files: [file]).render([diagnostic])
-        #expect(json == #"{"diagnostics":[{"path":"runbooks/x.rein","line":2,"column":15,"endLine":2,"endColumn":20,"severity":"error","code":"rein.check.x","message":"bad `\"q\"`\n","notes":[{"path":"runbooks/x.rein","line":1,"column":1,"endLine":1,"endColumn":5,"message":"here"}]}],"errors":1,"warnings":0}"# + "\n")
+        let json = JSONDiagnosticRenderer(files: [oddFile]).render([diagnostic])
+        #expect(json == #"{"diagnostics":[{"path":"odd\nname.rein","line":2,"column":15,"endLine":2,"endColumn":20,"severity":"error","code":"rein.check.x","message":"bad `\"q\"` \\ here","notes":[{"path":"odd\nname.rein","line":1,"column":1,"endLine":1,"endColumn":5,"message":"here"}]}],"errors":1,"warnings":0}"# + "\n")
+    }
+
+    @Test func messagesStayOneShortLine() {
+        let long = String(repeating: "x", count: 10_000)
+        let diagnostic = Diagnostic.error("rein.check.x", "unknown tool `\(long)`\n\u{1B}[31m", at: SourceSpan(file: 0, start: 0, end: 1))
+        #expect(diagnostic.message == "unknown tool `" + String(repeating: "x", count: 79) + "…`\\u{A}\\u{1B}[31m")
     }
 
     @Test func errorsPerFileAreCapped() {

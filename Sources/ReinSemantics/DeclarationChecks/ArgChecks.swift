@@ -4,9 +4,11 @@ extension CheckerContext {
     /// Checks an `arg` of a tool or query, or a policy `context` key: its type (enum
     /// members), constraints (`in`, `len`, `matching`) and default. Invalid constraints are
     /// left out of the model; a default is checked only when every constraint is valid.
-    mutating func checkArgDeclaration(_ declaration: ArgDeclaration) -> ArgModel {
+    /// Nil for a declaration whose syntax failed after its name (type `.invalid`): the parser
+    /// reported it, and nothing more is checked.
+    mutating func checkArgDeclaration(_ declaration: ArgDeclaration) -> ArgModel? {
         let name = declaration.name.name
-        let type = checkArgType(declaration.type)
+        guard let type = checkArgType(declaration.type) else { return nil }
         var model = ArgModel(name: name, type: type, span: declaration.name.span)
         var constraintsValid = true
 
@@ -39,8 +41,9 @@ extension CheckerContext {
         return model
     }
 
-    private mutating func checkArgType(_ syntax: TypeSyntax) -> ArgType {
+    private mutating func checkArgType(_ syntax: TypeSyntax) -> ArgType? {
         switch syntax.kind {
+        case .invalid: return nil
         case .int: return .int
         case .duration: return .duration
         case .bool: return .bool
@@ -67,7 +70,7 @@ extension CheckerContext {
 
     /// `in LO..HI`: only on int and duration, with bounds of that type, LO ≤ HI.
     private mutating func checkValueRange(_ range: RangeLiteral, type: ArgType, argName: String) -> ValueRange? {
-        let written = text(of: range.span)
+        var written: String { text(of: range.span) }
         switch (type, range.lower.value, range.upper.value) {
         case (.int, .int(let lower), .int(let upper)):
             guard lower <= upper else {
@@ -110,7 +113,7 @@ extension CheckerContext {
             error(.constraintNotAllowed, "`len` applies to string, not to \(type.shortName)", at: range.span, help: help)
             return nil
         }
-        let written = text(of: range.span)
+        var written: String { text(of: range.span) }
         guard case .int(let lower) = range.lower.value, case .int(let upper) = range.upper.value else {
             error(
                 .boundTypeMismatch, "the bounds of `len` must be ints, found `\(written)`", at: range.span,
@@ -158,7 +161,7 @@ extension CheckerContext {
 
     /// Checks a default against the arg's type and (valid) constraints. True when it passes.
     private mutating func checkDefault(_ value: Literal, of arg: ArgModel, pattern: Regex<AnyRegexOutput>?) -> Bool {
-        let shown = display(value.value)
+        var shown: String { display(value.value) }
         func fail(_ message: String, notes: [DiagnosticNote] = [], help: String? = nil) -> Bool {
             error(.invalidDefault, message, at: value.span, notes: notes, help: help)
             return false
@@ -192,16 +195,16 @@ extension CheckerContext {
             }
             return true
         case (.name, .string(let string)):
-            guard NameRules.isValidName(string) else {
+            if let violation = NameRules.nameViolation(string) {
                 return fail(
-                    "default `\(shown)` is not a valid name",
+                    "default `\(shown)` is not a valid name: \(violation)",
                     help: "a name is an RFC 1123 subdomain: lowercase letters, digits, `-` and `.`, each part starting and ending with a letter or digit, at most 253 characters")
             }
             return true
         case (.namespace, .string(let string)):
-            guard NameRules.isValidNamespace(string) else {
+            if let violation = NameRules.namespaceViolation(string) {
                 return fail(
-                    "default `\(shown)` is not a valid namespace",
+                    "default `\(shown)` is not a valid namespace: \(violation)",
                     help: "a namespace is an RFC 1123 label: lowercase letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters")
             }
             if let forbiddenAt = forbidden[string] {

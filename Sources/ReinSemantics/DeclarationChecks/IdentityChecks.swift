@@ -73,33 +73,35 @@ extension CheckerContext {
                 eligibilities: eligibilities, maxActivation: maxActivation, span: declaration.name.span))
     }
 
-    /// A standing `role`: only a built-in role from the closed read-only list.
+    /// A standing `role`: only a built-in role from the closed read-only list (written by
+    /// name, or with its own built-in id).
     private mutating func checkStandingRole(_ reference: RoleReference) -> RoleModel? {
         let name = reference.name.value
-        let allowed = BuiltInRoles.standingAllowed.joined(separator: ", ")
-        let help = "standing roles are limited to \(allowed); give other roles as `eligible \"ROLE\" at SCOPE`, activated only after approval"
-        if reference.id != nil {
+        func help() -> String {
+            "standing roles are limited to \(BuiltInRoles.standingAllowed.joined(separator: ", ")); give other roles as `eligible \"ROLE\" at SCOPE`, activated only after approval"
+        }
+        if let id = reference.id, !BuiltInRoles.isBuiltIn(name: name, id: id.value) {
             error(
                 .standingRoleNotReadOnly, "standing role `\(abbreviated(name))` is a custom role", at: reference.span,
-                help: help)
+                help: help())
             return nil
         }
         guard BuiltInRoles.isStandingAllowed(name), let guid = BuiltInRoles.guid(named: name) else {
             let known = BuiltInRoles.guid(named: name) != nil
-            let suggestion = known ? nil : suggestion(for: name, among: BuiltInRoles.standingAllowed)
             error(
                 .standingRoleNotReadOnly,
                 known
                     ? "standing role `\(name)` is not read-only"
                     : "standing role `\(abbreviated(name))` is not one of the read-only built-in roles",
-                at: reference.span, help: suggestion ?? help)
+                at: reference.span, help: (known ? nil : suggestion(for: name, among: BuiltInRoles.standingAllowed)) ?? help())
             return nil
         }
         return RoleModel(name: name, guid: guid, isCustom: false, span: reference.span)
     }
 
-    /// A role in an `eligible` or `elevate` line: a known built-in role by name, or a custom
-    /// role with a GUID `id`.
+    /// A role in an `eligible` or `elevate` line: a known built-in role by name (an `id`, if
+    /// written, must then be its built-in GUID to be that role), or a custom role with a
+    /// GUID `id`.
     mutating func resolveRole(_ reference: RoleReference) -> RoleModel? {
         let name = reference.name.value
         if let id = reference.id {
@@ -109,12 +111,16 @@ extension CheckerContext {
                     help: "write the custom role's definition id as 8-4-4-4-12 hex digits")
                 return nil
             }
+            if BuiltInRoles.isBuiltIn(name: name, id: id.value), let guid = BuiltInRoles.guid(named: name) {
+                return RoleModel(name: name, guid: guid, isCustom: false, span: reference.span)
+            }
             return RoleModel(name: name, guid: id.value, isCustom: true, span: reference.span)
         }
         guard let guid = BuiltInRoles.guid(named: name) else {
-            let help = suggestion(for: name, among: BuiltInRoles.all.map(\.name))
-                ?? "a custom role is written with its definition id: `\"\(abbreviated(name))\" id \"GUID\"`"
-            error(.unknownRole, "unknown built-in role `\(abbreviated(name))`", at: reference.name.span, help: help)
+            error(
+                .unknownRole, "unknown built-in role `\(abbreviated(name))`", at: reference.name.span,
+                help: suggestion(for: name, among: BuiltInRoles.all.map(\.name))
+                    ?? "a custom role is written with its definition id: `\"\(abbreviated(name))\" id \"GUID\"`")
             return nil
         }
         return RoleModel(name: name, guid: guid, isCustom: false, span: reference.span)

@@ -13,9 +13,9 @@ extension CheckerContext {
             switch statement.kind {
             case .forbidNamespace(let values):
                 for value in values {
-                    guard NameRules.isValidNamespace(value.value) else {
+                    if let violation = NameRules.namespaceViolation(value.value) {
                         error(
-                            .invalidNamespace, "`\"\(abbreviated(value.value))\"` is not a valid namespace", at: value.span,
+                            .invalidNamespace, "`\"\(abbreviated(value.value))\"` is not a valid namespace: \(violation)", at: value.span,
                             help: "a namespace is an RFC 1123 label: lowercase letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters; values are compared exactly")
                         continue
                     }
@@ -63,7 +63,10 @@ extension CheckerContext {
                 continue
             }
             contextSpans[key] = declaration.name.span
-            let arg = checkArgDeclaration(declaration)
+            guard let arg = checkArgDeclaration(declaration) else {
+                invalidContextKeys.insert(key)
+                continue
+            }
             policy.context.append(arg)
             model.contextIndex[key] = model.context.count
             model.context.append(arg)

@@ -45,7 +45,7 @@ extension CheckerContext {
                 continue
             }
             seen[name.name] = name.span
-            if let tool = resolveToolReference(name, listName: "the rule's target") {
+            if let tool = resolveToolReference(name, listHelp: "a rule's target lists tools and queries") {
                 tools.append(tool)
             } else {
                 resolved = false
@@ -54,21 +54,26 @@ extension CheckerContext {
         return (.tools(tools.map(\.name)), ExpressionScope(isTrigger: false, args: resolved ? .tools(tools) : .unresolved))
     }
 
-    /// A name that must be a declared tool or query.
-    mutating func resolveToolReference(_ name: Identifier, listName: String) -> ToolModel? {
+    /// A name that must be a declared tool or query. `expects` says what the list holds,
+    /// for the wrong-kind message (`a tool or query`, `a write tool`), and `listHelp` what it
+    /// lists.
+    mutating func resolveToolReference(
+        _ name: Identifier, expects: String = "a tool or query", listHelp: @autoclosure () -> String
+    ) -> ToolModel? {
         guard let entry = symbols.lookup(name.name) else {
             // A declaration whose header did not parse was already reported.
             if parseErrors.lostNames.contains(name.name) { return nil }
-            let help = suggestion(for: name.name, among: symbols.names(of: [.tool, .query]))
-                ?? "declare it with `tool \(name.name) { … }` or `query \(name.name) { … }`"
-            error(.unknownTool, "unknown tool `\(name.name)`", at: name.span, help: help)
+            error(
+                .unknownTool, "unknown tool `\(name.name)`", at: name.span,
+                help: suggestion(for: name.name, among: symbols.names(of: [.tool, .query]))
+                    ?? "declare it with `tool \(name.name) { … }` or `query \(name.name) { … }`")
             return nil
         }
         guard entry.kind == .tool || entry.kind == .query, let tool = model.tool(named: name.name) else {
             error(
-                .wrongKind, "`\(name.name)` is \(entry.kind.withArticle), not a tool or query", at: name.span,
+                .wrongKind, "`\(name.name)` is \(entry.kind.withArticle), not \(expects)", at: name.span,
                 notes: [DiagnosticNote("`\(name.name)` is declared here", at: entry.nameSpan)],
-                help: "\(listName) lists tools and queries")
+                help: listHelp())
             return nil
         }
         return tool
@@ -76,20 +81,22 @@ extension CheckerContext {
 
     /// In a rule for `*`, an arg no tool has (at the type read) means the rule never applies:
     /// most likely a typo. A warning, since the rule is still well-formed; none when the
-    /// bundle declares no tools at all (policies checked on their own).
+    /// bundle declares no tools at all (policies checked on their own), for an arg already
+    /// warned about as read at two types, or for one that some tool declares with a syntax
+    /// error (its type is unknown).
     private mutating func warnAboutUnmatchableArgs(_ state: TypingState, scope: ExpressionScope) {
         guard case .wildcard = scope.args, !model.tools.isEmpty else { return }
         for use in state.argUses {
-            guard let types = argTypesByName[use.name] else {
+            guard !state.conflictingArgs.contains(use.name), !invalidArgNames.contains(use.name),
                 let span = state.argUseSpans[use.name]?.span
-                if let span {
-                    let help = suggestion(for: use.name, among: argTypesByName.keys.sorted())
-                    warning(
-                        .argMatchesNoTool, "no tool has an arg `\(use.name)`, so this rule never applies", at: span, help: help)
-                }
+            else { continue }
+            guard let types = argTypesByName[use.name] else {
+                warning(
+                    .argMatchesNoTool, "no tool has an arg `\(use.name)`, so this rule never applies", at: span,
+                    help: suggestion(for: use.name, among: argTypesByName.keys.sorted()))
                 continue
             }
-            if !types.contains(use.type), let span = state.argUseSpans[use.name]?.span {
+            if use.type != .any, !types.contains(use.type) {
                 warning(
                     .argMatchesNoTool, "no tool has \(use.type.withArticle) arg `\(use.name)`, so this rule never applies", at: span,
                     help: "the tools' `\(use.name)` args are \(types.map(\.description).sorted().joined(separator: ", "))")

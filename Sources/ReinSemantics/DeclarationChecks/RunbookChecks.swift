@@ -45,7 +45,7 @@ extension CheckerContext {
         if let remediateKeyword, !hasApproval, !unit.hasErrors {
             error(
                 .missingApproval, "runbook `\(name)` has a `remediate` list but no `approval` block", at: remediateKeyword.span,
-                help: "add `approval { channel … approvers … allow … timeout … on_timeout … }`: every remediation needs a person's approval")
+                help: "add an `approval` block with `channel`, `approvers`, `allow`, `timeout` and `on_timeout`, each on a line of its own: every remediation needs a person's approval")
         }
         model.runbookIndex[name] = model.runbooks.count
         model.runbooks.append(runbook)
@@ -63,7 +63,12 @@ extension CheckerContext {
                 continue
             }
             seen[name.name] = name.span
-            guard let tool = resolveToolReference(name, listName: "`\(keyword)`") else { continue }
+            let reference =
+                effect == .read
+                ? resolveToolReference(name, listHelp: "`investigate` lists read tools and queries")
+                : resolveToolReference(
+                    name, expects: "a tool", listHelp: "`remediate` lists write tools (queries only read, so they cannot be remediations)")
+            guard let tool = reference else { continue }
             switch (effect, tool.effect) {
             case (.read, .write?):
                 error(

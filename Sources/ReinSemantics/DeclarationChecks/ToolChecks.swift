@@ -1,7 +1,8 @@
 import ReinSyntax
 
 extension CheckerContext {
-    /// Checks a `tool` or `query`: one `effect` (queries are `read`), unique args, exactly
+    /// Checks a `tool` or `query`: one `effect` (a query is always `read`, with or without an
+    /// `effect read` line), unique args, exactly
     /// one `elevate` on a write tool and none on a read tool, bounded int/duration args on
     /// write tools, and a valid KQL template on a query.
     mutating func checkTool(_ unit: DeclarationUnit) {
@@ -14,12 +15,14 @@ extension CheckerContext {
         var args: [ArgModel] = []
         var argDeclarations: [ArgDeclaration] = []
         var argSpans: [String: SourceSpan] = [:]
+        /// Args whose declaration did not parse past the name: they exist, nothing more.
+        var invalidArgs = Set<String>()
         var elevation: (statement: Statement, value: Elevation)?
         var kql: StringLiteral?
 
         for statement in unit.statements {
             switch statement.kind {
-            case .effect(let value, _): effect = value
+            case .effect(let value, _): effect = isQuery ? .read : value  // the parser rejects `effect write` in a query
             case .description(let literal): description = literal.value
             case .arg(let argument):
                 if let first = argSpans[argument.name.name] {
@@ -29,7 +32,11 @@ extension CheckerContext {
                     continue
                 }
                 argSpans[argument.name.name] = argument.name.span
-                args.append(checkArgDeclaration(argument))
+                guard let arg = checkArgDeclaration(argument) else {
+                    invalidArgs.insert(argument.name.name)
+                    continue
+                }
+                args.append(arg)
                 argDeclarations.append(argument)
             case .elevate(let value): elevation = (statement, value)
             case .kql(let literal): kql = literal
@@ -68,7 +75,7 @@ extension CheckerContext {
             if let kql, parseErrors.containsError(kql.span) {
                 template = nil  // the literal's value is unreliable; its error was reported
             } else if let kql {
-                template = checkKQL(kql, args: args, query: name)
+                template = checkKQL(kql, args: args, invalidArgs: invalidArgs, query: name)
             } else if !unit.hasErrors {
                 error(
                     .missingStatement, "query `\(name)` has no `kql` template", at: declaration.name.span,
@@ -77,6 +84,10 @@ extension CheckerContext {
         }
 
         for arg in args { argTypesByName[arg.name, default: []].insert(arg.type.valueType) }
+        if !invalidArgs.isEmpty {
+            invalidArgsByTool[name] = invalidArgs
+            invalidArgNames.formUnion(invalidArgs)
+        }
         model.toolIndex[name] = model.tools.count
         model.tools.append(
             ToolModel(
@@ -100,6 +111,31 @@ extension CheckerContext {
         error(.unboundedWriteArg, "\(arg.type) arg `\(arg.name)` of write tool `\(tool)` has no bounds", at: arg.span, help: help)
     }
 
+    /// `elevate IDENTITY role ROLE` without a matching `eligible` line. When an `eligible` line
+    /// names the same role with another id, the message says so, with a note at that line.
+    private func reportNotEligible(_ identity: IdentityModel, role: RoleModel, at reference: RoleReference) {
+        let name = abbreviated(role.name)
+        guard let sameName = identity.eligibilities.first(where: { $0.role.name == role.name }) else {
+            error(
+                .notEligible, "identity `\(identity.name)` is not eligible for role `\(name)`", at: reference.span,
+                notes: [DiagnosticNote("`\(identity.name)` is declared here", at: identity.span)],
+                help: "add `eligible \"\(name)\"\(role.isCustom ? " id \"\(role.guid)\"" : "") at SCOPE` to `\(identity.name)`; the engine activates existing eligibilities, it never grants one")
+            return
+        }
+        func described(_ role: RoleModel) -> String {
+            role.isCustom ? "id `\(abbreviated(role.guid))`" : "the built-in id `\(role.guid)`"
+        }
+        let eligible = sameName.role
+        error(
+            .notEligible,
+            "role `\(name)` here has \(described(role)), but `\(identity.name)` is eligible for `\(name)` with \(described(eligible))",
+            at: reference.span,
+            notes: [DiagnosticNote("`\(identity.name)` is eligible for `\(name)` here", at: sameName.span)],
+            help: eligible.isCustom
+                ? "write the role as in the `eligible` line: `role \"\(name)\" id \"\(abbreviated(eligible.guid))\"`"
+                : "`\(name)` is a built-in role: write `role \"\(name)\"` without an `id`, or with its built-in id")
+    }
+
     /// Resolves `elevate IDENTITY role ROLE for DURATION`: the identity exists and has an
     /// `eligible` line for the role (name, and id for a custom role), and the duration is
     /// positive and within every policy's `max_elevation` and the identity's `max_activation`.
@@ -115,21 +151,16 @@ extension CheckerContext {
                     notes: [DiagnosticNote("`\(identityName)` is declared here", at: entry.nameSpan)])
             }
         } else if !parseErrors.lostNames.contains(identityName) {
-            let help = suggestion(for: identityName, among: symbols.names(of: [.identity]))
-                ?? "declare it: `identity \(identityName) { principal \"GUID\" eligible \"ROLE\" at resource }`"
-            error(.unknownIdentity, "unknown identity `\(identityName)`", at: elevation.identity.span, help: help)
+            error(
+                .unknownIdentity, "unknown identity `\(identityName)`", at: elevation.identity.span,
+                help: suggestion(for: identityName, among: symbols.names(of: [.identity]))
+                    ?? "declare it with `identity \(identityName) { … }` holding a `principal \"GUID\"` line and an `eligible \"ROLE\" at SCOPE` line")
         }
         let role = resolveRole(elevation.role)
         let requested = positiveDuration(elevation.duration, keyword: "elevate … for")
         guard let identity, let role else { return nil }
         guard let eligibility = identity.eligibility(for: role) else {
-            if !identitiesWithErrors.contains(identity.name) {
-                error(
-                    .notEligible, "identity `\(identity.name)` is not eligible for role `\(abbreviated(role.name))`",
-                    at: elevation.role.span,
-                    notes: [DiagnosticNote("`\(identity.name)` is declared here", at: identity.span)],
-                    help: "add `eligible \"\(abbreviated(role.name))\"\(role.isCustom ? " id \"\(role.guid)\"" : "") at SCOPE` to `\(identity.name)`; the engine activates existing eligibilities, it never grants one")
-            }
+            if !identitiesWithErrors.contains(identity.name) { reportNotEligible(identity, role: role, at: elevation.role) }
             return nil
         }
         guard let requested else { return nil }

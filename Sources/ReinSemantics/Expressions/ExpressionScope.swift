@@ -2,7 +2,8 @@ import ReinSyntax
 
 /// What `args.NAME` means in the condition being typed.
 enum ArgScope {
-    /// A rule for `*`: an arg takes the type of what it is compared with.
+    /// A rule for `*`: an arg takes the type of what it is compared with (`.any` when that
+    /// is another arg).
     case wildcard
     /// A rule for named tools: every one of them must have the arg, with one type.
     case tools([ToolModel])
@@ -22,12 +23,29 @@ struct ExpressionScope {
 /// The state of typing one condition.
 struct TypingState {
     var scope: ExpressionScope
-    /// Args read, first use first.
-    var argUses: [ArgUse] = []
-    /// Arg → (type, first use).
+    /// Args read (see `RuleModel.argUses`), with where each was first read at that type.
+    private(set) var argUseEntries: [(use: ArgUse, start: Int)] = []
+    /// Arg → (type, first use at that type): the first typed use once there is one.
     var argUseSpans: [String: (type: ValueType, span: SourceSpan)] = [:]
+    /// Args of a `*` rule read at two types (warned about once).
+    var conflictingArgs: Set<String> = []
 
     init(scope: ExpressionScope) { self.scope = scope }
+
+    /// The args read, in source order of their first use (operands are not always typed
+    /// left to right).
+    var argUses: [ArgUse] {
+        argUseEntries.enumerated().sorted { ($0.element.start, $0.offset) < ($1.element.start, $1.offset) }.map(\.element.use)
+    }
+
+    mutating func appendArgUse(_ use: ArgUse, at span: SourceSpan) { argUseEntries.append((use, span.start)) }
+
+    /// Gives the `.any` use of an arg the type it is now read at.
+    mutating func narrowArgUse(_ name: String, to type: ValueType) {
+        if let index = argUseEntries.firstIndex(where: { $0.use.name == name }) { argUseEntries[index].use.type = type }
+    }
+
+    func hasArgUse(_ use: ArgUse) -> Bool { argUseEntries.contains { $0.use == use } }
 }
 
 /// One typed expression, with what the checker knows beyond its type.

@@ -27,19 +27,23 @@ extension CheckerContext {
         case "context":
             guard let key = singleField(parts, what: "a context key") else { return .invalid(span) }
             guard let declared = model.contextKey(named: key.name) else {
-                // A policy lost to a parse error may declare it.
-                if parseErrors.skippedTopLevelText { return .invalid(span) }
-                let help = suggestion(for: key.name, among: model.context.map(\.name))
-                    ?? "declare it in a policy: `context \(key.name): TYPE`"
-                error(.unknownContextKey, "unknown context key `\(key.name)`", at: key.span, help: help)
+                // A policy lost to a parse error may declare it; a key whose declaration did
+                // not parse exists, but has no type.
+                if parseErrors.skippedTopLevelText || invalidContextKeys.contains(key.name) { return .invalid(span) }
+                error(
+                    .unknownContextKey, "unknown context key `\(key.name)`", at: key.span,
+                    help: suggestion(for: key.name, among: model.context.map(\.name))
+                        ?? "declare it in a policy: `context \(key.name): TYPE`")
                 return .invalid(span)
             }
             return Typed(
                 .context(key.name), declared.type.valueType, span: span, members: declared.type.enumMembers, label: label)
         default:
-            let help = suggestion(for: root.name, among: Self.roots).map { "\($0) (a path starts with `args`, `tool`, `alert`, `context`, `session` or `now`)" }
-                ?? "a path starts with `args`, `tool`, `alert`, `context`, `session` or `now`; write text in quotes: `\"\(root.name)\"`"
-            error(.unknownRoot, "unknown name `\(root.name)`", at: root.span, help: help)
+            error(
+                .unknownRoot, "unknown name `\(root.name)`", at: root.span,
+                help: suggestion(for: root.name, among: Self.roots)
+                    .map { "\($0) (a path starts with `args`, `tool`, `alert`, `context`, `session` or `now`)" }
+                    ?? "a path starts with `args`, `tool`, `alert`, `context`, `session` or `now`; write text in quotes: `\"\(root.name)\"`")
             return .invalid(span)
         }
     }
@@ -75,14 +79,15 @@ extension CheckerContext {
     where Field.RawValue == String {
         let root = parts[0].name
         let names = Field.allCases.map(\.rawValue)
-        let list = names.map { "`\($0)`" }.joined(separator: ", ")
+        func list() -> String { names.map { "`\($0)`" }.joined(separator: ", ") }
         guard parts.count >= 2 else {
-            error(.missingField, "`\(root)` needs a field", at: parts[0].span, help: "the fields of `\(root)` are \(list)")
+            error(.missingField, "`\(root)` needs a field", at: parts[0].span, help: "the fields of `\(root)` are \(list())")
             return nil
         }
         guard let field = Field(rawValue: parts[1].name) else {
-            let help = suggestion(for: parts[1].name, among: names) ?? "the fields of `\(root)` are \(list)"
-            error(.unknownField, "`\(root)` has no field `\(parts[1].name)`", at: parts[1].span, help: help)
+            error(
+                .unknownField, "`\(root)` has no field `\(parts[1].name)`", at: parts[1].span,
+                help: suggestion(for: parts[1].name, among: names) ?? "the fields of `\(root)` are \(list())")
             return nil
         }
         guard parts.count == 2 else {
@@ -96,25 +101,27 @@ extension CheckerContext {
 
     // MARK: Args
 
-    /// `args.NAME`: typed from the named targets, or, in a rule for `*`, from `expected`.
+    /// `args.NAME`: typed from the named targets, or, in a rule for `*`, from `expected`
+    /// (`.any` when it is compared only with other args).
     private mutating func typeArg(_ name: Identifier, span: SourceSpan, expected: ValueType?, _ state: inout TypingState) -> Typed {
         let label = "args.\(name.name)"
+        let silent = Typed(.arg(name.name), .error, span: span, label: label)
         switch state.scope.args {
         case .unresolved:
-            return Typed(.arg(name.name), .error, span: span, label: label)
+            return silent
         case .wildcard:
             guard let expected else {
                 error(
                     .untypedArg, "cannot tell the type of `\(label)` in a rule for `*`", at: span,
-                    help: "compare it with a value of the type you mean (e.g. `\(label) == 5`), or name the target tools")
-                return Typed(.arg(name.name), .error, span: span, label: label)
+                    help: "an arg takes the type of what it is compared with, and a list goes on the right of `in` (`\(label) in [a, b]`); or name the target tools")
+                return silent
             }
-            if expected.isError { return Typed(.arg(name.name), .error, span: span, label: label) }
-            guard expected.isArgType else {
+            if expected.isError { return silent }
+            guard expected.isArgType || expected == .any else {
                 error(
                     .typeMismatch, "`\(label)` cannot be \(expected.withArticle): args are ints, durations, bools or strings",
                     at: span, help: expected == .effect ? "compare `tool.effect` with `read` or `write`" : nil)
-                return Typed(.arg(name.name), .error, span: span, label: label)
+                return silent
             }
             recordArgUse(name.name, type: expected, span: span, &state)
             return Typed(.arg(name.name), expected, span: span, label: label)
@@ -122,22 +129,29 @@ extension CheckerContext {
             var type: ValueType?
             var members: [String]? = []
             var firstTool: ToolModel?
+            // A target whose `NAME` did not parse has it, but at no known type.
+            var untyped = false
             for tool in tools {
                 guard let arg = tool.arg(named: name.name) else {
-                    let noun = tool.isQuery ? "query" : "tool"
-                    let help = suggestion(for: name.name, among: tool.args.map(\.name))
-                        ?? (tool.args.isEmpty ? "`\(tool.name)` has no args" : "the args of `\(tool.name)` are \(tool.args.map { "`\($0.name)`" }.joined(separator: ", "))")
+                    if invalidArgsByTool[tool.name]?.contains(name.name) ?? false {
+                        untyped = true
+                        continue
+                    }
                     error(
-                        .unknownArg, "\(noun) `\(tool.name)` has no arg `\(name.name)`", at: name.span,
-                        notes: [DiagnosticNote("`\(tool.name)` is declared here", at: tool.span)], help: help)
-                    return Typed(.arg(name.name), .error, span: span, label: label)
+                        .unknownArg, "\(tool.isQuery ? "query" : "tool") `\(tool.name)` has no arg `\(name.name)`", at: name.span,
+                        notes: [DiagnosticNote("`\(tool.name)` is declared here", at: tool.span)],
+                        help: suggestion(for: name.name, among: tool.args.map(\.name))
+                            ?? (tool.args.isEmpty
+                                ? "`\(tool.name)` has no args"
+                                : "the args of `\(tool.name)` are \(tool.args.map { "`\($0.name)`" }.joined(separator: ", "))"))
+                    return silent
                 }
                 let argType = arg.type.valueType
                 if let type, let firstTool, type != argType {
                     error(
                         .argTypeConflict, "`\(label)` is \(type.withArticle) in `\(firstTool.name)` but \(argType.withArticle) in `\(tool.name)`",
                         at: span, help: "write one rule per tool, or target tools whose `\(name.name)` has one type")
-                    return Typed(.arg(name.name), .error, span: span, label: label)
+                    return silent
                 }
                 type = argType
                 if firstTool == nil { firstTool = tool }
@@ -147,23 +161,34 @@ extension CheckerContext {
                     members = nil
                 }
             }
-            guard let type else { return Typed(.arg(name.name), .error, span: span, label: label) }
+            guard let type, !untyped else { return silent }
             recordArgUse(name.name, type: type, span: span, &state)
             return Typed(.arg(name.name), type, span: span, members: members, label: label)
         }
     }
 
-    /// Records the type an arg is read at; in a `*` rule one arg cannot be read at two types.
+    /// Records the type an arg is read at (`RuleModel.argUses`). A typed use makes an `.any`
+    /// use of the same arg redundant. In a `*` rule, one arg read at two types means that
+    /// no tool can match the rule (LANGUAGE.md §4): a warning, and both uses are recorded.
     private mutating func recordArgUse(_ name: String, type: ValueType, span: SourceSpan, _ state: inout TypingState) {
-        if let earlier = state.argUseSpans[name] {
-            guard earlier.type != type else { return }
-            error(
-                .argTypeConflict, "`args.\(name)` is read as \(type.withArticle) here but as \(earlier.type.withArticle) before",
-                at: span, notes: [DiagnosticNote("read as \(earlier.type.withArticle) here", at: earlier.span)],
-                help: "a rule for `*` applies only to tools whose `\(name)` has the type it is read at; it cannot be both")
+        guard let earlier = state.argUseSpans[name] else {
+            state.argUseSpans[name] = (type, span)
+            state.appendArgUse(ArgUse(name: name, type: type), at: span)
             return
         }
-        state.argUseSpans[name] = (type, span)
-        state.argUses.append(ArgUse(name: name, type: type))
+        if earlier.type == type || type == .any { return }
+        if earlier.type == .any {
+            state.argUseSpans[name] = (type, span)
+            state.narrowArgUse(name, to: type)
+            return
+        }
+        guard !state.hasArgUse(ArgUse(name: name, type: type)) else { return }
+        state.appendArgUse(ArgUse(name: name, type: type), at: span)
+        guard state.conflictingArgs.insert(name).inserted else { return }
+        warning(
+            .argTypeConflict,
+            "`args.\(name)` is read as \(type.withArticle) here but as \(earlier.type.withArticle) before, so this rule can never match",
+            at: span, notes: [DiagnosticNote("read as \(earlier.type.withArticle) here", at: earlier.span)],
+            help: "a rule for `*` applies only to tools whose `\(name)` has the type it is read at, and one arg has one type; write one rule per type")
     }
 }

@@ -75,11 +75,12 @@ extension CheckerContext {
     ) -> Typed {
         let leftIsWildcard = isWildcardArg(left, state)
         let rightIsWildcard = isWildcardArg(right, state)
-        if leftIsWildcard && rightIsWildcard {
-            error(
-                .untypedArg, "cannot tell the types of `\(text(of: left.unparenthesized.span))` and `\(text(of: right.unparenthesized.span))` in a rule for `*`",
-                at: span, help: "name the target tools (`deny [a, b] when …`), or compare each arg with a literal")
-            return Typed(.comparison(op, CheckedExpr(.invalid, type: .error, span: left.span), CheckedExpr(.invalid, type: .error, span: right.span)), .bool, span: span)
+        if leftIsWildcard && rightIsWildcard, op != .like, op != .in, op != .notIn {
+            // `args.a == args.b`, `args.a < args.b` in a `*` rule: the types are known only
+            // at run time, where a difference is an `evaluation_error` (LANGUAGE.md §5).
+            let lhs = typeExpr(left, expected: .any, &state)
+            let rhs = typeExpr(right, expected: .any, &state)
+            return Typed(.comparison(op, lhs.expr, rhs.expr), .bool, span: span)
         }
         let lhs: Typed
         let rhs: Typed
@@ -98,7 +99,7 @@ extension CheckerContext {
                 error(
                     .typeMismatch, "`\(op.rawValue)` cannot compare a \(bad.type)", at: bad.span,
                     help: "to test membership, write `VALUE in [a, b]` or `VALUE in LO..HI`")
-            } else if !lhs.type.isError, !rhs.type.isError, lhs.type != rhs.type {
+            } else if !lhs.type.isCompatible(with: rhs.type) {
                 reportUnlike(op, lhs, rhs, span: span)
             } else if lhs.type == .string {
                 checkEnumLiteral(lhs, against: right)
@@ -110,7 +111,7 @@ extension CheckerContext {
                 error(
                     .typeMismatch, "`\(op.rawValue)` needs int or duration operands, found \(bad.type)", at: bad.span,
                     help: bad.type == .string ? "compare text with `==`, `!=`, `in` or `like`" : nil)
-            } else if !lhs.type.isError, !rhs.type.isError, lhs.type != rhs.type {
+            } else if !lhs.type.isCompatible(with: rhs.type) {
                 reportUnlike(op, lhs, rhs, span: span)
             }
         case .in, .notIn:
@@ -154,7 +155,8 @@ extension CheckerContext {
         let lhs: Typed
         let rhs: Typed
         if rightIsWildcard {
-            lhs = typeExpr(left, expected: nil, &state)
+            // Typed silently when it is an arg too: the right side is the one mistake.
+            lhs = typeExpr(left, expected: leftIsWildcard ? .error : nil, &state)
             rhs = Typed(.arg(text(of: right.unparenthesized.span)), .error, span: right.span)
             error(
                 .typeMismatch, "`\(op.rawValue)` needs a list or a range on the right, found `\(text(of: right.unparenthesized.span))`",
@@ -162,11 +164,15 @@ extension CheckerContext {
             return Typed(.comparison(op, lhs.expr, rhs.expr), .bool, span: span)
         }
         if leftIsWildcard {
-            rhs = typeExpr(right, expected: nil, &state)
+            // Args listed on the right (`args.a in [args.b, args.c]`) are compared with an
+            // arg: any type will do, as with `==`.
+            rhs = typeExpr(right, expected: .list(.any), &state)
             lhs = typeExpr(left, expected: rhs.type.collectionElement ?? .error, &state)
         } else {
             lhs = typeExpr(left, expected: nil, &state)
-            rhs = typeExpr(right, expected: lhs.type.isScalar && !lhs.type.isError ? .list(lhs.type) : nil, &state)
+            // Args of a `*` rule listed on the right take the left side's type (silently
+            // `.error` when the left side is wrong).
+            rhs = typeExpr(right, expected: .list(lhs.type.isScalar ? lhs.type : .error), &state)
         }
         if !rhs.type.isError, rhs.type.collectionElement == nil {
             error(
@@ -174,7 +180,7 @@ extension CheckerContext {
                 help: "write a list `[a, b]` or a range `LO..HI`")
         } else if !lhs.type.isError, !lhs.type.isScalar {
             error(.typeMismatch, "`\(op.rawValue)` looks for one value, found \(lhs.type)", at: lhs.span)
-        } else if let element = rhs.type.collectionElement, !element.isError, !lhs.type.isError, element != lhs.type {
+        } else if let element = rhs.type.collectionElement, !element.isCompatible(with: lhs.type) {
             error(.typeMismatch, "cannot look for \(lhs.type.withArticle) in a \(rhs.type)", at: span)
         } else if lhs.members != nil, case .list(let items) = right.unparenthesized.kind {
             for item in items { checkEnumLiteral(lhs, against: item) }
@@ -188,15 +194,12 @@ extension CheckerContext {
         let literal = other.unparenthesized
         guard case .literal(.string(let value)) = literal.kind, !members.contains(value) else { return }
         let label = typed.label ?? "the value"
-        let allowed = members.map { "\"\($0)\"" }.joined(separator: " | ")
-        var closest: String?
-        if suggestionBudget > 0 {
-            suggestionBudget -= 1
-            closest = Suggestions.closest(to: value, in: members)
+        func help() -> String {
+            let allowed = members.map { "\"\($0)\"" }.joined(separator: " | ")
+            return closest(to: value, among: members).map { "did you mean `\"\($0)\"`? (`\(label)` is one of `\(allowed)`)" }
+                ?? "`\(label)` is one of `\(allowed)`"
         }
-        let help = closest.map { "did you mean `\"\($0)\"`? (`\(label)` is one of `\(allowed)`)" }
-            ?? "`\(label)` is one of `\(allowed)`"
-        error(.notInEnum, "`\"\(abbreviated(value))\"` is not a value of `\(label)`", at: literal.span, help: help)
+        error(.notInEnum, "`\"\(abbreviated(value))\"` is not a value of `\(label)`", at: literal.span, help: help())
     }
 
     // MARK: Lists and ranges
@@ -207,10 +210,15 @@ extension CheckerContext {
         var typed = [Typed?](repeating: nil, count: items.count)
         var element: ValueType?
         var reported = false
+        var sawError = false
         for (index, item) in items.enumerated() where !isWildcardArg(item, state) {
             let result = typeExpr(item, expected: nil, &state)
             typed[index] = result
-            guard !result.type.isError, !reported else { continue }
+            guard !result.type.isError else {
+                sawError = true
+                continue
+            }
+            guard !reported else { continue }
             if !result.type.isScalar {
                 error(.mixedList, "a list holds single values, not a \(result.type)", at: result.span)
                 reported = true
@@ -223,13 +231,19 @@ extension CheckerContext {
                 element = result.type
             }
         }
-        let itemType = element ?? expectedElement
+        // Args of a `*` rule take the type of the other items (or the expected one); after an
+        // error among the items, they are typed silently.
+        // With nothing to take a type from, the first one is reported (`untyped-arg`).
+        var itemType = element ?? expectedElement ?? (sawError || reported ? .error : nil)
         for (index, item) in items.enumerated() where typed[index] == nil {
-            typed[index] = typeExpr(item, expected: itemType, &state)
+            let result = typeExpr(item, expected: itemType, &state)
+            typed[index] = result
+            if itemType == nil, result.type.isError { itemType = .error }
         }
         let checked = typed.enumerated().map { $1?.expr ?? CheckedExpr(.invalid, type: .error, span: items[$0].span) }
         // A reported list is an error as a whole, so that nothing around it reports again.
-        return Typed(.list(checked), reported ? .error : .list(itemType ?? .error), span: span)
+        if reported { return Typed(.list(checked), .error, span: span) }
+        return Typed(.list(checked), .list(itemType ?? (items.isEmpty ? .any : .error)), span: span)
     }
 
     private mutating func typeRange(_ range: RangeLiteral) -> Typed {
@@ -273,6 +287,8 @@ extension ValueType {
         switch self {
         case .int: "an int"
         case .effect: "an effect"
+        case .any: "a value of any type"
+        case .error: "an invalid value"
         default: "a \(self)"
         }
     }

@@ -5,7 +5,9 @@ extension CheckerContext {
     /// KQL code (not in a string literal or a comment), every arg is used, and every KQL
     /// string ends. Diagnostics point at the exact characters in the source when the
     /// literal can be mapped back, else at the whole literal.
-    mutating func checkKQL(_ literal: StringLiteral, args: [ArgModel], query: String) -> KQLTemplate {
+    /// `invalidArgs` are args whose declaration did not parse: placeholders may name them,
+    /// and they need no placeholder.
+    mutating func checkKQL(_ literal: StringLiteral, args: [ArgModel], invalidArgs: Set<String>, query: String) -> KQLTemplate {
         let scan = KQLScanner.scan(Array(literal.value.utf8))
         var sourceMap: LiteralSourceMap??
         func locate(_ range: Range<Int>) -> SourceSpan {
@@ -28,12 +30,12 @@ extension CheckerContext {
             let shown = "{\(placeholder.name)}"
             switch placeholder.position {
             case .code:
-                guard !argNames.contains(placeholder.name) else { continue }
-                let help = suggestion(for: placeholder.name, among: args.map(\.name))
-                    ?? "declare it, e.g. `arg \(placeholder.name): string`, or remove the placeholder"
+                guard !argNames.contains(placeholder.name), !invalidArgs.contains(placeholder.name) else { continue }
                 error(
                     .kqlUnknownPlaceholder, "placeholder `\(shown)` is not an arg of query `\(query)`",
-                    at: locate(placeholder.range), help: help)
+                    at: locate(placeholder.range),
+                    help: suggestion(for: placeholder.name, among: args.map(\.name))
+                        ?? "declare it, e.g. `arg \(placeholder.name): string`, or remove the placeholder")
             case .string:
                 error(
                     .kqlPlaceholderInString, "placeholder `\(shown)` is inside a KQL string literal",

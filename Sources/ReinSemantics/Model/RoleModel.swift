@@ -4,9 +4,10 @@ import ReinSyntax
 public struct RoleModel: Sendable, Hashable {
     /// The role's display name, as written.
     public var name: String
-    /// The role definition GUID: the built-in one, or the custom role's `id` as written.
+    /// The role definition GUID: the built-in one (lowercase), or the custom role's `id` as
+    /// written.
     public var guid: String
-    /// True for `"Name" id "GUID"`.
+    /// True for `"Name" id "GUID"`, unless Name is a built-in role and GUID its own id.
     public var isCustom: Bool
     public var span: SourceSpan
 
@@ -17,9 +18,10 @@ public struct RoleModel: Sendable, Hashable {
         self.span = span
     }
 
-    /// What two role references must share to be the same role: the name, and for a custom
-    /// role its id (GUIDs compare case-insensitively).
-    public var matchKey: String { isCustom ? "\(name)\u{0}\(guid.lowercased())" : name }
+    /// What two role references must share to be the same role: the name and the role
+    /// definition id (GUIDs compare case-insensitively). A built-in role written with its own
+    /// id (`"Contributor" id "b24988ac-…"`) is the same role as one written by name alone.
+    public var matchKey: String { "\(name)\u{0}\(guid.lowercased())" }
 }
 
 /// The scope word of an `eligible … at SCOPE` line.

@@ -3,7 +3,8 @@ import ReinSyntax
 /// What a rule applies to.
 public enum RuleTargetModel: Sendable, Hashable {
     /// `*` (also `require approvals` without `for`): every tool that has every arg the rule
-    /// reads, with the type it reads it at (`RuleModel.argUses`).
+    /// reads, with the type it reads it at (`RuleModel.argUses`); for other tools the rule
+    /// does not match (LANGUAGE.md §4).
     case all
     /// Named tools or queries, in the order written.
     case tools([String])
@@ -26,7 +27,12 @@ public enum RuleOwner: Sendable, Hashable {
 /// An arg a rule reads, and the type it reads it at.
 public struct ArgUse: Sendable, Hashable {
     public var name: String
-    /// `.string` covers string, name, namespace and enums.
+    /// `.int`, `.duration`, `.bool` or `.string` (which covers string, name, namespace and
+    /// enums); in a `*` rule also `.any`, for an arg compared only with other args
+    /// (`args.a == args.b`, `args.a < args.b`, `args.a in [args.b]`): the rule applies to tools
+    /// that have the arg at any type. The comparison itself is typed at run time, and values
+    /// of different types there (or not both ints or both durations for `<`, `<=`, `>`,
+    /// `>=`) are an `evaluation_error` (LANGUAGE.md §5).
     public var type: ValueType
 
     public init(name: String, type: ValueType) {
@@ -42,7 +48,14 @@ public struct RuleModel: Sendable, Hashable {
     public var target: RuleTargetModel
     /// A bool-typed condition.
     public var condition: CheckedExpr
-    /// Every `args.NAME` the condition reads, first use first.
+    /// Every `args.NAME` the condition reads with the type it is read at, first use first;
+    /// `.any` only for an arg that is read at no other type.
+    ///
+    /// For a `*` rule, this decides which tools the rule applies to: a tool must have each
+    /// of these args, at the type given (any type for `.any`). An arg read at two types
+    /// appears once per type, so that no tool matches: such a rule never applies (the checker
+    /// warns with `rein.check.arg-type-conflict`). For named targets the types are those of
+    /// the targets' args.
     public var argUses: [ArgUse]
     /// The rule statement (its `deny` / `require` keyword starts it): the rule's location.
     public var span: SourceSpan

@@ -14,9 +14,16 @@ public indirect enum ValueType: Sendable, Hashable, CustomStringConvertible {
     case effect
     case list(ValueType)
     case range(ValueType)
+    /// Known only at run time: an `args.NAME` of a `*` rule that is compared only with other
+    /// args (`args.a == args.b`; the rule applies to tools with those args at any type, and
+    /// values of different types there are an `evaluation_error`), and the items of the
+    /// empty list `[]`. Compatible with every type.
+    case any
+    /// Only in bundles with errors.
     case error
 
     /// How the type is named in messages: `int`, `list of string`, `range of duration`.
+    /// Checkers never show a type that involves `.error` (those are silent).
     public var description: String {
         switch self {
         case .int: "int"
@@ -24,14 +31,34 @@ public indirect enum ValueType: Sendable, Hashable, CustomStringConvertible {
         case .bool: "bool"
         case .string: "string"
         case .effect: "effect"
+        case .list(.any), .list(.error): "list"
         case .list(let element): "list of \(element)"
+        case .range(.any), .range(.error): "range"
         case .range(let element): "range of \(element)"
-        case .error: "<error>"
+        case .any: "value of any type"
+        case .error: "invalid value"
         }
     }
 
-    /// True for `.error`.
-    public var isError: Bool { self == .error }
+    /// True for `.error`, and for a list or range of it: a type that involves something
+    /// already reported, so that every check involving it stays silent.
+    public var isError: Bool {
+        switch self {
+        case .error: true
+        case .list(let element), .range(let element): element.isError
+        default: false
+        }
+    }
+
+    /// True when a value of type `self` may meet a value of type `other` (`==`, `in`, …):
+    /// the same type, or either is `.any` or involves `.error`.
+    public func isCompatible(with other: ValueType) -> Bool {
+        if self == other || isError || other.isError || self == .any || other == .any { return true }
+        switch (self, other) {
+        case (.list(let left), .list(let right)), (.range(let left), .range(let right)): return left.isCompatible(with: right)
+        default: return false
+        }
+    }
 
     /// True for the types an arg or a context key can have (int, duration, bool, string).
     public var isArgType: Bool {

@@ -31,6 +31,12 @@ public enum BuiltInRoles {
     /// The GUID of a built-in role, matched exactly by name.
     public static func guid(named name: String) -> String? { guids[name] }
 
+    /// True when `name` is a built-in role and `id` its GUID (case-insensitively): `"Reader" id
+    /// "acdd72a7-…"` is the built-in Reader, not a custom role.
+    public static func isBuiltIn(name: String, id: String) -> Bool {
+        guids[name].map { $0 == id.lowercased() } ?? false
+    }
+
     /// True when `name` (exactly) may be a standing role.
     public static func isStandingAllowed(_ name: String) -> Bool { standingAllowed.contains(name) }
 }

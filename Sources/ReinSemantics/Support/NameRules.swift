@@ -44,6 +44,61 @@ public enum NameRules {
         return true
     }
 
+    /// Why `value` is not a valid `name`, as a message fragment (`it has an uppercase
+    /// letter `A``), or nil when it is valid. The first broken rule is named: length, then
+    /// characters, then the shape of the dot-separated parts.
+    public static func nameViolation(_ value: String) -> String? {
+        violation(value, maximumLength: maximumNameLength, allowsDots: true)
+    }
+
+    /// Why `value` is not a valid `namespace`, as a message fragment, or nil when it is valid.
+    public static func namespaceViolation(_ value: String) -> String? {
+        violation(value, maximumLength: maximumNamespaceLength, allowsDots: false)
+    }
+
+    private static func violation(_ value: String, maximumLength: Int, allowsDots: Bool) -> String? {
+        let valid = allowsDots ? isValidName(value) : isValidNamespace(value)
+        guard !valid else { return nil }
+        let scalars = value.unicodeScalars
+        if scalars.isEmpty { return "it is empty" }
+        if scalars.count > maximumLength {
+            return "it is \(scalars.count) characters, over the \(maximumLength) allowed"
+        }
+        for scalar in scalars {
+            if scalar.isASCII, isLowerAlphanumeric(UInt8(scalar.value)) || scalar == "-" || (allowsDots && scalar == ".") {
+                continue
+            }
+            if ("A"..."Z").contains(scalar) {
+                return "it has an uppercase letter `\(Character(scalar))`; only lowercase letters are allowed"
+            }
+            return "\(describe(scalar)) is not allowed"
+        }
+        guard scalars.contains(".") else { return "it must start and end with a letter or digit" }
+        if value.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty) {
+            return "it has an empty part between dots"
+        }
+        return "each part between dots must start and end with a letter or digit"
+    }
+
+    /// A character for a message: `_`, or a description for spaces and invisible ones.
+    private static func describe(_ scalar: Unicode.Scalar) -> String {
+        switch scalar {
+        case " ": return "a space"
+        case "\t": return "a tab"
+        case "`": return "a backtick"
+        default:
+            let visible = scalar.properties.generalCategory
+            switch visible {
+            case .control, .format, .spaceSeparator, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse,
+                .unassigned, .nonspacingMark, .spacingMark, .enclosingMark:
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                return "the character U+\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex)"
+            default:
+                return "`\(Character(scalar))`"
+            }
+        }
+    }
+
     private static func isLabel(_ bytes: ArraySlice<UInt8>) -> Bool {
         guard let first = bytes.first, let last = bytes.last else { return false }
         guard isLowerAlphanumeric(first), isLowerAlphanumeric(last) else { return false }

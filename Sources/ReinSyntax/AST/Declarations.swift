@@ -166,6 +166,9 @@ public struct TypeSyntax: Sendable, Hashable {
         case namespace
         /// `"a" | "b"`: one of these literals.
         case enumeration([StringLiteral])
+        /// The declaration had a syntax error after its name (reported by the parser). The
+        /// name still exists, so its uses are not "unknown"; nothing else is checked.
+        case invalid
     }
 
     public var kind: Kind

@@ -21,7 +21,7 @@ public struct DiagnosticNote: Sendable, Hashable {
     public var span: SourceSpan?
 
     public init(_ message: String, at span: SourceSpan? = nil) {
-        self.message = message
+        self.message = DiagnosticText.clean(message)
         self.span = span
     }
 }
@@ -49,10 +49,10 @@ public struct Diagnostic: Sendable, Hashable {
     ) {
         self.severity = severity
         self.code = code
-        self.message = message
+        self.message = DiagnosticText.clean(message)
         self.span = span
         self.notes = notes
-        self.help = help
+        self.help = help.map(DiagnosticText.clean)
     }
 
     /// An error diagnostic.

@@ -231,6 +231,20 @@ public struct Lexer {
     private mutating func lexNumber() {
         let start = index
         while index < bytes.count, isIdentifierByte(bytes[index]) { index += 1 }
+        // `5.0` or `1.5m`: a fraction is never a Rein number (`1..5` is a range, not this).
+        if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "."), isDigit(bytes[index + 1]) {
+            index += 1
+            while index < bytes.count, isIdentifierByte(bytes[index]) || bytes[index] == UInt8(ascii: ".") && index + 1 < bytes.count && isDigit(bytes[index + 1]) {
+                index += 1
+            }
+            let text = String(decoding: bytes[start..<index], as: UTF8.self)
+            lexError(
+                .error(
+                    "rein.lex.invalid-number", "`\(text)` is not a whole number", at: span(start, index),
+                    help: "Rein numbers are integers or durations: write `90s` for 1.5m"))
+            emit(Token(kind: .integer, start: start, end: index, value: .malformed))
+            return
+        }
         let word = Array(bytes[start..<index])
         let tokenSpan = span(start, index)
         let text = String(decoding: word, as: UTF8.self)
@@ -468,7 +482,8 @@ public struct Lexer {
         while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0D {
             index += 1
         }
-        if index < bytes.count, bytes[index] != 0x0A {
+        let openingLineHasText = index < bytes.count && bytes[index] != 0x0A
+        if openingLineHasText {
             lexError(
                 .error(
                     "rein.lex.multiline-string-start", "a `\"\"\"` string starts its content on the next line",
@@ -496,10 +511,15 @@ public struct Lexer {
             lines.append((lineStart, lineEnd))
             if index < bytes.count { index += 1 }
         }
-        lexError(
-            .error(
-                "rein.lex.unterminated-string", "unterminated `\"\"\"` string", at: span(start, start + 3),
-                help: "close it with `\"\"\"` on a line of its own"), damageToEnd: true)
+        if openingLineHasText {
+            // Already reported at the opening line: one mistake, one error.
+            damaged.append(start..<(bytes.count + 1))
+        } else {
+            lexError(
+                .error(
+                    "rein.lex.unterminated-string", "unterminated `\"\"\"` string", at: span(start, start + 3),
+                    help: "close it with `\"\"\"` on a line of its own"), damageToEnd: true)
+        }
         emit(Token(kind: .string, start: start, end: index, value: .string("", .multiline)))
     }
 

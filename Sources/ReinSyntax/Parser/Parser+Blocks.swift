@@ -23,12 +23,16 @@ extension Parser {
             }
             do {
                 missingAtLineEnd = false
-                if let statement = try parseStatement(context, owner: owner) { statements.append(statement) }
-                expectLineEnd(after: "the statement")
+                if var statement = try parseStatement(context, owner: owner) {
+                    if !expectLineEnd(after: "the statement") { statement.invalidateCondition() }
+                    statements.append(statement)
+                }
             } catch {
+                if let partial = partialStatement { statements.append(partial) }
                 skipStatement()
                 skipBrokenContinuation(context)
             }
+            partialStatement = nil
             skipNewlines()
         }
     }
@@ -90,13 +94,21 @@ extension Parser {
                     help: "a tool's effect is `read` or `write`")
                 throw ParseAbort()
             }
+            if context == .declaration(.query), effect == .write {
+                report(
+                    "rein.parse.invalid-effect", "a query is always `effect read`", at: name.span,
+                    help: "a query only reads; declare a `tool` with `effect write` to change anything")
+                throw ParseAbort()
+            }
             return .effect(effect, span: name.span)
         case "description": return .description(try parseString("a description"))
         case "title": return .title(try parseString("a title"))
         case "kql": return .kql(try parseString("a KQL template"))
         case "channel": return .channel(try parseString("a Teams channel id"))
-        case "arg", "context": 
-            let declaration = try parseArgDeclaration()
+        case "arg", "context":
+            let declaration = try parseArgDeclaration { partial in
+                word == "arg" ? .arg(partial) : .context(partial)
+            }
             return word == "arg" ? .arg(declaration) : .context(declaration)
         case "elevate": return .elevate(try parseElevation())
         case "trigger": return .trigger(try parseExpression())

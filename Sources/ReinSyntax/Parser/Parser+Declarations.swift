@@ -71,23 +71,37 @@ extension Parser {
     }
 
     /// After a statement or a block: the line must end here (or a `}` / end of file follow).
-    mutating func expectLineEnd(after what: String) {
-        if at(.newline) || at(.endOfFile) || at(.rightBrace) { return }
+    /// Returns false (after one error) when something else follows. A declaration that
+    /// starts on the same line is parsed, not skipped.
+    @discardableResult
+    mutating func expectLineEnd(after what: String) -> Bool {
+        if at(.newline) || at(.endOfFile) || at(.rightBrace) { return true }
         report(
             "rein.parse.expected-newline", "expected end of line after \(what), found \(describeCurrent())",
             at: span(current), help: "put each statement on a line of its own")
-        skipStatement()
+        if !atDeclarationStart() { skipStatement() }
+        return false
     }
 
     /// The block of own-line comments directly above the token's line.
     func docComment(above token: Token) -> String? {
-        var line = file.position(of: token.start).line - 1
+        let line = file.line(of: token.start)
+        // The last own-line comment above the declaration's line.
+        var low = 0
+        var high = ownLineCommentLines.count
+        while low < high {
+            let mid = (low + high) / 2
+            if ownLineCommentLines[mid] < line { low = mid + 1 } else { high = mid }
+        }
+        var position = low - 1
+        var expected = line - 1
         var lines: [String] = []
-        while line >= 1, let comment = ownLineComments[line] {
-            var text = Substring(comment.text)
+        while position >= 0, ownLineCommentLines[position] == expected {
+            var text = Substring(comments[ownLineCommentIndexes[position]].text)
             if text.first == " " { text = text.dropFirst() }
             lines.append(String(text))
-            line -= 1
+            position -= 1
+            expected -= 1
         }
         return lines.isEmpty ? nil : lines.reversed().joined(separator: "\n")
     }
@@ -110,7 +124,7 @@ enum BlockContext: Equatable {
         switch self {
         case .declaration(.identity): ["role", "eligible", "principal", "max_activation"]
         case .declaration(.tool): ["effect", "description", "arg", "elevate"]
-        case .declaration(.query): ["description", "arg", "kql"]
+        case .declaration(.query): ["effect", "description", "arg", "kql"]
         case .declaration(.runbook):
             ["title", "description", "trigger", "max_iterations", "investigate", "remediate", "approval", "deny", "require"]
         case .declaration(.policy):

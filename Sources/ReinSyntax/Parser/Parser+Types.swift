@@ -3,9 +3,24 @@ extension Parser {
         "int": .int, "duration": .duration, "bool": .bool, "string": .string, "name": .name, "namespace": .namespace,
     ]
 
-    /// `NAME: TYPE [in LO..HI] [len LO..HI] [matching "REGEX"] [= DEFAULT]`.
-    mutating func parseArgDeclaration() throws -> ArgDeclaration {
+    /// `NAME: TYPE [in LO..HI] [len LO..HI] [matching "REGEX"] [= DEFAULT]`. When a syntax
+    /// error follows the name, `partial` builds the statement kept in its place (with an
+    /// `.invalid` type), so that uses of the name are not reported as unknown.
+    mutating func parseArgDeclaration(partial: (ArgDeclaration) -> StatementKind) throws -> ArgDeclaration {
+        let keyword = previous
         let name = try expectName("a name")
+        do {
+            return try parseArgDeclarationBody(name: name)
+        } catch {
+            let placeholder = ArgDeclaration(name: name, type: TypeSyntax(.invalid, span: name.span))
+            partialStatement = Statement(
+                kind: partial(placeholder), keyword: Identifier(keyword.identifier ?? "", span: span(keyword)),
+                span: span(from: keyword, to: previous))
+            throw error
+        }
+    }
+
+    private mutating func parseArgDeclarationBody(name: Identifier) throws -> ArgDeclaration {
         _ = try expect(.colon, "after `\(name.name)`")
         var declaration = ArgDeclaration(name: name, type: try parseType())
         let order = ["in", "len", "matching"]

@@ -10,8 +10,10 @@ public struct Parser {
     var position = 0
     var diagnostics: [Diagnostic] = []
     let comments: [Comment]
-    /// Own-line comments by 1-based line number (for doc comments).
-    var ownLineComments: [Int: Comment] = [:]
+    /// 1-based line numbers of the comments that stand alone on their line, ascending, and
+    /// their indexes in `comments` (for doc comments).
+    var ownLineCommentLines: [Int] = []
+    var ownLineCommentIndexes: [Int] = []
     /// Set when an error is reported inside the declaration being parsed.
     var declarationHasErrors = false
     /// Byte ranges where the lexer already reported an error.
@@ -22,6 +24,8 @@ public struct Parser {
     /// Set when the last error was something missing at the end of a line: the next line
     /// may then be the rest of that statement, and is skipped without a second error.
     var missingAtLineEnd = false
+    /// A statement kept in place of one that failed part-way (see `parseArgDeclaration`).
+    var partialStatement: Statement?
     /// Set once the file has produced `maximumErrors` diagnostics: parsing stops.
     var gaveUp = false
 
@@ -63,11 +67,14 @@ public struct Parser {
         self.fileIndex = fileIndex
         self.tokens = tokens
         self.comments = comments
-        for comment in comments {
-            let line = file.position(of: comment.span.start).line
+        for (index, comment) in comments.enumerated() {
+            let line = file.line(of: comment.span.start)
             let lineStart = file.lineStarts[line - 1]
             let before = file.bytes[lineStart..<comment.span.start]
-            if before.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { ownLineComments[line] = comment }
+            if before.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                ownLineCommentLines.append(line)
+                ownLineCommentIndexes.append(index)
+            }
         }
     }
 

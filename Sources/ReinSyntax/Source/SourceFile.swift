@@ -9,6 +9,10 @@ public struct SourceFile: Sendable {
     public let lineStarts: [Int]
     /// Offset of the first byte that is not valid UTF-8, if any.
     public let invalidUTF8Offset: Int?
+    /// `scalarCheckpoints[k]` = the number of Unicode scalars in `bytes[0 ..< k * 256]`, so a
+    /// column costs at most 256 steps however long the line.
+    private let scalarCheckpoints: [Int]
+    private static let checkpointStride = 256
 
     /// Wraps `bytes` read from `path`. A leading UTF-8 byte-order mark is dropped.
     public init(path: String, bytes: [UInt8]) {
@@ -20,10 +24,16 @@ public struct SourceFile: Sendable {
         self.bytes = body
         var starts = [0]
         starts.reserveCapacity(body.count / 24 + 1)
-        for (offset, byte) in body.enumerated() where byte == UInt8(ascii: "\n") {
-            starts.append(offset + 1)
+        var checkpoints = [0]
+        checkpoints.reserveCapacity(body.count / Self.checkpointStride + 1)
+        var scalars = 0
+        for (offset, byte) in body.enumerated() {
+            if byte == UInt8(ascii: "\n") { starts.append(offset + 1) }
+            if byte & 0xC0 != 0x80 { scalars += 1 }
+            if (offset + 1) % Self.checkpointStride == 0 { checkpoints.append(scalars) }
         }
         self.lineStarts = starts
+        self.scalarCheckpoints = checkpoints
         self.invalidUTF8Offset = UTF8Validation.firstInvalidOffset(in: body)
     }
 
@@ -36,14 +46,20 @@ public struct SourceFile: Sendable {
     public func position(of offset: Int) -> SourcePosition {
         let clamped = min(max(offset, 0), bytes.count)
         let lineIndex = lineIndex(containing: clamped)
-        let start = lineStarts[lineIndex]
-        var column = 1
-        var index = start
-        while index < clamped {
-            if bytes[index] & 0xC0 != 0x80 { column += 1 }
+        let column = scalarsBefore(clamped) - scalarsBefore(lineStarts[lineIndex]) + 1
+        return SourcePosition(line: lineIndex + 1, column: column)
+    }
+
+    /// The number of Unicode scalars that start in `bytes[0 ..< offset]`.
+    private func scalarsBefore(_ offset: Int) -> Int {
+        let checkpoint = min(offset / Self.checkpointStride, scalarCheckpoints.count - 1)
+        var count = scalarCheckpoints[checkpoint]
+        var index = checkpoint * Self.checkpointStride
+        while index < offset {
+            if bytes[index] & 0xC0 != 0x80 { count += 1 }
             index += 1
         }
-        return SourcePosition(line: lineIndex + 1, column: column)
+        return count
     }
 
     /// The 1-based line of a byte offset (a binary search; no column counting).
