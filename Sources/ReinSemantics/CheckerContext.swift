@@ -14,12 +14,15 @@ struct CheckerContext {
     /// Where the parser found errors, and what it dropped.
     let parseErrors: ParseErrorIndex
 
-    /// `forbid namespace` values → where first forbidden.
-    var forbidden: [String: SourceSpan] = [:]
+    /// `forbid namespace` values (exactly) → where first forbidden.
+    var forbidden: [ExactString: SourceSpan] = [:]
     /// Context keys → where declared.
     var contextSpans: [String: SourceSpan] = [:]
     /// Names of identities whose declaration had parse errors (no cascades from them).
     var identitiesWithErrors: Set<String> = []
+    /// Names of identities with an `eligible` line whose role or scope did not resolve
+    /// (reported there): an `elevate` may mean that line, so no `not-eligible` against them.
+    var identitiesWithUnresolvedEligibility: Set<String> = []
     /// Arg name → the expression types of the args of that name across every tool
     /// (for `*` rules that read an arg no tool has).
     var argTypesByName: [String: Set<ValueType>] = [:]
@@ -115,6 +118,23 @@ struct CheckerContext {
     func text(of span: SourceSpan) -> String {
         sourceFile(for: span)?.text(of: span) ?? ""
     }
+
+    /// A literal as the user wrote it, shortened for a message: `25h` (not `1d1h`), `1_000`,
+    /// `"e\u{301}"`, `#"^\d+$"#`. Messages quote source text, never a re-rendering of the
+    /// value, so that what they show can be found in the file. A long string literal is cut inside its delimiters: `"aaaa…"`.
+    func quoted(_ span: SourceSpan) -> String {
+        let source = text(of: span)
+        guard source.unicodeScalars.count > 60 else { return source }
+        let scalars = Array(source.unicodeScalars)
+        let hashes = scalars.prefix { $0 == "#" }.count
+        let quotes = scalars.dropFirst(hashes).prefix(3).prefix { $0 == "\"" }.count
+        guard quotes == 1 || quotes == 3, scalars.count >= 2 * (hashes + quotes) else { return abbreviated(source) }
+        var content = String.UnicodeScalarView()
+        content.append(contentsOf: scalars[(hashes + quotes)..<(scalars.count - hashes - quotes)])
+        let opening = String(repeating: "#", count: hashes) + String(repeating: "\"", count: quotes)
+        let closing = String(repeating: "\"", count: quotes) + String(repeating: "#", count: hashes)
+        return opening + abbreviated(String(content)) + closing
+    }
 }
 
 /// A declaration with its statements after duplicates of singular statements were dropped.
@@ -134,10 +154,4 @@ func abbreviated(_ text: String, limit: Int = 60) -> String {
     var scalars = String.UnicodeScalarView()
     scalars.append(contentsOf: text.unicodeScalars.prefix(limit))
     return String(scalars) + "…"
-}
-
-/// A literal as shown in messages: `5`, `15m`, `"kube-system"`, `true` (long strings cut).
-func display(_ value: LiteralValue) -> String {
-    if case .string(let text) = value { return "\"\(abbreviated(text))\"" }
-    return value.description
 }

@@ -16,6 +16,10 @@ final class DiagnosticCollector {
     /// Remaining "did you mean" look-ups (each costs a scan over its candidates).
     var suggestionBudget = 64
 
+    /// Errors reported so far, kept or not: a pass compares counts to learn whether
+    /// something it typed was already reported (see `typeComparison`).
+    private(set) var errorsReported = 0
+
     /// The place of a diagnostic in output order (`sortedForOutput`) within its file.
     private struct Key: Comparable {
         var start: Int
@@ -51,6 +55,7 @@ final class DiagnosticCollector {
         notes: () -> [DiagnosticNote], help: () -> String?
     ) {
         sequence += 1
+        if severity == .error { errorsReported += 1 }
         let key = Key(start: span.start, code: code.rawValue, sequence: sequence)
         let entry = {
             Entry(

@@ -71,7 +71,8 @@ struct ArgRuleTests {
         #expect(message(#"arg n: name = """#) == "default `\"\"` is not a valid name: it is empty")
         #expect(message(#"arg n: namespace = "a.b""#) == "default `\"a.b\"` is not a valid namespace: `.` is not allowed")
         #expect(message(#"arg n: namespace = "a b""#) == "default `\"a b\"` is not a valid namespace: a space is not allowed")
-        #expect(message(#"arg n: namespace = "a\tb""#) == #"default `"a\u{9}b"` is not a valid namespace: a tab is not allowed"#)
+        // The default is quoted as written, escapes included.
+        #expect(message(#"arg n: namespace = "a\tb""#) == #"default `"a\tb"` is not a valid namespace: a tab is not allowed"#)
         #expect(message("arg n: namespace = \"\(String(repeating: "a", count: 64))\"")?.hasSuffix("is not a valid namespace: it is 64 characters, over the 63 allowed") == true)
         let forbid = CheckCase(name: "", source: "policy p2 {\n  forbid namespace \"Kube-System\"\n}\n", expected: []).run()
         #expect(forbid.result.diagnostics.map(\.message) == [

@@ -8,7 +8,8 @@ import Testing
 struct CodeCoverageTests {
     static var allCases: [CheckCase] {
         DeclarationRuleTests.cases + ReferenceAndIdentityTests.cases + KQLTemplateTests.cases + ArgRuleTests.cases
-            + ExpressionRuleTests.cases + LimitRuleTests.cases + ErrorCapTests.cases
+            + ExpressionRuleTests.cases + LimitRuleTests.cases + ErrorCapTests.cases + ExactValueTests.cases
+            + CascadeTests.cases
     }
 
     @Test("every code has a triggering test case")

@@ -92,6 +92,8 @@ struct ParserTests {
         ("query q {\n  effect write\n}\n", ["rein.parse.invalid-effect@2:10"]),
         ("runbook r {\n  deny * when x\n    because\n    \"why\"\n}\n", ["rein.parse.expected-string@3:12"]),
         ("runbook r {\n  trigger a ==\n  b c\n}\n", ["rein.parse.expected-newline@3:5"]),
+        ("runbook r {\n  trigger a\n    like \"x\"\n}\n", ["rein.parse.continuation-line@3:5"]),
+        ("runbook r {\n  title \"a\\qb\"\n  description \"d\"\n}\n", ["rein.lex.invalid-escape@2:11"]),
     ])
     func oneMistakeOneError(source: String, expected: [String]) {
         #expect(summary(parse(source)) == expected)
@@ -152,6 +154,12 @@ struct ParserTests {
         }
         #expect(arg.name.name == "x")
         #expect(arg.type.kind == .invalid)
+    }
+
+    @Test func aStringWithALexicalErrorIsNotUsed() {
+        let result = parse("runbook r {\n  title \"a\\qb\"\n  description \"d\"\n}\n")
+        #expect(result.declarations.first?.statements.count == 1)
+        #expect(result.declarations.first?.hasErrors == true)
     }
 
     @Test func queryMayStateItsReadEffect() {

@@ -36,7 +36,7 @@ extension CheckerContext {
             }
         }
         if let value = declaration.defaultValue, constraintsValid {
-            if checkDefault(value, of: model, pattern: compiledPattern) { model.defaultValue = value.value }
+            if checkDefault(value, of: model, declaration: declaration, pattern: compiledPattern) { model.defaultValue = value.value }
         }
         return model
     }
@@ -51,17 +51,18 @@ extension CheckerContext {
         case .name: return .name
         case .namespace: return .namespace
         case .enumeration(let literals):
-            var seen: [String: SourceSpan] = [:]
+            // Members are distinct when their scalars are: `"\u{E9}" | "e\u{301}"` has two.
+            var seen: [ExactString: SourceSpan] = [:]
             var members: [String] = []
             for literal in literals {
-                if let first = seen[literal.value] {
+                if let first = seen[ExactString(literal.value)] {
                     error(
-                        .duplicateEnumMember, "`\"\(abbreviated(literal.value))\"` is listed twice in the enum",
+                        .duplicateEnumMember, "`\(quoted(literal.span))` is listed twice in the enum",
                         at: literal.span, notes: [DiagnosticNote("first listed here", at: first)],
                         help: "remove the second one")
                     continue
                 }
-                seen[literal.value] = literal.span
+                seen[ExactString(literal.value)] = literal.span
                 members.append(literal.value)
             }
             return .enumeration(members)
@@ -160,21 +161,25 @@ extension CheckerContext {
     }
 
     /// Checks a default against the arg's type and (valid) constraints. True when it passes.
-    private mutating func checkDefault(_ value: Literal, of arg: ArgModel, pattern: Regex<AnyRegexOutput>?) -> Bool {
-        var shown: String { display(value.value) }
+    /// Messages quote the default and the constraints as written (`25h`, `5m..24h`, `1_000`).
+    private mutating func checkDefault(
+        _ value: Literal, of arg: ArgModel, declaration: ArgDeclaration, pattern: Regex<AnyRegexOutput>?
+    ) -> Bool {
+        var shown: String { quoted(value.span) }
         func fail(_ message: String, notes: [DiagnosticNote] = [], help: String? = nil) -> Bool {
             error(.invalidDefault, message, at: value.span, notes: notes, help: help)
             return false
         }
+        func written(_ range: RangeLiteral?) -> String { range.map { text(of: $0.span) } ?? "" }
         switch (arg.type, value.value) {
         case (.int, .int(let number)):
             if case .int(let range)? = arg.range, !range.contains(number) {
-                return fail("default `\(shown)` is outside `\(range.lowerBound)..\(range.upperBound)`")
+                return fail("default `\(shown)` is outside `\(written(declaration.range))`")
             }
             return true
         case (.duration, .duration(let duration)):
             if case .duration(let range)? = arg.range, !range.contains(duration) {
-                return fail("default `\(shown)` is outside `\(range.lowerBound)..\(range.upperBound)`")
+                return fail("default `\(shown)` is outside `\(written(declaration.range))`")
             }
             return true
         case (.bool, .bool):
@@ -183,15 +188,20 @@ extension CheckerContext {
             let count = Int64(string.unicodeScalars.count)
             if let length = arg.length {
                 if !length.contains(count) {
-                    return fail("default `\(shown)` has \(count) Unicode scalars, outside `len \(length.lowerBound)..\(length.upperBound)`")
+                    return fail("default `\(shown)` has \(count) Unicode scalars, outside `len \(written(declaration.length))`")
                 }
             } else if count > Int64(NameRules.defaultStringScalarCap) {
                 return fail(
                     "default is \(count) Unicode scalars long, over the \(NameRules.defaultStringScalarCap) allowed for a `string` without `len`",
                     help: "add `len LO..HI` to allow longer values")
             }
-            if let pattern, (try? pattern.wholeMatch(in: string)) == nil {
-                return fail("default `\(shown)` does not match `\(abbreviated(arg.pattern ?? ""))`", help: "the whole value must match the pattern")
+            if let pattern, !ValuePattern.matches(pattern, wholeOf: string) {
+                let source = arg.pattern ?? ""
+                return fail(
+                    "default `\(shown)` does not match `\(abbreviated(source))`",
+                    help: Self.matchesOnlyAsGraphemes(source, string)
+                        ? "the whole value must match the pattern, scalar by scalar: `.` is one Unicode scalar and no Unicode normalisation is applied, so `é` (U+00E9) is not `e` + U+0301"
+                        : "the whole value must match the pattern")
             }
             return true
         case (.name, .string(let string)):
@@ -207,7 +217,7 @@ extension CheckerContext {
                     "default `\(shown)` is not a valid namespace: \(violation)",
                     help: "a namespace is an RFC 1123 label: lowercase letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters")
             }
-            if let forbiddenAt = forbidden[string] {
+            if let forbiddenAt = forbidden[ExactString(string)] {
                 return fail(
                     "default namespace `\(shown)` is forbidden by policy",
                     notes: [DiagnosticNote("forbidden here", at: forbiddenAt)],
@@ -215,8 +225,10 @@ extension CheckerContext {
             }
             return true
         case (.enumeration(let members), .string(let string)):
-            guard members.contains(string) else {
-                return fail("default `\(shown)` is not one of `\(arg.type)`")
+            guard members.containsExactly(string) else {
+                return fail(
+                    "default `\(shown)` is not one of `\(writtenType(declaration.type))`",
+                    help: unicodeLookalikeHelp(string, among: members))
             }
             return true
         default:
@@ -229,6 +241,19 @@ extension CheckerContext {
                 at: value.span, help: help)
             return false
         }
+    }
+
+    /// An enum type as written, one line: `"a" | "b"` with each member's source text.
+    private func writtenType(_ type: TypeSyntax) -> String {
+        guard case .enumeration(let literals) = type.kind else { return text(of: type.span) }
+        return literals.map { text(of: $0.span) }.joined(separator: " | ")
+    }
+
+    /// True when `pattern` would match `value` under Swift's default grapheme-cluster
+    /// semantics (with canonical equivalence), though not scalar by scalar: for a help.
+    private static func matchesOnlyAsGraphemes(_ pattern: String, _ value: String) -> Bool {
+        guard let regex = try? Regex(pattern) else { return false }
+        return (try? regex.wholeMatch(in: value)) != nil
     }
 }
 

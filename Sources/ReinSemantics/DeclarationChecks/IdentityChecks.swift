@@ -8,9 +8,9 @@ extension CheckerContext {
         let name = unit.name
         if unit.hasErrors { identitiesWithErrors.insert(name) }
         var standing: [RoleModel] = []
-        var standingSeen: [String: SourceSpan] = [:]
+        var standingSeen: [ExactString: SourceSpan] = [:]
         var eligibilities: [EligibilityModel] = []
-        var eligibleSeen: [String: SourceSpan] = [:]
+        var eligibleSeen: [ExactString: SourceSpan] = [:]
         var hasRoleLines = false
         var hasEligibleLines = false
         var hasPrincipal = false
@@ -32,7 +32,11 @@ extension CheckerContext {
                 standing.append(role)
             case .eligible(let reference, let scopeWord):
                 hasEligibleLines = true
-                guard let role = resolveRole(reference), let scope = ElevationScope(rawValue: scopeWord.name) else { continue }
+                guard let role = resolveRole(reference), let scope = ElevationScope(rawValue: scopeWord.name) else {
+                    // Reported; an `elevate` of this identity may mean this line.
+                    identitiesWithUnresolvedEligibility.insert(name)
+                    continue
+                }
                 if let first = eligibleSeen[role.matchKey] {
                     error(
                         .duplicateRole, "identity `\(name)` is already eligible for role `\(role.name)`", at: reference.span,
@@ -93,7 +97,11 @@ extension CheckerContext {
                 known
                     ? "standing role `\(name)` is not read-only"
                     : "standing role `\(abbreviated(name))` is not one of the read-only built-in roles",
-                at: reference.span, help: (known ? nil : suggestion(for: name, among: BuiltInRoles.standingAllowed)) ?? help())
+                at: reference.span,
+                help: known
+                    ? help()
+                    : unicodeLookalikeHelp(name, among: BuiltInRoles.standingAllowed, what: "role names")
+                        ?? suggestion(for: name, among: BuiltInRoles.standingAllowed) ?? help())
             return nil
         }
         return RoleModel(name: name, guid: guid, isCustom: false, span: reference.span)
@@ -119,7 +127,8 @@ extension CheckerContext {
         guard let guid = BuiltInRoles.guid(named: name) else {
             error(
                 .unknownRole, "unknown built-in role `\(abbreviated(name))`", at: reference.name.span,
-                help: suggestion(for: name, among: BuiltInRoles.all.map(\.name))
+                help: unicodeLookalikeHelp(name, among: BuiltInRoles.all.map(\.name), what: "role names")
+                    ?? suggestion(for: name, among: BuiltInRoles.all.map(\.name))
                     ?? "a custom role is written with its definition id: `\"\(abbreviated(name))\" id \"GUID\"`")
             return nil
         }

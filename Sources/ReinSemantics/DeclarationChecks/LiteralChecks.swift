@@ -7,7 +7,7 @@ extension CheckerContext {
         guard case .int(let value) = literal.value else { return nil }
         guard value >= 1 else {
             error(
-                .countBelowOne, "`\(keyword)` must be at least 1, found `\(value)`", at: literal.span,
+                .countBelowOne, "`\(keyword)` must be at least 1, found `\(quoted(literal.span))`", at: literal.span,
                 help: keyword == "max_iterations"
                     ? "an agent needs at least one iteration; use `max_iterations 1` or more"
                     : "at least one person must approve; use `1` or more")

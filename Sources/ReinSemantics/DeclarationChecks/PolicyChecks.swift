@@ -8,22 +8,23 @@ extension CheckerContext {
         var policy = PolicyModel(
             name: name, doc: unit.declaration.doc, forbiddenNamespaces: [], maxIterations: nil, maxElevation: nil,
             approvalTimeout: nil, context: [], ruleIndices: [], span: unit.declaration.name.span)
-        var ownForbidden = Set<String>()
+        var ownForbidden = Set<ExactString>()
         for statement in unit.statements {
             switch statement.kind {
             case .forbidNamespace(let values):
                 for value in values {
                     if let violation = NameRules.namespaceViolation(value.value) {
                         error(
-                            .invalidNamespace, "`\"\(abbreviated(value.value))\"` is not a valid namespace: \(violation)", at: value.span,
+                            .invalidNamespace, "`\(quoted(value.span))` is not a valid namespace: \(violation)", at: value.span,
                             help: "a namespace is an RFC 1123 label: lowercase letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters; values are compared exactly")
                         continue
                     }
-                    if forbidden[value.value] == nil {
-                        forbidden[value.value] = value.span
+                    let key = ExactString(value.value)
+                    if forbidden[key] == nil {
+                        forbidden[key] = value.span
                         model.forbiddenNamespaces.append(value.value)
                     }
-                    if ownForbidden.insert(value.value).inserted { policy.forbiddenNamespaces.append(value.value) }
+                    if ownForbidden.insert(key).inserted { policy.forbiddenNamespaces.append(value.value) }
                 }
             case .maxIterations(let literal):
                 guard let value = positiveCount(literal, keyword: "max_iterations") else { continue }

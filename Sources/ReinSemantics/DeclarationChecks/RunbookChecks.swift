@@ -108,16 +108,25 @@ extension CheckerContext {
             case .approvers(let literal):
                 approvers = positiveCount(literal, keyword: "approvers")
             case .allow(let globs):
-                var seen: [String: SourceSpan] = [:]
+                // Globs match approvers ASCII case-insensitively (FORMATS.md §3), so
+                // `"A@x.com"` repeats `"a@x.com"`; other scalars compare exactly.
+                var seen: [ExactString: StringLiteral] = [:]
                 var values: [String] = []
                 for glob in globs {
-                    if let first = seen[glob.value] {
+                    let key = ExactString.ignoringASCIICase(glob.value)
+                    if let first = seen[key] {
+                        let sameText = first.value.isExactly(glob.value)
                         error(
-                            .duplicateListEntry, "`\"\(abbreviated(glob.value))\"` is listed twice in `allow`", at: glob.span,
-                            notes: [DiagnosticNote("first listed here", at: first)], help: "remove one of them")
+                            .duplicateListEntry, "`\(quoted(glob.span))` is listed twice in `allow`", at: glob.span,
+                            notes: [
+                                DiagnosticNote(sameText ? "first listed here" : "first listed here as `\(quoted(first.span))`", at: first.span)
+                            ],
+                            help: sameText
+                                ? "remove one of them"
+                                : "remove one of them: `allow` globs match approvers ASCII case-insensitively")
                         continue
                     }
-                    seen[glob.value] = glob.span
+                    seen[key] = glob
                     if let value = nonEmptyString(glob, what: "an `allow` glob", help: "an empty glob matches no one; write e.g. `\"*@contoso.com\"`") {
                         values.append(value)
                     }

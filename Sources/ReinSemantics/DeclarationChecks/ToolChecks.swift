@@ -115,11 +115,12 @@ extension CheckerContext {
     /// names the same role with another id, the message says so, with a note at that line.
     private func reportNotEligible(_ identity: IdentityModel, role: RoleModel, at reference: RoleReference) {
         let name = abbreviated(role.name)
-        guard let sameName = identity.eligibilities.first(where: { $0.role.name == role.name }) else {
+        guard let sameName = identity.eligibilities.first(where: { $0.role.name.isExactly(role.name) }) else {
             error(
                 .notEligible, "identity `\(identity.name)` is not eligible for role `\(name)`", at: reference.span,
                 notes: [DiagnosticNote("`\(identity.name)` is declared here", at: identity.span)],
-                help: "add `eligible \"\(name)\"\(role.isCustom ? " id \"\(role.guid)\"" : "") at SCOPE` to `\(identity.name)`; the engine activates existing eligibilities, it never grants one")
+                help: unicodeLookalikeHelp(role.name, among: identity.eligibilities.map(\.role.name), what: "role names")
+                    ?? "add `eligible \"\(name)\"\(role.isCustom ? " id \"\(role.guid)\"" : "") at SCOPE` to `\(identity.name)`; the engine activates existing eligibilities, it never grants one")
             return
         }
         func described(_ role: RoleModel) -> String {
@@ -160,7 +161,9 @@ extension CheckerContext {
         let requested = positiveDuration(elevation.duration, keyword: "elevate … for")
         guard let identity, let role else { return nil }
         guard let eligibility = identity.eligibility(for: role) else {
-            if !identitiesWithErrors.contains(identity.name) { reportNotEligible(identity, role: role, at: elevation.role) }
+            if !identitiesWithErrors.contains(identity.name), !identitiesWithUnresolvedEligibility.contains(identity.name) {
+                reportNotEligible(identity, role: role, at: elevation.role)
+            }
             return nil
         }
         guard let requested else { return nil }

@@ -156,7 +156,7 @@ extension CheckerContext {
                 type = argType
                 if firstTool == nil { firstTool = tool }
                 if let enumMembers = arg.type.enumMembers {
-                    for member in enumMembers where !(members?.contains(member) ?? true) { members?.append(member) }
+                    for member in enumMembers where !(members?.containsExactly(member) ?? true) { members?.append(member) }
                 } else {
                     members = nil
                 }

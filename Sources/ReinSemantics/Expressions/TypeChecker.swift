@@ -70,9 +70,15 @@ extension CheckerContext {
 
     // MARK: Comparisons
 
+    /// Types a comparison. When typing an operand reported an error (`[args.x] == [1]`:
+    /// `untyped-arg` in the list), the operator's own type checks are skipped: one mistake,
+    /// one diagnostic. (A `*`-rule arg typed `.error` on purpose, as in `args.x == [1]`, is
+    /// not a report, so there the other operand is still the one diagnostic.)
     private mutating func typeComparison(
         _ op: ComparisonOperator, _ left: Expr, _ right: Expr, span: SourceSpan, _ state: inout TypingState
     ) -> Typed {
+        let errorsBefore = diagnostics.errorsReported
+        var operandsReported: Bool { diagnostics.errorsReported > errorsBefore }
         let leftIsWildcard = isWildcardArg(left, state)
         let rightIsWildcard = isWildcardArg(right, state)
         if leftIsWildcard && rightIsWildcard, op != .like, op != .in, op != .notIn {
@@ -88,14 +94,16 @@ extension CheckerContext {
         case .like:
             lhs = typeExpr(left, expected: .string, &state)
             rhs = typeExpr(right, expected: .string, &state)
-            if let bad = [lhs, rhs].first(where: { !$0.type.isError && $0.type != .string }) {
+            if !operandsReported, let bad = [lhs, rhs].first(where: { !$0.type.isError && $0.type != .string }) {
                 error(
                     .typeMismatch, "`like` needs strings, found \(bad.type)", at: bad.span,
                     help: "`like` matches a glob against text; compare other values with `==`")
             }
         case .equal, .notEqual:
             (lhs, rhs) = typePair(left, right, leftIsWildcard: leftIsWildcard, accept: { $0.isScalar }, &state)
-            if let bad = [lhs, rhs].first(where: { !$0.type.isError && !$0.type.isScalar }) {
+            if operandsReported {
+                // Already reported inside an operand.
+            } else if let bad = [lhs, rhs].first(where: { !$0.type.isError && !$0.type.isScalar }) {
                 error(
                     .typeMismatch, "`\(op.rawValue)` cannot compare a \(bad.type)", at: bad.span,
                     help: "to test membership, write `VALUE in [a, b]` or `VALUE in LO..HI`")
@@ -107,7 +115,9 @@ extension CheckerContext {
             }
         case .less, .lessEqual, .greater, .greaterEqual:
             (lhs, rhs) = typePair(left, right, leftIsWildcard: leftIsWildcard, accept: { $0.isOrdered }, &state)
-            if let bad = [lhs, rhs].first(where: { !$0.type.isError && !$0.type.isOrdered }) {
+            if operandsReported {
+                // Already reported inside an operand.
+            } else if let bad = [lhs, rhs].first(where: { !$0.type.isError && !$0.type.isOrdered }) {
                 error(
                     .typeMismatch, "`\(op.rawValue)` needs int or duration operands, found \(bad.type)", at: bad.span,
                     help: bad.type == .string ? "compare text with `==`, `!=`, `in` or `like`" : nil)
@@ -115,7 +125,9 @@ extension CheckerContext {
                 reportUnlike(op, lhs, rhs, span: span)
             }
         case .in, .notIn:
-            return typeMembership(op, left, right, span: span, leftIsWildcard: leftIsWildcard, rightIsWildcard: rightIsWildcard, &state)
+            return typeMembership(
+                op, left, right, span: span, leftIsWildcard: leftIsWildcard, rightIsWildcard: rightIsWildcard,
+                errorsBefore: errorsBefore, &state)
         }
         return Typed(.comparison(op, lhs.expr, rhs.expr), .bool, span: span)
     }
@@ -150,14 +162,16 @@ extension CheckerContext {
     /// `VALUE in LIST|RANGE` and `not in`.
     private mutating func typeMembership(
         _ op: ComparisonOperator, _ left: Expr, _ right: Expr, span: SourceSpan, leftIsWildcard: Bool,
-        rightIsWildcard: Bool, _ state: inout TypingState
+        rightIsWildcard: Bool, errorsBefore: Int, _ state: inout TypingState
     ) -> Typed {
+        var operandsReported: Bool { diagnostics.errorsReported > errorsBefore }
         let lhs: Typed
         let rhs: Typed
         if rightIsWildcard {
             // Typed silently when it is an arg too: the right side is the one mistake.
             lhs = typeExpr(left, expected: leftIsWildcard ? .error : nil, &state)
             rhs = Typed(.arg(text(of: right.unparenthesized.span)), .error, span: right.span)
+            if operandsReported { return Typed(.comparison(op, lhs.expr, rhs.expr), .bool, span: span) }
             error(
                 .typeMismatch, "`\(op.rawValue)` needs a list or a range on the right, found `\(text(of: right.unparenthesized.span))`",
                 at: right.span, help: "an arg holds one value; write `args.x == VALUE`, or `VALUE in [a, b]`")
@@ -174,7 +188,12 @@ extension CheckerContext {
             // `.error` when the left side is wrong).
             rhs = typeExpr(right, expected: .list(lhs.type.isScalar ? lhs.type : .error), &state)
         }
-        if !rhs.type.isError, rhs.type.collectionElement == nil {
+        if operandsReported {
+            // Already reported inside an operand; literals outside an enum are still checked.
+            if lhs.members != nil, case .list(let items) = right.unparenthesized.kind {
+                for item in items { checkEnumLiteral(lhs, against: item) }
+            }
+        } else if !rhs.type.isError, rhs.type.collectionElement == nil {
             error(
                 .typeMismatch, "`\(op.rawValue)` needs a list or a range on the right, found \(rhs.type)", at: rhs.span,
                 help: "write a list `[a, b]` or a range `LO..HI`")
@@ -188,18 +207,20 @@ extension CheckerContext {
         return Typed(.comparison(op, lhs.expr, rhs.expr), .bool, span: span)
     }
 
-    /// An enum-typed value compared with a string literal outside the enum.
+    /// An enum-typed value compared with a string literal outside the enum (compared exactly:
+    /// `"cafe\u{301}"` is not the member `"café"`).
     private mutating func checkEnumLiteral(_ typed: Typed, against other: Expr) {
         guard let members = typed.members else { return }
         let literal = other.unparenthesized
-        guard case .literal(.string(let value)) = literal.kind, !members.contains(value) else { return }
+        guard case .literal(.string(let value)) = literal.kind, !members.containsExactly(value) else { return }
         let label = typed.label ?? "the value"
         func help() -> String {
+            if let lookalike = unicodeLookalikeHelp(value, among: members) { return lookalike }
             let allowed = members.map { "\"\($0)\"" }.joined(separator: " | ")
             return closest(to: value, among: members).map { "did you mean `\"\($0)\"`? (`\(label)` is one of `\(allowed)`)" }
                 ?? "`\(label)` is one of `\(allowed)`"
         }
-        error(.notInEnum, "`\"\(abbreviated(value))\"` is not a value of `\(label)`", at: literal.span, help: help())
+        error(.notInEnum, "`\(quoted(literal.span))` is not a value of `\(label)`", at: literal.span, help: help())
     }
 
     // MARK: Lists and ranges

@@ -1,6 +1,7 @@
 import ReinSyntax
 
-/// The type of an arg or a context key.
+/// The type of an arg or a context key. Enum types are equal when their members are the same
+/// strings exactly, in the same order (see `ExactString`).
 public enum ArgType: Sendable, Hashable, CustomStringConvertible {
     case int
     case duration
@@ -26,10 +27,42 @@ public enum ArgType: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    public static func == (left: ArgType, right: ArgType) -> Bool {
+        switch (left, right) {
+        case (.int, .int), (.duration, .duration), (.bool, .bool), (.string, .string), (.name, .name),
+            (.namespace, .namespace):
+            true
+        case (.enumeration(let leftMembers), .enumeration(let rightMembers)):
+            leftMembers.count == rightMembers.count && zip(leftMembers, rightMembers).allSatisfy { $0.isExactly($1) }
+        default:
+            false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .int: hasher.combine(0)
+        case .duration: hasher.combine(1)
+        case .bool: hasher.combine(2)
+        case .string: hasher.combine(3)
+        case .name: hasher.combine(4)
+        case .namespace: hasher.combine(5)
+        case .enumeration(let members):
+            hasher.combine(6)
+            hasher.combine(members.map(ExactString.init))
+        }
+    }
+
     /// The members of an enum type, or nil.
     public var enumMembers: [String]? {
         if case .enumeration(let members) = self { return members }
         return nil
+    }
+
+    /// True when this is an enum type with `value` among its members, compared exactly (same
+    /// Unicode scalars: see `ExactString`); false for every other type.
+    public func hasEnumMember(_ value: String) -> Bool {
+        enumMembers?.containsExactly(value) ?? false
     }
 }
 

@@ -43,8 +43,8 @@ public struct IdentityModel: Sendable, Hashable {
     /// True when the identity holds standing roles (read tools run as it).
     public var isStanding: Bool { !standingRoles.isEmpty }
 
-    /// The eligibility for a role, matched by `RoleModel.matchKey`.
+    /// The eligibility for a role, matched by `RoleModel.matchKey` (exact name and id).
     public func eligibility(for role: RoleModel) -> EligibilityModel? {
-        eligibilities.first { $0.role.matchKey == role.matchKey }
+        eligibilities.first { $0.role.isSameRole(as: role) }
     }
 }

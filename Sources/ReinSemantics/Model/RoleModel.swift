@@ -18,10 +18,14 @@ public struct RoleModel: Sendable, Hashable {
         self.span = span
     }
 
-    /// What two role references must share to be the same role: the name and the role
-    /// definition id (GUIDs compare case-insensitively). A built-in role written with its own
-    /// id (`"Contributor" id "b24988ac-…"`) is the same role as one written by name alone.
-    public var matchKey: String { "\(name)\u{0}\(guid.lowercased())" }
+    /// What two role references must share to be the same role: the exact name (same Unicode
+    /// scalars, see `ExactString`) and the role definition id (GUIDs compare ASCII
+    /// case-insensitively). A built-in role written with its own id (`"Contributor" id
+    /// "b24988ac-…"`) is the same role as one written by name alone.
+    public var matchKey: ExactString { ExactString("\(name)\u{0}\(guid.asciiLowercased())") }
+
+    /// True when both references name the same role (see `matchKey`).
+    public func isSameRole(as other: RoleModel) -> Bool { matchKey == other.matchKey }
 }
 
 /// The scope word of an `eligible … at SCOPE` line.

@@ -45,6 +45,9 @@ public struct SemanticModel: Sendable {
     /// The declaration of a context key, if any policy declares it.
     public func contextKey(named name: String) -> ArgModel? { contextIndex[name].map { context[$0] } }
 
+    /// True when some policy forbids this namespace; compared exactly (see `ExactString`).
+    public func isForbidden(namespace: String) -> Bool { forbiddenNamespaces.containsExactly(namespace) }
+
     /// The rules in force with a runbook (or none, for policy-only mode): every policy's
     /// plus the runbook's own, in bundle order.
     public func rulesInForce(runbook: String?) -> [RuleModel] {

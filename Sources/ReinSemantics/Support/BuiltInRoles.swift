@@ -15,10 +15,10 @@ public enum BuiltInRoles {
         ("Azure Kubernetes Service RBAC Reader", "7f6c6a51-bcf8-42ba-9220-52d62157d7db"),
     ]
 
-    /// Built-in role name → role definition GUID (lowercase).
-    public static let guids: [String: String] = {
-        var table: [String: String] = [:]
-        for role in all { table[role.name] = role.guid }
+    /// Built-in role name (exactly: see `ExactString`) → role definition GUID (lowercase).
+    public static let guids: [ExactString: String] = {
+        var table: [ExactString: String] = [:]
+        for role in all { table[ExactString(role.name)] = role.guid }
         return table
     }()
 
@@ -28,15 +28,16 @@ public enum BuiltInRoles {
         "Azure Kubernetes Service Cluster User Role", "Azure Kubernetes Service RBAC Reader",
     ]
 
-    /// The GUID of a built-in role, matched exactly by name.
-    public static func guid(named name: String) -> String? { guids[name] }
+    /// The GUID of a built-in role, matched exactly by name: same Unicode scalars, so
+    /// `"Azure \u{212A}ubernetes …"` (KELVIN SIGN) is not a built-in role.
+    public static func guid(named name: String) -> String? { guids[ExactString(name)] }
 
-    /// True when `name` is a built-in role and `id` its GUID (case-insensitively): `"Reader" id
-    /// "acdd72a7-…"` is the built-in Reader, not a custom role.
+    /// True when `name` is a built-in role and `id` its GUID (ASCII case-insensitively):
+    /// `"Reader" id "acdd72a7-…"` is the built-in Reader, not a custom role.
     public static func isBuiltIn(name: String, id: String) -> Bool {
-        guids[name].map { $0 == id.lowercased() } ?? false
+        guid(named: name).map { $0.isEqualIgnoringASCIICase(id) } ?? false
     }
 
     /// True when `name` (exactly) may be a standing role.
-    public static func isStandingAllowed(_ name: String) -> Bool { standingAllowed.contains(name) }
+    public static func isStandingAllowed(_ name: String) -> Bool { standingAllowed.containsExactly(name) }
 }

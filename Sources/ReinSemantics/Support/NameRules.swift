@@ -1,5 +1,6 @@
 /// The value rules shared by the checker (for defaults and policy values) and the evaluator
-/// (for proposal args). Values are checked exactly as given: no trimming or case folding.
+/// (for proposal args). Values are checked exactly as given: no trimming, no case folding, no
+/// Unicode normalisation (compare values with `ExactString` / `String.isExactly(_:)`).
 public enum NameRules {
     /// The longest `name` (RFC 1123 subdomain), in characters.
     public static let maximumNameLength = 253

@@ -354,6 +354,7 @@ public struct Lexer {
 
     private mutating func lexString() {
         let start = index
+        let errorsBefore = diagnostics.count
         index += 1
         var scalars = String.UnicodeScalarView()
         var utf8Run: [UInt8] = []
@@ -391,7 +392,7 @@ public struct Lexer {
             index += 1
         }
         flushRun()
-        emit(Token(kind: .string, start: start, end: index, value: .string(String(scalars), .plain)))
+        emitString(String(scalars), .plain, start: start, end: index, errorsBefore: errorsBefore)
     }
 
     /// Reads one escape at `index` (a backslash); reports and returns nil when invalid.
@@ -451,6 +452,7 @@ public struct Lexer {
 
     private mutating func lexRawString() {
         let start = index
+        let errorsBefore = diagnostics.count
         index += 2
         let contentStart = index
         while index < bytes.count, bytes[index] != 0x0A {
@@ -458,7 +460,7 @@ public struct Lexer {
             if bytes[index] == UInt8(ascii: "\""), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "#") {
                 let value = String(decoding: bytes[contentStart..<index], as: UTF8.self)
                 index += 2
-                emit(Token(kind: .string, start: start, end: index, value: .string(value, .raw)))
+                emitString(value, .raw, start: start, end: index, errorsBefore: errorsBefore)
                 return
             }
             index += 1
@@ -470,13 +472,14 @@ public struct Lexer {
                 "rein.lex.unterminated-string", "unterminated raw string", at: span(start, end),
                 help: "close a raw string with `\"#` on the same line"))
         let value = String(decoding: bytes[contentStart..<end], as: UTF8.self)
-        emit(Token(kind: .string, start: start, end: end, value: .string(value, .raw)))
+        emitString(value, .raw, start: start, end: end, errorsBefore: errorsBefore)
     }
 
     /// A `"""` block: raw content; the closing `"""` sits on its own line and its
     /// indentation is removed from every content line.
     private mutating func lexMultilineString() {
         let start = index
+        let errorsBefore = diagnostics.count
         index += 3
         // Only whitespace may follow the opening delimiter on its line.
         while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0D {
@@ -505,7 +508,7 @@ public struct Lexer {
             if matches("\"\"\"", at: indentEnd), indentEnd + 3 <= lineEnd {
                 index = indentEnd + 3
                 let value = dedent(lines, indent: Array(bytes[lineStart..<indentEnd]), closing: lineStart)
-                emit(Token(kind: .string, start: start, end: index, value: .string(value, .multiline)))
+                emitString(value, .multiline, start: start, end: index, errorsBefore: errorsBefore)
                 return
             }
             lines.append((lineStart, lineEnd))
@@ -520,7 +523,7 @@ public struct Lexer {
                     "rein.lex.unterminated-string", "unterminated `\"\"\"` string", at: span(start, start + 3),
                     help: "close it with `\"\"\"` on a line of its own"), damageToEnd: true)
         }
-        emit(Token(kind: .string, start: start, end: index, value: .string("", .multiline)))
+        emitString("", .multiline, start: start, end: index, errorsBefore: errorsBefore)
     }
 
     private mutating func dedent(_ lines: [(start: Int, end: Int)], indent: [UInt8], closing: Int) -> String {
@@ -557,6 +560,13 @@ public struct Lexer {
             out.append(contentsOf: content.dropFirst(indent.count))
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A string token; `.malformed` when an error was reported inside it, so that nothing
+    /// judges a value the user did not write (one mistake, one error).
+    private mutating func emitString(_ value: String, _ form: StringLiteral.Form, start: Int, end: Int, errorsBefore: Int) {
+        let payload: TokenValue = diagnostics.count > errorsBefore ? .malformed : .string(value, form)
+        emit(Token(kind: .string, start: start, end: end, value: payload))
     }
 
     // MARK: Errors and helpers

@@ -53,7 +53,7 @@ public enum TokenValue: Sendable, Hashable {
     case integer(UInt64)
     case duration(DurationValue)
     case string(String, StringLiteral.Form)
-    /// A number or duration whose error the lexer already reported.
+    /// A number, duration or string whose error the lexer already reported.
     case malformed
 }
 

@@ -21,10 +21,22 @@ extension Parser {
                     help: "add `}` on a line after the block's last statement")
                 return (statements, false)
             }
+            if let word = operatorAtLineStart() {
+                // `like "x*"` under `deny * when alert.rule`: the user meant to continue.
+                report(
+                    "rein.parse.continuation-line", "a line cannot start with `\(word)`", at: span(current),
+                    help: "only `and`, `or`, `|` and `because` may start a continuation line; end the previous line with `\(word)` instead")
+                if !statements.isEmpty { statements[statements.count - 1].invalidateCondition() }
+                skipStatement()
+                skipNewlines()
+                continue
+            }
             do {
                 missingAtLineEnd = false
                 if var statement = try parseStatement(context, owner: owner) {
-                    if !expectLineEnd(after: "the statement") { statement.invalidateCondition() }
+                    if !expectLineEnd(after: "the statement", help: lineEndHelp(after: statement)) {
+                        statement.invalidateCondition()
+                    }
                     statements.append(statement)
                 }
             } catch {
@@ -34,6 +46,31 @@ extension Parser {
             }
             partialStatement = nil
             skipNewlines()
+        }
+    }
+
+    /// An operator that can only continue an expression, at the start of a line.
+    func operatorAtLineStart() -> String? {
+        switch current.kind {
+        case .equalEqual, .bangEqual, .less, .lessEqual, .greater, .greaterEqual, .dotDot, .dot, .comma, .equals:
+            return file.text(of: span(current))
+        case .identifier:
+            guard let word = current.identifier, ["like", "in", "not"].contains(word) else { return nil }
+            return word
+        default:
+            return nil
+        }
+    }
+
+    /// The help for text left over after a complete statement.
+    func lineEndHelp(after statement: Statement) -> String {
+        if at(.equals) { return "compare with `==`; a single `=` only introduces a default value" }
+        if atWord("not"), peek().identifier == "like" { return "there is no `not like`: write `not (a like b)`" }
+        switch statement.kind {
+        case .investigate, .remediate, .allow, .forbidNamespace:
+            return "separate the items of a list with `,`"
+        default:
+            return "put each statement on a line of its own"
         }
     }
 
@@ -142,6 +179,7 @@ extension Parser {
     }
 
     mutating func parseString(_ what: String) throws -> StringLiteral {
+        if at(.string), current.value == .malformed { throw skipMalformedToken() }
         guard at(.string), case .string(let value, let form) = current.value else {
             let help = current.kind == .identifier ? "put the text in double quotes: `\"…\"`" : nil
             throw fail("rein.parse.expected-string", "expected \(what) as a string, found \(describeCurrent())", help: help)

@@ -74,11 +74,11 @@ extension Parser {
     /// Returns false (after one error) when something else follows. A declaration that
     /// starts on the same line is parsed, not skipped.
     @discardableResult
-    mutating func expectLineEnd(after what: String) -> Bool {
+    mutating func expectLineEnd(after what: String, help: String = "put each statement on a line of its own") -> Bool {
         if at(.newline) || at(.endOfFile) || at(.rightBrace) { return true }
         report(
             "rein.parse.expected-newline", "expected end of line after \(what), found \(describeCurrent())",
-            at: span(current), help: "put each statement on a line of its own")
+            at: span(current), help: help)
         if !atDeclarationStart() { skipStatement() }
         return false
     }
