@@ -1,6 +1,7 @@
 import ReinSyntax
 
-/// Collects the checker's diagnostics with at most `maximumErrorsPerFile` errors per file
+/// Collects the checker's diagnostics with at most `maximumErrorsPerFile` diagnostics (errors
+/// and warnings alike) per file
 /// (counted by the file of the primary span), so that a file with thousands of mistakes
 /// gives a readable report and bounded work.
 ///
@@ -62,16 +63,11 @@ final class DiagnosticCollector {
                 key: key,
                 diagnostic: Diagnostic(severity, code: code.rawValue, message: message(), at: span, notes: notes(), help: help()))
         }
-        Self.add(key, span: span, isError: severity == .error, entry, to: &states[span.file, default: FileState()])
+        Self.add(key, span: span, entry, to: &states[span.file, default: FileState()])
     }
 
-    private static func add(_ key: Key, span: SourceSpan, isError: Bool, _ entry: () -> Entry, to state: inout FileState) {
-        guard isError else {
-            // A warning past the first dropped error would follow the marker: not reported.
-            if let dropped = state.firstDropped, dropped.key < key { return }
-            state.kept.append(entry())
-            return
-        }
+    private static func add(_ key: Key, span: SourceSpan, _ entry: () -> Entry, to state: inout FileState) {
+        // Warnings count toward the cap too: a file of 300,000 warnings is no report either.
         if state.keptErrors < maximumErrorsPerFile {
             state.kept.append(entry())
             state.keptErrors += 1
@@ -113,7 +109,7 @@ final class DiagnosticCollector {
     }
 
     private static func lastError(in entries: [Entry]) -> Key? {
-        entries.lazy.filter { $0.diagnostic.severity == .error }.map(\.key).max()
+        entries.lazy.map(\.key).max()
     }
 
     private static func noteDropped(_ key: Key, _ span: SourceSpan, in state: inout FileState) {

@@ -22,7 +22,7 @@ struct ArgRuleTests {
         CheckCase(name: "int bounds on a duration", source: tool("arg d: duration in 1..5"), expected: ["rein.check.bound-type-mismatch@3:22"]),
         CheckCase(name: "duration bounds on len", source: tool("arg s: string len 1m..5m"), expected: ["rein.check.bound-type-mismatch@3:21"]),
         CheckCase(name: "negative len", source: tool("arg s: string len -1..5"), expected: ["rein.check.negative-length@3:21"]),
-        CheckCase(name: "invalid regex", source: tool(#"arg s: string matching "a(""#), expected: ["rein.check.invalid-regex@3:26"]),
+        CheckCase(name: "invalid regex", source: tool(#"arg s: string matching "a(""#), expected: ["rein.check.invalid-regex@3:28"]),
         CheckCase(name: "default of the wrong type", source: tool(#"arg n: int in 1..5 = "3""#), expected: ["rein.check.default-type-mismatch@3:24"]),
         CheckCase(name: "bool default for a string", source: tool("arg s: string = true"), expected: ["rein.check.default-type-mismatch@3:19"]),
         CheckCase(name: "int default outside the range", source: tool("arg n: int in 1..5 = 9"), expected: ["rein.check.invalid-default@3:24"]),

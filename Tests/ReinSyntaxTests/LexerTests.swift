@@ -75,6 +75,20 @@ struct LexerTests {
         #expect(summary(result) == ["rein.lex.unexpected-character@2:15"])
     }
 
+    @Test func manyEscapesDecodeCorrectly() {
+        let (value, diagnostics) = stringValue("\"" + String(repeating: #"\na"#, count: 50_000) + "\"")
+        #expect(diagnostics.isEmpty)
+        #expect(value == String(repeating: "\na", count: 50_000))
+    }
+
+    @Test func errorsInsideOneStringAreCapped() {
+        let result = parse("runbook r {\n  title \"" + String(repeating: #"\q"#, count: 5000) + "\"\n}\n")
+        #expect(result.diagnostics.count == Parser.maximumErrors + 1)
+        #expect(result.diagnostics.last?.code == "rein.parse.too-many-errors")
+        let crs = parse("runbook r {\n  title \"" + String(repeating: "\r", count: 5000) + "\"\n}\n")
+        #expect(crs.diagnostics.count == Parser.maximumErrors + 1)
+    }
+
     @Test func commentsAreKept() {
         let result = parse("# a\ntool t { # b\n  effect read # c\n}\n# d\n")
         #expect(result.comments.map(\.text) == [" a", " b", " c", " d"])

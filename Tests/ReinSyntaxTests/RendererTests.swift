@@ -40,6 +40,15 @@ struct RendererTests {
         #expect(!TextDiagnosticRenderer(files: [source]).render(diagnostic).contains("\u{1B}"))
     }
 
+    @Test func lineBreakingAndReorderingCharactersAreNotPrintedRaw() {
+        let source = SourceFile(path: "a\nb.rein", text: "x \"\u{2028}\u{9B}[7m\u{202E}\" @\n")
+        let diagnostic = Diagnostic.error("rein.lex.unexpected-character", "x", at: SourceSpan(file: 0, start: 14, end: 15))
+        let text = TextDiagnosticRenderer(files: [source]).render(diagnostic)
+        #expect(text.hasPrefix("a\\u{A}b.rein:1:10: error: x"))
+        for bad in ["\u{2028}", "\u{9B}", "\u{202E}"] { #expect(!text.contains(bad)) }
+        #expect(text.contains("  1 | x \"\u{FFFD}\u{FFFD}[7m\u{FFFD}\" @\n    |          ^\n"))
+    }
+
     @Test func jsonHasKeysInOrderAndEscapes() {
         let oddFile = SourceFile(path: "odd\nname.rein", text: "tool t {\n\targ n: int in 10..1\n}\n")
         let diagnostic = Diagnostic.error(

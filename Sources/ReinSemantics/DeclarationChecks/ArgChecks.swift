@@ -26,7 +26,7 @@ extension CheckerContext {
                 constraintsValid = false
             }
         }
-        var compiledPattern: Regex<AnyRegexOutput>?
+        var compiledPattern: LinearRegex?
         if let pattern = declaration.pattern {
             if let regex = checkPattern(pattern, type: type) {
                 model.pattern = pattern.value
@@ -133,8 +133,9 @@ extension CheckerContext {
         return lower...upper
     }
 
-    /// `matching "REGEX"`: only on string, and a regex that compiles.
-    private mutating func checkPattern(_ pattern: StringLiteral, type: ArgType) -> Regex<AnyRegexOutput>? {
+    /// `matching "REGEX"`: only on string, and a regex in the supported dialect
+    /// (`LinearRegex`). The error points at the offending scalar of the pattern.
+    private mutating func checkPattern(_ pattern: StringLiteral, type: ArgType) -> LinearRegex? {
         guard case .string = type else {
             error(
                 .constraintNotAllowed, "`matching` applies to string, not to \(type.shortName)", at: pattern.span,
@@ -145,13 +146,28 @@ extension CheckerContext {
         case .success(let regex):
             return regex
         case .failure(let failure):
-            let reason = failure.reason.split(separator: "\n").first.map(String.init) ?? failure.reason
+            let escaped = pattern.form == .plain && text(of: pattern.span).unicodeScalars.contains("\\")
             error(
-                .invalidRegex, "invalid regular expression `\(abbreviated(pattern.value))`", at: pattern.span,
-                notes: [DiagnosticNote("the regex parser says: \(reason)")],
-                help: "write the pattern as a raw string, e.g. `#\"^[a-z0-9-]+$\"#`, so backslashes reach the regex")
+                .invalidRegex, "invalid regular expression `\(abbreviated(pattern.value))`: \(failure.message)",
+                at: span(ofScalar: failure.offset, in: pattern),
+                help: escaped ? "write the pattern as a raw string, e.g. `#\"^[a-z0-9-]+$\"#`, so backslashes reach the regex" : nil)
             return nil
         }
+    }
+
+    /// The source span of the pattern's scalar at `offset`, or the whole literal when the
+    /// literal cannot be mapped back to its source (`LiteralSourceMap`).
+    private func span(ofScalar offset: Int, in pattern: StringLiteral) -> SourceSpan {
+        guard let file = sourceFile(for: pattern.span), let map = LiteralSourceMap(literal: pattern, in: file) else {
+            return pattern.span
+        }
+        var byte = 0
+        for (index, scalar) in pattern.value.unicodeScalars.enumerated() {
+            let width = UTF8.width(scalar)
+            if index == offset { return map.span(of: byte..<(byte + width), file: pattern.span.file) ?? pattern.span }
+            byte += width
+        }
+        return pattern.span
     }
 
     mutating func reportEmptyRange(_ range: RangeLiteral, written: String) {
@@ -163,7 +179,7 @@ extension CheckerContext {
     /// Checks a default against the arg's type and (valid) constraints. True when it passes.
     /// Messages quote the default and the constraints as written (`25h`, `5m..24h`, `1_000`).
     private mutating func checkDefault(
-        _ value: Literal, of arg: ArgModel, declaration: ArgDeclaration, pattern: Regex<AnyRegexOutput>?
+        _ value: Literal, of arg: ArgModel, declaration: ArgDeclaration, pattern: LinearRegex?
     ) -> Bool {
         var shown: String { quoted(value.span) }
         func fail(_ message: String, notes: [DiagnosticNote] = [], help: String? = nil) -> Bool {
@@ -249,11 +265,11 @@ extension CheckerContext {
         return literals.map { text(of: $0.span) }.joined(separator: " | ")
     }
 
-    /// True when `pattern` would match `value` under Swift's default grapheme-cluster
-    /// semantics (with canonical equivalence), though not scalar by scalar: for a help.
+    /// True when `pattern` would match `value` read as characters (grapheme clusters, with
+    /// canonical equivalence), as Swift's default `Regex` semantics would, though it does not
+    /// match scalar by scalar: for a help. In linear time, as every match.
     private static func matchesOnlyAsGraphemes(_ pattern: String, _ value: String) -> Bool {
-        guard let regex = try? Regex(pattern) else { return false }
-        return (try? regex.wholeMatch(in: value)) != nil
+        LinearRegex.matchesAsCharacters(pattern, value)
     }
 }
 

@@ -41,7 +41,7 @@ public struct TextDiagnosticRenderer: Sendable {
     private func header(_ span: SourceSpan) -> String {
         guard let file = file(span) else { return "<unknown>: " }
         let position = file.position(of: span.start)
-        return "\(file.path):\(position.line):\(position.column): "
+        return "\(DiagnosticText.escapingControls(file.path)):\(position.line):\(position.column): "
     }
 
     private func file(_ span: SourceSpan) -> SourceFile? {
@@ -111,12 +111,13 @@ public struct TextDiagnosticRenderer: Sendable {
     static let maximumLineWidth = 160
     static let contextBefore = 60
 
-    /// Control characters other than tab would garble a terminal; show them escaped-free as `�`.
+    /// Control characters (but tab), line separators and bidirectional overrides would garble
+    /// a terminal or reorder the line: they are shown as `�`.
     private func sanitized(_ line: String) -> String {
-        guard line.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }) else { return line }
+        guard line.unicodeScalars.contains(where: { $0 != "\t" && DiagnosticText.isControl($0) }) else { return line }
         var out = String.UnicodeScalarView()
         for scalar in line.unicodeScalars {
-            out.append(scalar.value < 0x20 && scalar != "\t" || scalar.value == 0x7F ? "\u{FFFD}" : scalar)
+            out.append(scalar != "\t" && DiagnosticText.isControl(scalar) ? "\u{FFFD}" : scalar)
         }
         return String(out)
     }

@@ -15,6 +15,8 @@ public struct Lexer {
     private var pendingNewline: Token?
     private var lastSignificant: Token?
     private var damaged: [Range<Int>] = []
+    /// Set at the error past the per-file cap: lexing stops at the next token.
+    private var gaveUp = false
 
     /// The lexer's output.
     public struct Output: Sendable {
@@ -42,9 +44,7 @@ public struct Lexer {
     private mutating func run() {
         var invalidStart: Int?
         while index < bytes.count {
-            if diagnostics.count >= Parser.maximumErrors {
-                diagnostics.append(Parser.tooManyErrors(at: span(index, index)))
-                damaged.append(index..<(bytes.count + 1))
+            if gaveUp {
                 index = bytes.count
                 invalidStart = nil
                 break
@@ -356,14 +356,8 @@ public struct Lexer {
         let start = index
         let errorsBefore = diagnostics.count
         index += 1
-        var scalars = String.UnicodeScalarView()
-        var utf8Run: [UInt8] = []
-        func flushRun() {
-            if !utf8Run.isEmpty {
-                scalars.append(contentsOf: String(decoding: utf8Run, as: UTF8.self).unicodeScalars)
-                utf8Run.removeAll(keepingCapacity: true)
-            }
-        }
+        // The value is built as UTF-8 bytes: linear however many escapes it holds.
+        var value: [UInt8] = []
         while true {
             guard index < bytes.count, bytes[index] != 0x0A else {
                 let end = index > start && index <= bytes.count && bytes[index - 1] == 0x0D ? index - 1 : index
@@ -379,8 +373,7 @@ public struct Lexer {
                 break
             }
             if byte == UInt8(ascii: "\\") {
-                flushRun()
-                if let scalar = lexEscape() { scalars.append(scalar) }
+                if let scalar = lexEscape() { value.append(contentsOf: String(scalar).utf8) }
                 continue
             }
             if byte == 0x0D, !isCRLF(at: index) {
@@ -388,11 +381,10 @@ public struct Lexer {
                 index += 1
                 continue
             }
-            utf8Run.append(byte)
+            value.append(byte)
             index += 1
         }
-        flushRun()
-        emitString(String(scalars), .plain, start: start, end: index, errorsBefore: errorsBefore)
+        emitString(String(decoding: value, as: UTF8.self), .plain, start: start, end: index, errorsBefore: errorsBefore)
     }
 
     /// Reads one escape at `index` (a backslash); reports and returns nil when invalid.
@@ -443,6 +435,7 @@ public struct Lexer {
     }
 
     private mutating func invalidEscape(_ start: Int, help: String) -> Unicode.Scalar? {
+        if gaveUp { return nil }  // past the cap: not even the message is built
         lexError(
             .error(
                 "rein.lex.invalid-escape", "invalid escape `\(text(start, index))` in string",
@@ -573,6 +566,7 @@ public struct Lexer {
 
     /// A carriage return that is not part of CRLF, inside a string: a raw line break.
     private mutating func reportLoneCarriageReturn(at offset: Int) {
+        if gaveUp { return }  // past the cap: not even the message is built
         lexError(
             .error(
                 "rein.lex.carriage-return-in-string", "a string cannot contain a raw carriage return",
@@ -581,6 +575,15 @@ public struct Lexer {
 
     /// Records a lexical error; the rest of its line (or of the file) counts as damaged.
     private mutating func lexError(_ diagnostic: Diagnostic, damageToEnd: Bool = false) {
+        // The cap also holds inside one token (a string of a million bad escapes); the run
+        // loop adds the `too-many-errors` marker at the next token.
+        if gaveUp { return }
+        if diagnostics.count >= Parser.maximumErrors {
+            gaveUp = true
+            diagnostics.append(Parser.tooManyErrors(at: diagnostic.span))
+            damaged.append(min(diagnostic.span.start, bytes.count)..<(bytes.count + 1))
+            return
+        }
         diagnostics.append(diagnostic)
         // Another error on an already damaged line: nothing new to record (and no rescan of
         // a very long line).
