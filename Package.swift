@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "ReinSyntax", targets: ["ReinSyntax"]),
         .library(name: "ReinSemantics", targets: ["ReinSemantics"]),
+        .library(name: "ReinEngine", targets: ["ReinEngine"]),
         .library(name: "ReinAdapters", targets: ["ReinAdapters"]),
         .executable(name: "rein", targets: ["rein"]),
     ],
@@ -18,6 +19,8 @@ let package = Package(
         .target(name: "ReinSyntax"),
         // Name resolution and type checking of a whole bundle. Standard library only.
         .target(name: "ReinSemantics", dependencies: ["ReinSyntax"]),
+        // The pure core that decides: values, strict input, evaluator (no I/O, no clock).
+        .target(name: "ReinEngine", dependencies: ["ReinSemantics"]),
         // Edges: reading files and folders into a bundle.
         .target(name: "ReinAdapters", dependencies: ["ReinSemantics"]),
         // The thin command-line front: one file per subcommand.
@@ -32,6 +35,7 @@ let package = Package(
         .executableTarget(name: "rein-bench", dependencies: ["ReinAdapters"], path: "Benchmarks/FrontEnd"),
         .testTarget(name: "ReinSyntaxTests", dependencies: ["ReinSyntax"]),
         .testTarget(name: "ReinSemanticsTests", dependencies: ["ReinSemantics", "ReinAdapters"]),
+        .testTarget(name: "ReinEngineTests", dependencies: ["ReinEngine"]),
         .testTarget(
             name: "ReinCorpusTests",
             dependencies: ["ReinAdapters"],
