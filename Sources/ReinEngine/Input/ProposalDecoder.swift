@@ -1,0 +1,206 @@
+/// Reads one proposal (FORMATS.md §1) from a batch line or an already-parsed JSON value, checking
+/// its shape strictly.
+///
+/// Malformed (→ ``MalformedProposal``, denied with `malformed_proposal` alone): a blank line
+/// (empty or only JSON whitespace), a line over 1 MiB, a line that is not valid JSON (including an
+/// unpaired surrogate escape anywhere) or not one object, a duplicate or unknown top-level key, a
+/// JSON `null` for any top-level key, a missing `tool` or `args`, `id`/`runbook`/`thought`/`at`
+/// not strings, `tool` not a string, `args` not an object, `kind` other than `tool_call` /
+/// `remediation`, `session` not an object of only `iteration`/`denials` (JSON integers ≥ 0) and
+/// `tools` (array of strings) without duplicate keys, `context` not an object, `alert` not an
+/// object or holding a duplicate key at any depth, `at` not an RFC 3339 timestamp (see
+/// ``Timestamp`` for the details).
+///
+/// Not malformed, left to the evaluator: duplicate keys (at any depth) inside `args`
+/// (`duplicate_arg`, or the arg's `type_mismatch`) and inside `context` (`invalid_context`); they
+/// stay recorded on the raw ``JSONObject``s.
+///
+/// Checks run in a fixed order and the first failure is reported: top-level duplicates, unknown
+/// top-level keys, then the keys in the order `id`, `runbook`, `kind`, `tool`, `args`, `thought`,
+/// `context`, `session`, `alert`, `at`, then missing required keys (`tool`, `args`).
+public enum ProposalDecoder {
+    /// The longest accepted line, in bytes, excluding its `\n` (FORMATS.md §1).
+    public static let maxLineBytes = 1 << 20
+
+    /// The top-level keys a proposal may have, in spec order.
+    public static let topLevelKeys = [
+        "id", "runbook", "kind", "tool", "args", "thought", "context", "session", "alert", "at",
+    ]
+
+    /// Decodes one batch line: `bytes` is the line without its terminating `\n`, `lineNumber` is
+    /// 1-based.
+    public static func decode(line bytes: [UInt8], lineNumber: Int) -> Result<Proposal, MalformedProposal> {
+        let fallbackID = String(lineNumber)
+        if bytes.count > maxLineBytes {
+            return .failure(MalformedProposal(id: fallbackID, message: "line is longer than 1048576 bytes"))
+        }
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+            return .failure(MalformedProposal(id: fallbackID, message: "blank line"))
+        }
+        switch JSONReader.parse(bytes, maxBytes: maxLineBytes) {
+        case .failure(let error):
+            return .failure(MalformedProposal(
+                id: fallbackID, message: "invalid json: \(error.message) at byte \(error.offset)"))
+        case .success(let value):
+            return decode(value, lineNumber: lineNumber)
+        }
+    }
+
+    /// Decodes one proposal from a parsed JSON value; `lineNumber` (1-based) supplies the default
+    /// `id` and the `id` of a malformed proposal whose own `id` cannot be read.
+    public static func decode(_ value: JSONValue, lineNumber: Int) -> Result<Proposal, MalformedProposal> {
+        guard case .object(let object) = value else {
+            return .failure(MalformedProposal(id: String(lineNumber), message: "a proposal must be a json object"))
+        }
+        let readableID = readableID(of: object)
+        func malformed(_ message: String) -> Result<Proposal, MalformedProposal> {
+            .failure(MalformedProposal(id: readableID ?? String(lineNumber), message: message))
+        }
+
+        if let duplicate = object.duplicateKeys.first {
+            return malformed("duplicate top-level key \(quoted(duplicate))")
+        }
+        for key in object.keys where !topLevelKeys.contains(where: { exactlyEqual($0, key) }) {
+            return malformed("unknown top-level key \(quoted(key))")
+        }
+
+        var proposal = Proposal(id: String(lineNumber), tool: "", args: JSONObject(entries: []))
+        var sawTool = false, sawArgs = false
+
+        for key in topLevelKeys {
+            guard let member = object[key] else { continue }
+            switch key {
+            case "id":
+                guard case .string(let s) = member else { return malformed("`id` must be a string") }
+                proposal.id = s
+            case "runbook":
+                guard case .string(let s) = member else { return malformed("`runbook` must be a string") }
+                proposal.runbook = s
+            case "kind":
+                guard case .string(let s) = member,
+                      let kind = ProposalKind.allCases.first(where: { exactlyEqual($0.rawValue, s) })
+                else { return malformed("`kind` must be `tool_call` or `remediation`") }
+                proposal.kind = kind
+            case "tool":
+                guard case .string(let s) = member else { return malformed("`tool` must be a string") }
+                proposal.tool = s
+                sawTool = true
+            case "args":
+                guard case .object(let o) = member else { return malformed("`args` must be an object") }
+                proposal.args = o
+                sawArgs = true
+            case "thought":
+                guard case .string(let s) = member else { return malformed("`thought` must be a string") }
+                proposal.thought = s
+            case "context":
+                guard case .object(let o) = member else { return malformed("`context` must be an object") }
+                proposal.context = o
+            case "session":
+                switch decodeSession(member) {
+                case .success(let session): proposal.session = session
+                case .failure(let message): return malformed(message.text)
+                }
+            case "alert":
+                guard case .object(let o) = member else { return malformed("`alert` must be an object") }
+                if let duplicate = firstDuplicateKey(in: member) {
+                    return malformed("duplicate key \(quoted(duplicate)) in `alert`")
+                }
+                proposal.alert = o
+            case "at":
+                guard case .string(let s) = member else { return malformed("`at` must be a string") }
+                guard let at = Timestamp(rfc3339: s) else {
+                    return malformed("`at` must be an rfc 3339 timestamp, not \(quoted(s))")
+                }
+                proposal.at = at
+            default:
+                break
+            }
+        }
+        if !sawTool { return malformed("missing required key `tool`") }
+        if !sawArgs { return malformed("missing required key `args`") }
+        return .success(proposal)
+    }
+
+    // MARK: - Helpers
+
+    private struct Message: Error { let text: String; init(_ text: String) { self.text = text } }
+
+    /// The `id` a malformed proposal is reported under: the top-level `id` when there is exactly
+    /// one such member and it is a string (a duplicated `id` cannot be read unambiguously).
+    private static func readableID(of object: JSONObject) -> String? {
+        let ids = object.values(forKey: "id")
+        guard ids.count == 1, case .string(let s) = ids[0] else { return nil }
+        return s
+    }
+
+    private static func decodeSession(_ value: JSONValue) -> Result<SessionState, Message> {
+        guard case .object(let object) = value else { return .failure(Message("`session` must be an object")) }
+        if let duplicate = object.duplicateKeys.first {
+            return .failure(Message("duplicate key \(quoted(duplicate)) in `session`"))
+        }
+        var session = SessionState()
+        for (key, member) in object.entries {
+            switch key {
+            case _ where exactlyEqual(key, "iteration"), _ where exactlyEqual(key, "denials"):
+                guard case .integer(let n) = member, n >= 0 else {
+                    return .failure(Message("`session.\(key)` must be an integer >= 0"))
+                }
+                if exactlyEqual(key, "iteration") { session.iteration = n } else { session.denials = n }
+            case _ where exactlyEqual(key, "tools"):
+                guard case .array(let items) = member else {
+                    return .failure(Message("`session.tools` must be an array of strings"))
+                }
+                var tools: [String] = []
+                tools.reserveCapacity(items.count)
+                for item in items {
+                    guard case .string(let s) = item else {
+                        return .failure(Message("`session.tools` must be an array of strings"))
+                    }
+                    tools.append(s)
+                }
+                session.tools = tools
+            default:
+                return .failure(Message("unknown key \(quoted(key)) in `session`"))
+            }
+        }
+        return .success(session)
+    }
+
+    /// The first duplicate key found in `value`, depth first in source order, or `nil`.
+    private static func firstDuplicateKey(in value: JSONValue) -> String? {
+        switch value {
+        case .object(let object):
+            if let duplicate = object.duplicateKeys.first { return duplicate }
+            for entry in object.entries {
+                if let duplicate = firstDuplicateKey(in: entry.value) { return duplicate }
+            }
+            return nil
+        case .array(let items):
+            for item in items {
+                if let duplicate = firstDuplicateKey(in: item) { return duplicate }
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    /// User text for a message: in backticks, on one line (control characters and backticks
+    /// escaped as `\u00XX`), at most 64 scalars then `…`.
+    static func quoted(_ text: String) -> String {
+        var out = "`"
+        var count = 0
+        for scalar in text.unicodeScalars {
+            if count == 64 { out += "…"; break }
+            count += 1
+            switch scalar.value {
+            case 0x00..<0x20, 0x7F, 0x60, 0x2028, 0x2029, 0x85:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default:
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "`"
+    }
+}
