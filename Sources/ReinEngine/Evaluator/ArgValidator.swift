@@ -1,0 +1,142 @@
+import ReinSemantics
+import ReinSyntax
+
+/// An arg or context declaration with its location resolved and its pattern compiled once.
+struct CompiledArg: Sendable {
+    var model: ArgModel
+    var location: String
+    /// nil when there is no `matching`; `.failure` when the pattern does not compile (every
+    /// value then fails the pattern: fail closed).
+    var pattern: Result<LinearRegex, LinearRegex.SyntaxError>?
+
+    init(_ model: ArgModel, location: String) {
+        self.model = model
+        self.location = location
+        if let source = model.pattern {
+            do throws(LinearRegex.SyntaxError) {
+                pattern = .success(try ValuePattern.compile(source))
+            } catch {
+                pattern = .failure(error)
+            }
+        } else {
+            pattern = nil
+        }
+    }
+}
+
+/// Validates one JSON value against an arg's type and constraints (LANGUAGE.md §3), returning the
+/// first failing check (in §5 step 4 order) or the typed value.
+enum ArgValidator {
+    enum Outcome {
+        case valid(RuntimeValue)
+        case invalid(ReasonCode, String)
+    }
+
+    static func validate(_ value: JSONValue, against arg: CompiledArg, forbidden: [String], label: String) -> Outcome {
+        let model = arg.model
+        switch model.type {
+        case .int:
+            switch value {
+            case .integer(let v):
+                if case .int(let range)? = model.range, !range.contains(v) {
+                    return .invalid(.outOfBounds, "\(label) is \(v), outside \(range.lowerBound)..\(range.upperBound)")
+                }
+                return .valid(.int(v))
+            case .number(let text) where isIntegerLiteral(text):
+                return .invalid(.outOfBounds, "\(label) is \(text), beyond the 64-bit int range")
+            default:
+                return .invalid(.typeMismatch, "\(label) must be an int, got \(describe(value))")
+            }
+        case .bool:
+            guard case .bool(let v) = value else {
+                return .invalid(.typeMismatch, "\(label) must be a bool, got \(describe(value))")
+            }
+            return .valid(.bool(v))
+        case .duration:
+            guard case .string(let text) = value else {
+                return .invalid(.typeMismatch, "\(label) must be a duration string, got \(describe(value))")
+            }
+            switch DurationText.parse(text) {
+            case .failure(.malformed):
+                return .invalid(.typeMismatch, "\(label) is not a duration like \"15m\" or \"1h30m\"")
+            case .failure(.overflow):
+                return .invalid(.outOfBounds, "\(label) is a duration beyond the 64-bit range")
+            case .success(let d):
+                if case .duration(let range)? = model.range, !range.contains(d) {
+                    return .invalid(.outOfBounds, "\(label) is \(d), outside \(range.lowerBound)..\(range.upperBound)")
+                }
+                return .valid(.duration(d))
+            }
+        case .string, .name, .namespace, .enumeration:
+            guard case .string(let text) = value else {
+                return .invalid(.typeMismatch, "\(label) must be a string, got \(describe(value))")
+            }
+            return validateString(text, arg: arg, forbidden: forbidden, label: label)
+        }
+    }
+
+    private static func validateString(_ text: String, arg: CompiledArg, forbidden: [String], label: String) -> Outcome {
+        let model = arg.model
+        let count = text.unicodeScalars.count
+        switch model.type {
+        case .enumeration(let members):
+            guard members.containsExactly(text) else {
+                let list = members.map { "\"\($0)\"" }.joined(separator: " | ")
+                return .invalid(.outOfBounds, "\(label) is not one of \(list)")
+            }
+        case .name:
+            if let why = NameRules.nameViolation(text) {
+                return .invalid(.invalidName, "\(label) is not a valid name: \(why)")
+            }
+        case .namespace:
+            if let why = NameRules.namespaceViolation(text) {
+                return .invalid(.invalidName, "\(label) is not a valid namespace: \(why)")
+            }
+            if forbidden.containsExactly(text) {
+                return .invalid(.forbiddenNamespace, "\(label) is the forbidden namespace \"\(text)\"")
+            }
+        default:
+            if let length = model.length {
+                if !length.contains(Int64(count)) {
+                    return .invalid(
+                        .outOfBounds, "\(label) is \(count) characters, outside \(length.lowerBound)..\(length.upperBound)")
+                }
+            } else if count > NameRules.defaultStringScalarCap {
+                return .invalid(
+                    .outOfBounds, "\(label) is \(count) characters, over the \(NameRules.defaultStringScalarCap) allowed")
+            }
+            switch arg.pattern {
+            case nil: break
+            case .success(let regex)?:
+                if !ValuePattern.matches(regex, wholeOf: text) {
+                    return .invalid(.patternMismatch, "\(label) does not match \"\(model.pattern ?? "")\"")
+                }
+            case .failure?:
+                return .invalid(.patternMismatch, "\(label) cannot be matched: the pattern does not compile")
+            }
+        }
+        return .valid(.string(text))
+    }
+
+    /// `-?[0-9]+`: a JSON integer literal (one outside Int64 is kept as `.number`).
+    static func isIntegerLiteral(_ text: String) -> Bool {
+        var bytes = Substring(text).utf8[...]
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        return !bytes.isEmpty && bytes.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+    }
+
+    static func describe(_ value: JSONValue) -> String {
+        switch value {
+        case .null: "null"
+        case .bool: "a bool"
+        case .string: "a string"
+        case .integer: "an int"
+        case .number(let text): "the number \(text)"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+
+    /// The default literal of a declaration as a run-time value.
+    static func defaultValue(_ literal: LiteralValue) -> RuntimeValue { RuntimeValue(literal) }
+}
