@@ -21,8 +21,8 @@ let package = Package(
         .target(name: "ReinSemantics", dependencies: ["ReinSyntax"]),
         // The pure core that decides: values, strict input, evaluator (no I/O, no clock).
         .target(name: "ReinEngine", dependencies: ["ReinSemantics"]),
-        // Edges: reading files and folders into a bundle.
-        .target(name: "ReinAdapters", dependencies: ["ReinSemantics"]),
+        // Edges: reading files and folders into a bundle, streaming lines in and out.
+        .target(name: "ReinAdapters", dependencies: ["ReinEngine"]),
         // The thin command-line front: one file per subcommand.
         .executableTarget(
             name: "rein",

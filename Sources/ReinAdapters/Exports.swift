@@ -1,2 +1,2 @@
-// Embedders of the adapters see the checker and syntax types too.
-@_exported import ReinSemantics
+// Embedders of the adapters see the evaluator, checker and syntax types too.
+@_exported import ReinEngine

@@ -14,9 +14,10 @@ struct ReinCommand: ParsableCommand {
             Example:
               rein check                     # check policies/ and runbooks/
               rein check runbooks/aks.rein --format json
+              rein eval --batch proposals.jsonl  # decide agent proposals
             """,
         version: "0.1.0",
-        subcommands: [CheckCommand.self]
+        subcommands: [CheckCommand.self, EvalCommand.self]
     )
 
     /// Runs the command with CLI.md's exit codes: 0 done, 1 something failed, 2 the command
@@ -49,7 +50,7 @@ func terminate(_ status: Int32) -> Never {
     Foundation.exit(status)
 }
 
-/// Writes one line to standard error.
-func writeError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
+/// Writes text (by default one line) to standard error.
+func writeError(_ text: String, terminator: String = "\n") {
+    FileHandle.standardError.write(Data((text + terminator).utf8))
 }

@@ -93,7 +93,9 @@ private func decide(
     case .success(let proposal):
         return DecisionEncoder.jsonLine(
             policy.decide(
-                proposal, defaultRunbook: runbook, sessionClosed: sessionClosed, approvalPending: approvalPending))
+                proposal,
+                options: DecisionOptions(
+                    defaultRunbook: runbook, sessionClosed: sessionClosed, approvalPending: approvalPending)))
     case .failure(let malformed):
         return DecisionEncoder.jsonLine(policy.decide(malformed: malformed))
     }

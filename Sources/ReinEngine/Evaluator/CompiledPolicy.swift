@@ -3,10 +3,13 @@ import ReinSyntax
 
 /// A checked bundle prepared for deciding proposals (LANGUAGE.md §5).
 ///
-/// Built once: locations are resolved to `path:line:col`, `matching` patterns compiled, and for
-/// each tool the rules that apply to it are listed in bundle order (a `*` rule applies to a tool
-/// that has every arg in `argUses` at a compatible type). `decide` is pure: no I/O, no clock
-/// (`now` comes from `proposal.at`, else the Unix epoch).
+/// Built once from a ``SemanticModel``: locations are resolved to `path:line:col`, `matching`
+/// patterns compiled, each runbook's limits, timeout and tool lists resolved, each write tool's
+/// elevation plan computed, and for each tool the rules that apply to it are listed in bundle
+/// order (a `*` rule applies to a tool that has every arg in `argUses` at a compatible type). A
+/// decision therefore looks up the tool and runbook once and never scans unrelated tools or
+/// rules. `decide` is pure: no I/O, no clock (`now` comes from `proposal.at`, else the Unix
+/// epoch).
 ///
 /// Decisions (where the spec leaves a choice):
 /// - `at` of `session_closed` / `approval_pending`: the runbook in use, else absent;
@@ -24,26 +27,48 @@ public struct CompiledPolicy: Sendable {
         var model: ToolModel
         var location: String
         var args: [CompiledArg]
-        var declaredNames: Set<ExactString>
-        /// Indices into `rules` of every rule that applies to this tool, in bundle order.
+        /// Indices into `rules` of every rule that may apply to this tool, in bundle order (a
+        /// runbook's rules apply only while that runbook is in use).
         var ruleIndices: [Int]
+        /// The remediation's elevation plan (write tools), or why there is none.
+        var elevation: Result<ElevationPlan, EvaluationFailure>
+
+        func arg(named name: String) -> CompiledArg? {
+            args.first { $0.model.name.isExactly(name) }
+        }
     }
 
     struct CompiledRule: Sendable {
         var model: RuleModel
         var location: String
+        /// The owning runbook's index, nil for a policy rule.
+        var runbookIndex: Int?
+        /// A short description for the trace: `deny scale_deployment`, `require approvals 2 for *`.
+        var summary: String
+    }
+
+    /// A runbook's (or policy-only mode's) settings with every policy limit already folded in.
+    struct Scope: Sendable {
+        var model: RunbookModel?
+        var location: String?
+        var maxIterations: Int64
+        /// Where `maxIterations` comes from: the policy setting when it is the limit, else the runbook.
+        var maxIterationsLocation: String?
+        var approvalTimeout: DurationValue
+        var ruleIndices: [Int]
     }
 
     let model: SemanticModel
     let tools: [ExactString: CompiledTool]
     let runbooks: [ExactString: Int]
-    let runbookLocations: [String]
+    let scopes: [Scope]
+    let policyOnly: Scope
     let rules: [CompiledRule]
     let context: [CompiledArg]
-    let contextNames: Set<ExactString>
     let firstPolicyLocation: String?
-    let policyLimitLocation: String?
 
+    /// Prepares a checked model for deciding. `files` are the bundle's sources, indexed as the
+    /// model's spans index them (for `path:line:col`).
     public init(model: SemanticModel, files: [SourceFile]) {
         func location(_ span: SourceSpan) -> String {
             guard span.file >= 0, span.file < files.count else { return "<unknown>:0:0" }
@@ -51,40 +76,70 @@ public struct CompiledPolicy: Sendable {
             return "\(file.path):\(file.position(of: span.start))"
         }
         self.model = model
-        let rules = model.rules.map { CompiledRule(model: $0, location: location($0.span)) }
-        self.rules = rules
-        var tools: [ExactString: CompiledTool] = [:]
-        for tool in model.tools where tools[ExactString(tool.name)] == nil {
-            let applicable = rules.indices.filter { CompiledPolicy.rule(rules[$0].model, appliesTo: tool) }
-            tools[ExactString(tool.name)] = CompiledTool(
-                model: tool, location: location(tool.span),
-                args: tool.args.map { CompiledArg($0, location: location($0.span)) },
-                declaredNames: Set(tool.args.map { ExactString($0.name) }), ruleIndices: applicable)
-        }
-        self.tools = tools
         var runbooks: [ExactString: Int] = [:]
         for (index, runbook) in model.runbooks.enumerated() where runbooks[ExactString(runbook.name)] == nil {
             runbooks[ExactString(runbook.name)] = index
         }
         self.runbooks = runbooks
-        runbookLocations = model.runbooks.map { location($0.span) }
+        let rules = model.rules.map { rule in
+            var owner: Int?
+            if case .runbook(let name) = rule.owner { owner = runbooks[ExactString(name)] ?? -1 }
+            return CompiledRule(
+                model: rule, location: location(rule.span), runbookIndex: owner, summary: Self.summary(of: rule))
+        }
+        self.rules = rules
+        let policyLimitLocation = model.limits.maxIterations.map { location($0.span) }
+        func scope(_ runbook: RunbookModel?, index: Int?) -> Scope {
+            let limit = model.effectiveMaxIterations(runbook: runbook?.name)
+            let fromPolicy = model.limits.maxIterations.map { $0.value == limit } ?? false
+            let own = runbook.map { location($0.span) }
+            return Scope(
+                model: runbook, location: own, maxIterations: limit,
+                maxIterationsLocation: fromPolicy ? policyLimitLocation : own,
+                approvalTimeout: model.effectiveApprovalTimeout(runbook: runbook?.name),
+                ruleIndices: rules.indices.filter { rules[$0].runbookIndex == nil || rules[$0].runbookIndex == index })
+        }
+        scopes = model.runbooks.enumerated().map { scope($0.element, index: $0.offset) }
+        policyOnly = scope(nil, index: nil)
+        var tools: [ExactString: CompiledTool] = [:]
+        for tool in model.tools where tools[ExactString(tool.name)] == nil {
+            tools[ExactString(tool.name)] = CompiledTool(
+                model: tool, location: location(tool.span),
+                args: tool.args.map { CompiledArg($0, location: location($0.span)) },
+                ruleIndices: rules.indices.filter { Self.rule(rules[$0].model, appliesTo: tool) },
+                elevation: Self.elevationPlan(for: tool, in: model))
+        }
+        self.tools = tools
         context = model.context.map { CompiledArg($0, location: location($0.span)) }
-        contextNames = Set(model.context.map { ExactString($0.name) })
         firstPolicyLocation = model.policies.first.map { location($0.span) }
-        policyLimitLocation = model.limits.maxIterations.map { location($0.span) }
+    }
+
+    /// True when the bundle declares a runbook named exactly `name`.
+    public func declaresRunbook(_ name: String) -> Bool {
+        runbooks[ExactString(name)] != nil
     }
 
     /// True when `rule` applies to `tool` (LANGUAGE.md §4: a `*` rule needs every arg it reads,
     /// at the type it reads it).
     static func rule(_ rule: RuleModel, appliesTo tool: ToolModel) -> Bool {
+        inapplicability(of: rule, to: tool) == nil
+    }
+
+    /// Why `rule` does not apply to `tool`, or nil when it does.
+    static func inapplicability(of rule: RuleModel, to tool: ToolModel) -> String? {
         switch rule.target {
         case .tools(let names):
-            return names.containsExactly(tool.name)
+            return names.containsExactly(tool.name) ? nil : "`\(tool.name)` is not among its targets"
         case .all:
-            return rule.argUses.allSatisfy { use in
-                guard let arg = tool.args.first(where: { $0.name.isExactly(use.name) }) else { return false }
-                return compatible(arg.type, use.type)
+            for use in rule.argUses {
+                guard let arg = tool.args.first(where: { $0.name.isExactly(use.name) }) else {
+                    return "`\(tool.name)` has no arg `\(use.name)`"
+                }
+                guard compatible(arg.type, use.type) else {
+                    return "`\(tool.name)`'s arg `\(use.name)` is not read as \(use.type)"
+                }
             }
+            return nil
         }
     }
 
@@ -97,230 +152,29 @@ public struct CompiledPolicy: Sendable {
         }
     }
 
-    /// A proposal that is not well formed: deny with `malformed_proposal` alone.
-    public func decide(malformed: MalformedProposal) -> Decision {
-        Decision(id: malformed.id, verdict: .deny([Reason(code: .malformedProposal, message: malformed.message)]))
-    }
-
-    /// Decides one well-formed proposal (LANGUAGE.md §5), collecting every reason in order.
-    public func decide(
-        _ proposal: Proposal, defaultRunbook: String? = nil, sessionClosed: Bool = false, approvalPending: Bool = false
-    ) -> Decision {
-        Decision(
-            id: proposal.id,
-            verdict: verdict(
-                proposal, defaultRunbook: defaultRunbook, sessionClosed: sessionClosed, approvalPending: approvalPending))
-    }
-
-    private func verdict(
-        _ proposal: Proposal, defaultRunbook: String?, sessionClosed: Bool, approvalPending: Bool
-    ) -> Verdict {
-        var reasons: [Reason] = []
-        let runbookName = proposal.runbook ?? defaultRunbook
-        let runbookIndex = runbookName.flatMap { runbooks[ExactString($0)] }
-        let runbook = runbookIndex.map { model.runbooks[$0] }
-        let runbookLocation = runbookIndex.map { runbookLocations[$0] }
-
-        // Step 1.
-        if sessionClosed {
-            reasons.append(Reason(code: .sessionClosed, message: "the session has ended", at: runbookLocation))
+    private static func summary(of rule: RuleModel) -> String {
+        let target: String
+        switch rule.target {
+        case .all: target = "*"
+        case .tools(let names): target = names.count == 1 ? names[0] : "[" + names.joined(separator: ", ") + "]"
         }
-        if approvalPending {
-            reasons.append(
-                Reason(
-                    code: .approvalPending, message: "an approval is pending or a remediation is executing",
-                    at: runbookLocation))
-        }
-        let limit = model.effectiveMaxIterations(runbook: runbook?.name)
-        if proposal.session.iteration >= limit {
-            let fromPolicy = model.limits.maxIterations.map { $0.value == limit } ?? false
-            reasons.append(
-                Reason(
-                    code: .iterationLimit,
-                    message: "iteration \(proposal.session.iteration) reaches max_iterations \(limit)",
-                    at: fromPolicy ? policyLimitLocation : runbookLocation))
-        }
-
-        // Step 2.
-        var stop = false
-        if let runbookName, runbook == nil {
-            reasons.append(Reason(code: .unknownRunbook, message: "runbook `\(runbookName)` is not declared"))
-            stop = true
-        }
-        guard let tool = tools[ExactString(proposal.tool)] else {
-            reasons.append(Reason(code: .unknownTool, message: "tool `\(proposal.tool)` is not declared"))
-            return .deny(reasons)
-        }
-        if stop { return .deny(reasons) }
-
-        // Step 3.
-        let effect = tool.model.effect
-        let isWrite = effect != .read  // a tool without an effect (broken bundle) counts as write
-        let kind = proposal.kind ?? (isWrite ? .remediation : .toolCall)
-        let name = tool.model.name
-        switch kind {
-        case .toolCall:
-            if isWrite {
-                reasons.append(
-                    Reason(
-                        code: .writeNeedsRemediation,
-                        message: "`\(name)` is a write tool: propose it as a remediation", at: tool.location))
-            } else if let runbook, !runbook.investigate.containsExactly(name) {
-                reasons.append(
-                    Reason(
-                        code: .notInRunbook, message: "`\(name)` is not in the investigate list of `\(runbook.name)`",
-                        at: runbookLocation))
-            }
-        case .remediation:
-            if effect != .write {
-                reasons.append(
-                    Reason(
-                        code: .notInRunbook, message: "`\(name)` is a read tool: it cannot be a remediation",
-                        at: runbookLocation ?? tool.location))
-            } else if let runbook, !runbook.remediate.containsExactly(name) {
-                reasons.append(
-                    Reason(
-                        code: .notInRunbook, message: "`\(name)` is not in the remediate list of `\(runbook.name)`",
-                        at: runbookLocation))
-            }
-        }
-
-        // Step 4: args.
-        var argValues: [ExactString: RuntimeValue] = [:]
-        let duplicated = Set(proposal.args.duplicateKeys.map(ExactString.init))
-        for arg in tool.args {
-            let label = "`\(arg.model.name)`"
-            let values = proposal.args.values(forKey: arg.model.name)
-            guard let first = values.first else {
-                if let fallback = arg.model.defaultValue {
-                    argValues[ExactString(arg.model.name)] = RuntimeValue(fallback)
-                } else {
-                    reasons.append(Reason(code: .missingArg, message: "\(label) is required", at: arg.location))
-                }
-                continue
-            }
-            if duplicated.contains(ExactString(arg.model.name)) || values.count > 1 {
-                reasons.append(Reason(code: .duplicateArg, message: "\(label) is given more than once", at: arg.location))
-                continue
-            }
-            switch ArgValidator.validate(first, against: arg, forbidden: model.forbiddenNamespaces, label: label) {
-            case .valid(let value): argValues[ExactString(arg.model.name)] = value
-            case .invalid(let code, let message): reasons.append(Reason(code: code, message: message, at: arg.location))
-            }
-        }
-        var reportedUnknown = Set<ExactString>()
-        for key in proposal.args.keys where !tool.declaredNames.contains(ExactString(key)) {
-            guard reportedUnknown.insert(ExactString(key)).inserted else { continue }
-            reasons.append(
-                Reason(code: .unknownArg, message: "`\(name)` has no arg `\(key)`", at: tool.location))
-        }
-
-        // Step 4: context.
-        var contextValues: [ExactString: RuntimeValue] = [:]
-        var offending: [String] = []
-        var contextLocation: String?
-        let givenContext = proposal.context ?? JSONObject(entries: [])
-        let contextDuplicates = Set(givenContext.duplicateKeys.map(ExactString.init))
-        for key in context {
-            let values = givenContext.values(forKey: key.model.name)
-            let label = "`\(key.model.name)`"
-            var problem: String?
-            if let first = values.first {
-                if values.count > 1 || contextDuplicates.contains(ExactString(key.model.name)) {
-                    problem = "\(label) is given more than once"
-                } else {
-                    switch ArgValidator.validate(
-                        first, against: key, forbidden: model.forbiddenNamespaces, label: label)
-                    {
-                    case .valid(let value): contextValues[ExactString(key.model.name)] = value
-                    case .invalid(_, let message): problem = message
-                    }
-                }
-            } else if let fallback = key.model.defaultValue {
-                contextValues[ExactString(key.model.name)] = RuntimeValue(fallback)
-            } else {
-                problem = "\(label) is missing"
-            }
-            if let problem {
-                offending.append(problem)
-                if contextLocation == nil { contextLocation = key.location }
-            }
-        }
-        var reportedContext = Set<ExactString>()
-        for key in givenContext.keys where !contextNames.contains(ExactString(key)) {
-            guard reportedContext.insert(ExactString(key)).inserted else { continue }
-            offending.append("`\(key)` is not declared")
-        }
-        if !offending.isEmpty {
-            reasons.append(
-                Reason(
-                    code: .invalidContext, message: "invalid context: " + offending.joined(separator: "; "),
-                    at: contextLocation ?? firstPolicyLocation))
-        }
-
-        guard reasons.isEmpty else { return .deny(reasons) }
-
-        // Step 5: rules in force, in bundle order.
-        let environment = EvaluationEnvironment(
-            args: argValues, toolName: name, toolEffect: effect, alert: proposal.alert, context: contextValues,
-            session: proposal.session, now: proposal.at ?? Timestamp(seconds: 0))
-        var requiredApprovers: [Int64] = []
-        for index in tool.ruleIndices {
-            let rule = rules[index]
-            if case .runbook(let owner) = rule.model.owner {
-                guard let runbook, owner.isExactly(runbook.name) else { continue }
-            }
-            let matched: Bool
-            do throws(EvaluationFailure) {
-                matched = try ExpressionEvaluator.boolValue(rule.model.condition, environment)
-            } catch {
-                reasons.append(
-                    Reason(code: .evaluationError, message: "rule failed to evaluate: \(error.message)", at: rule.location))
-                continue
-            }
-            guard matched else { continue }
-            switch rule.model.action {
-            case .deny(let message):
-                reasons.append(
-                    Reason(code: .rule, message: message ?? "denied by the rule at \(rule.location)", at: rule.location))
-            case .requireApprovals(let count):
-                requiredApprovers.append(count)
-            }
-        }
-        guard reasons.isEmpty else { return .deny(reasons) }
-
-        // Outcome.
-        let approvers = Swift.max(runbook?.approval?.approvers ?? 1, requiredApprovers.max() ?? 1, 1)
-        let approval = ApprovalRequirement(
-            approvers: Int(clamping: approvers), timeout: model.effectiveApprovalTimeout(runbook: runbook?.name),
-            channel: runbook?.approval?.channel)
-        switch kind {
-        case .remediation:
-            switch elevationPlan(for: tool.model) {
-            case .success(let plan): return .requireApproval(approval, elevation: plan, identity: nil)
-            case .failure(let failure):
-                return .deny([Reason(code: .evaluationError, message: failure.message, at: tool.location)])
-            }
-        case .toolCall:
-            guard let standing = model.standingIdentity else {
-                return .deny([
-                    Reason(code: .evaluationError, message: "no identity with standing roles to run `\(name)`", at: tool.location)
-                ])
-            }
-            if requiredApprovers.isEmpty { return .allow(identity: standing) }
-            return .requireApproval(approval, elevation: nil, identity: standing)
+        switch rule.action {
+        case .deny: return "deny \(target)"
+        case .requireApprovals(let count): return "require approvals \(count) for \(target)"
         }
     }
 
     /// The elevation plan of a write tool: its `elevate` identity and role, the scope word of the
     /// identity's `eligible` line for that role, and min(tool `for`, policy `max_elevation`,
     /// identity `max_activation`).
-    private func elevationPlan(for tool: ToolModel) -> Result<ElevationPlan, EvaluationFailure> {
+    private static func elevationPlan(
+        for tool: ToolModel, in model: SemanticModel
+    ) -> Result<ElevationPlan, EvaluationFailure> {
         guard let elevation = tool.elevation else {
             return .failure(EvaluationFailure(message: "`\(tool.name)` has no elevation"))
         }
         guard let identity = model.identity(named: elevation.identity),
-              let eligibility = identity.eligibility(for: elevation.role)
+            let eligibility = identity.eligibility(for: elevation.role)
         else {
             return .failure(
                 EvaluationFailure(message: "`\(elevation.identity)` is not eligible for \"\(elevation.role.name)\""))

@@ -90,6 +90,13 @@ public struct MalformedProposal: Error, Sendable, Hashable, CustomStringConverti
     }
 
     public var description: String { "\(id): \(message)" }
+
+    /// A line (or `--proposal` file) over the 1 MiB limit, which is not read: its `id` is the
+    /// line number.
+    public static func tooLong(lineNumber: Int) -> MalformedProposal {
+        MalformedProposal(
+            id: String(lineNumber), message: "line is longer than \(ProposalDecoder.maxLineBytes) bytes")
+    }
 }
 
 // MARK: - Timestamp

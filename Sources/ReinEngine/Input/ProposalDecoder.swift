@@ -32,7 +32,7 @@ public enum ProposalDecoder {
     public static func decode(line bytes: [UInt8], lineNumber: Int) -> Result<Proposal, MalformedProposal> {
         let fallbackID = String(lineNumber)
         if bytes.count > maxLineBytes {
-            return .failure(MalformedProposal(id: fallbackID, message: "line is longer than 1048576 bytes"))
+            return .failure(.tooLong(lineNumber: lineNumber))
         }
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
             return .failure(MalformedProposal(id: fallbackID, message: "blank line"))

@@ -1,0 +1,46 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Buffered output to a file descriptor: lines are collected and written in large blocks, so a
+/// batch of 100,000 decisions costs a few dozen system calls rather than 100,000.
+public final class OutputWriter {
+    private let descriptor: Int32
+    private var buffer: [UInt8] = []
+    private let flushThreshold: Int
+
+    public init(descriptor: Int32, flushThreshold: Int = 1 << 16) {
+        self.descriptor = descriptor
+        self.flushThreshold = flushThreshold
+        buffer.reserveCapacity(flushThreshold + 4096)
+    }
+
+    /// Appends `text` and a `\n`; writes out when the buffer is full.
+    public func writeLine(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        buffer.append(0x0A)
+        if buffer.count >= flushThreshold { flush() }
+    }
+
+    /// Writes everything buffered. A failed write (a closed pipe) drops the rest silently:
+    /// there is nobody left to tell.
+    public func flush() {
+        var offset = 0
+        buffer.withUnsafeBufferPointer { pointer in
+            guard let base = pointer.baseAddress else { return }
+            while offset < pointer.count {
+                let written = write(descriptor, base + offset, pointer.count - offset)
+                if written > 0 {
+                    offset += written
+                } else if written < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return
+                }
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

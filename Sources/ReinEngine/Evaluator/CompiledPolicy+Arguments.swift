@@ -1,0 +1,111 @@
+import ReinSemantics
+import ReinSyntax
+
+extension CompiledPolicy {
+    /// Step 4, args: in the tool's declaration order, then unknown args in proposal order, one
+    /// reason per arg at most. Returns the validated values with defaults filled.
+    func checkArgs(
+        _ given: JSONObject, of tool: CompiledTool, reasons: inout [Reason], trace: inout TraceRecorder
+    ) -> [ExactString: RuntimeValue] {
+        var values: [ExactString: RuntimeValue] = [:]
+        let keepValues = !tool.ruleIndices.isEmpty
+        for arg in tool.args {
+            let name = arg.model.name
+            let label = "`\(name)`"
+            var found: JSONValue?
+            var count = 0
+            for entry in given.entries where entry.key.isExactly(name) {
+                if found == nil { found = entry.value }
+                count += 1
+            }
+            guard let value = found else {
+                if let fallback = arg.model.defaultValue {
+                    if keepValues { values[ExactString(name)] = RuntimeValue(fallback) }
+                    trace.record("arg `\(name)`", at: arg.location, "pass: default \(fallback)")
+                } else {
+                    reasons.append(Reason(code: .missingArg, message: "\(label) is required", at: arg.location))
+                    trace.record("arg `\(name)`", at: arg.location, "fail: missing_arg")
+                }
+                continue
+            }
+            if count > 1 {
+                reasons.append(Reason(code: .duplicateArg, message: "\(label) is given more than once", at: arg.location))
+                trace.record("arg `\(name)`", at: arg.location, "fail: duplicate_arg")
+                continue
+            }
+            switch ArgValidator.validate(value, against: arg, forbidden: model.forbiddenNamespaces, label: label) {
+            case .valid(let checked):
+                if keepValues { values[ExactString(name)] = checked }
+                trace.record("arg `\(name)`", at: arg.location, "pass")
+            case .invalid(let code, let message):
+                reasons.append(Reason(code: code, message: message, at: arg.location))
+                trace.record("arg `\(name)`", at: arg.location, "fail: \(code.rawValue)")
+            }
+        }
+        for (index, entry) in given.entries.enumerated() where tool.arg(named: entry.key) == nil {
+            // A duplicated unknown key is reported once, at its first occurrence.
+            if given.entries[..<index].contains(where: { $0.key.isExactly(entry.key) }) { continue }
+            reasons.append(
+                Reason(code: .unknownArg, message: "`\(tool.model.name)` has no arg `\(entry.key)`", at: tool.location))
+            trace.record("arg `\(entry.key)`", at: tool.location, "fail: unknown_arg")
+        }
+        return values
+    }
+
+    /// Step 4, context: at most one `invalid_context`, naming every offending key (declared keys
+    /// in declaration order, then undeclared keys in proposal order). Returns the validated
+    /// values with defaults filled.
+    func checkContext(
+        _ given: JSONObject?, reasons: inout [Reason], trace: inout TraceRecorder
+    ) -> [ExactString: RuntimeValue] {
+        var values: [ExactString: RuntimeValue] = [:]
+        let entries = given?.entries ?? []
+        if context.isEmpty && entries.isEmpty { return values }
+        var offending: [String] = []
+        var firstLocation: String?
+        for key in context {
+            let name = key.model.name
+            let label = "`\(name)`"
+            var problem: String?
+            var found: JSONValue?
+            var count = 0
+            for entry in entries where entry.key.isExactly(name) {
+                if found == nil { found = entry.value }
+                count += 1
+            }
+            if let value = found {
+                if count > 1 {
+                    problem = "\(label) is given more than once"
+                } else {
+                    switch ArgValidator.validate(value, against: key, forbidden: model.forbiddenNamespaces, label: label) {
+                    case .valid(let checked): values[ExactString(name)] = checked
+                    case .invalid(_, let message): problem = message
+                    }
+                }
+            } else if let fallback = key.model.defaultValue {
+                values[ExactString(name)] = RuntimeValue(fallback)
+            } else {
+                problem = "\(label) is missing"
+            }
+            trace.record(
+                "context `\(name)`", at: key.location,
+                problem.map { "fail: \($0)" } ?? (found == nil ? "pass: default" : "pass"))
+            if let problem {
+                offending.append(problem)
+                if firstLocation == nil { firstLocation = key.location }
+            }
+        }
+        for (index, entry) in entries.enumerated() where !context.contains(where: { $0.model.name.isExactly(entry.key) }) {
+            if entries[..<index].contains(where: { $0.key.isExactly(entry.key) }) { continue }
+            offending.append("`\(entry.key)` is not declared")
+            trace.record("context `\(entry.key)`", at: nil, "fail: not declared")
+        }
+        if !offending.isEmpty {
+            reasons.append(
+                Reason(
+                    code: .invalidContext, message: "invalid context: " + offending.joined(separator: "; "),
+                    at: firstLocation ?? firstPolicyLocation))
+        }
+        return values
+    }
+}
