@@ -74,7 +74,7 @@ struct EvalCommand: ParsableCommand {
         var denied = false
         func emit(_ decision: Decision) {
             if case .deny = decision.verdict { denied = true }
-            output.writeLine(DecisionEncoder.jsonLine(decision))
+            output.writeLine { DecisionEncoder.append(decision, to: &$0) }
         }
         if let proposal {
             if let bytes = try readProposalFile(proposal) {

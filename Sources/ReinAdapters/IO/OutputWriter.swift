@@ -24,6 +24,13 @@ public final class OutputWriter {
         if buffer.count >= flushThreshold { flush() }
     }
 
+    /// Lets `body` append one line's bytes (without the `\n`) straight into the buffer.
+    public func writeLine(_ body: (inout [UInt8]) -> Void) {
+        body(&buffer)
+        buffer.append(0x0A)
+        if buffer.count >= flushThreshold { flush() }
+    }
+
     /// Writes everything buffered. A failed write (a closed pipe) drops the rest silently:
     /// there is nobody left to tell.
     public func flush() {

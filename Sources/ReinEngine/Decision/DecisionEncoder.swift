@@ -5,58 +5,75 @@ import ReinSemantics
 /// Keys appear in the documented order — `id`, `decision`, then `identity` (allow), `reasons`
 /// (deny) or `approval`, `elevation`, `identity` (require_approval), and finally `trace` — with no
 /// insignificant whitespace. Optional members (`at`, `channel`, `elevation`, `identity`, `trace`)
-/// are omitted when `nil`. Every string goes through ``JSONString/quote(_:)``: `"` and `\` are
+/// are omitted when `nil`. Every string goes through ``JSONString/append(_:to:)``: `"` and `\` are
 /// escaped, control characters become `\n`-style or `\u00XX` escapes, and everything else
 /// (including non-ASCII such as U+2028) is kept as UTF-8. Durations are ISO-8601 (`PT15M`).
 public enum DecisionEncoder {
     /// The decision as a single JSON object, without a trailing newline.
     public static func jsonLine(_ decision: Decision) -> String {
-        var out = "{\"id\":" + JSONString.quote(decision.id)
-        out += ",\"decision\":" + JSONString.quote(decision.verdict.word)
+        var out: [UInt8] = []
+        append(decision, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the decision's JSON object (no newline) to UTF-8 `out`.
+    public static func append(_ decision: Decision, to out: inout [UInt8]) {
+        out += #"{"id":"#.utf8
+        JSONString.append(decision.id, to: &out)
+        out += #","decision":"#.utf8
+        JSONString.append(decision.verdict.word, to: &out)
         switch decision.verdict {
         case .allow(let identity):
-            out += ",\"identity\":" + JSONString.quote(identity)
+            member("identity", identity, &out)
         case .deny(let reasons):
-            out += ",\"reasons\":["
-            out += reasons.map(encode(_:)).joined(separator: ",")
-            out += "]"
+            out += #","reasons":["#.utf8
+            for (index, reason) in reasons.enumerated() {
+                if index > 0 { out.append(0x2C) }
+                out += #"{"code":"#.utf8
+                JSONString.append(reason.code.rawValue, to: &out)
+                member("message", reason.message, &out)
+                if let at = reason.at { member("at", at, &out) }
+                out.append(0x7D)
+            }
+            out.append(0x5D)
         case .requireApproval(let approval, let elevation, let identity):
-            out += ",\"approval\":" + encode(approval)
-            if let elevation { out += ",\"elevation\":" + encode(elevation) }
-            if let identity { out += ",\"identity\":" + JSONString.quote(identity) }
+            out += #","approval":{"approvers":"#.utf8
+            out += String(approval.approvers).utf8
+            member("timeout", approval.timeout.iso8601, &out)
+            if let channel = approval.channel { member("channel", channel, &out) }
+            out.append(0x7D)
+            if let elevation {
+                out += #","elevation":{"identity":"#.utf8
+                JSONString.append(elevation.identity, to: &out)
+                member("role", elevation.role, &out)
+                member("scope", elevation.scope, &out)
+                member("duration", elevation.duration.iso8601, &out)
+                out.append(0x7D)
+            }
+            if let identity { member("identity", identity, &out) }
         }
         if let trace = decision.trace {
-            out += ",\"trace\":["
-            out += trace.map(encode(_:)).joined(separator: ",")
-            out += "]"
+            out += #","trace":["#.utf8
+            for (index, entry) in trace.enumerated() {
+                if index > 0 { out.append(0x2C) }
+                out += #"{"check":"#.utf8
+                JSONString.append(entry.check, to: &out)
+                if let at = entry.at { member("at", at, &out) }
+                member("result", entry.result, &out)
+                out.append(0x7D)
+            }
+            out.append(0x5D)
         }
-        return out + "}"
+        out.append(0x7D)
     }
 
-    private static func encode(_ reason: Reason) -> String {
-        var out = "{\"code\":" + JSONString.quote(reason.code.rawValue)
-        out += ",\"message\":" + JSONString.quote(reason.message)
-        if let at = reason.at { out += ",\"at\":" + JSONString.quote(at) }
-        return out + "}"
-    }
-
-    private static func encode(_ approval: ApprovalRequirement) -> String {
-        var out = "{\"approvers\":" + String(approval.approvers)
-        out += ",\"timeout\":" + JSONString.quote(approval.timeout.iso8601)
-        if let channel = approval.channel { out += ",\"channel\":" + JSONString.quote(channel) }
-        return out + "}"
-    }
-
-    private static func encode(_ elevation: ElevationPlan) -> String {
-        "{\"identity\":" + JSONString.quote(elevation.identity)
-            + ",\"role\":" + JSONString.quote(elevation.role)
-            + ",\"scope\":" + JSONString.quote(elevation.scope)
-            + ",\"duration\":" + JSONString.quote(elevation.duration.iso8601) + "}"
-    }
-
-    private static func encode(_ entry: TraceEntry) -> String {
-        var out = "{\"check\":" + JSONString.quote(entry.check)
-        if let at = entry.at { out += ",\"at\":" + JSONString.quote(at) }
-        return out + ",\"result\":" + JSONString.quote(entry.result) + "}"
+    /// Appends `,"key":"value"`.
+    private static func member(_ key: StaticString, _ value: String, _ out: inout [UInt8]) {
+        out.append(0x2C)
+        out.append(0x22)
+        key.withUTF8Buffer { out.append(contentsOf: $0) }
+        out.append(0x22)
+        out.append(0x3A)
+        JSONString.append(value, to: &out)
     }
 }

@@ -2,12 +2,12 @@ import ReinSemantics
 import ReinSyntax
 
 /// An arg or context declaration with its location resolved and its pattern compiled once.
-struct CompiledArg: Sendable {
-    var model: ArgModel
-    var location: String
+final class CompiledArg: Sendable {
+    let model: ArgModel
+    let location: String
     /// nil when there is no `matching`; `.failure` when the pattern does not compile (every
     /// value then fails the pattern: fail closed).
-    var pattern: Result<LinearRegex, LinearRegex.SyntaxError>?
+    let pattern: Result<LinearRegex, LinearRegex.SyntaxError>?
 
     init(_ model: ArgModel, location: String) {
         self.model = model
@@ -24,6 +24,12 @@ struct CompiledArg: Sendable {
     }
 }
 
+/// An arg's name in backticks for a message, built only when a message is.
+private struct Label: CustomStringConvertible {
+    let name: String
+    var description: String { "`\(name)`" }
+}
+
 /// Validates one JSON value against an arg's type and constraints (LANGUAGE.md §3), returning the
 /// first failing check (in §5 step 4 order) or the typed value.
 enum ArgValidator {
@@ -32,8 +38,9 @@ enum ArgValidator {
         case invalid(ReasonCode, String)
     }
 
-    static func validate(_ value: JSONValue, against arg: CompiledArg, forbidden: [String], label: String) -> Outcome {
+    static func validate(_ value: JSONValue, against arg: CompiledArg, forbidden: [String]) -> Outcome {
         let model = arg.model
+        let label = Label(name: model.name)
         switch model.type {
         case .int:
             switch value {
@@ -75,7 +82,7 @@ enum ArgValidator {
         }
     }
 
-    private static func validateString(_ text: String, arg: CompiledArg, forbidden: [String], label: String) -> Outcome {
+    private static func validateString(_ text: String, arg: CompiledArg, forbidden: [String], label: Label) -> Outcome {
         let model = arg.model
         let count = text.unicodeScalars.count
         switch model.type {

@@ -6,12 +6,11 @@ extension CompiledPolicy {
     /// reason per arg at most. Returns the validated values with defaults filled.
     func checkArgs(
         _ given: JSONObject, of tool: CompiledTool, reasons: inout [Reason], trace: inout TraceRecorder
-    ) -> [ExactString: RuntimeValue] {
-        var values: [ExactString: RuntimeValue] = [:]
+    ) -> ValueTable {
+        var values = ValueTable()
         let keepValues = !tool.ruleIndices.isEmpty
         for arg in tool.args {
             let name = arg.model.name
-            let label = "`\(name)`"
             var found: JSONValue?
             var count = 0
             for entry in given.entries where entry.key.isExactly(name) {
@@ -20,22 +19,22 @@ extension CompiledPolicy {
             }
             guard let value = found else {
                 if let fallback = arg.model.defaultValue {
-                    if keepValues { values[ExactString(name)] = RuntimeValue(fallback) }
+                    if keepValues { values.append(name, RuntimeValue(fallback)) }
                     trace.record("arg `\(name)`", at: arg.location, "pass: default \(fallback)")
                 } else {
-                    reasons.append(Reason(code: .missingArg, message: "\(label) is required", at: arg.location))
+                    reasons.append(Reason(code: .missingArg, message: "`\(name)` is required", at: arg.location))
                     trace.record("arg `\(name)`", at: arg.location, "fail: missing_arg")
                 }
                 continue
             }
             if count > 1 {
-                reasons.append(Reason(code: .duplicateArg, message: "\(label) is given more than once", at: arg.location))
+                reasons.append(Reason(code: .duplicateArg, message: "`\(name)` is given more than once", at: arg.location))
                 trace.record("arg `\(name)`", at: arg.location, "fail: duplicate_arg")
                 continue
             }
-            switch ArgValidator.validate(value, against: arg, forbidden: model.forbiddenNamespaces, label: label) {
+            switch ArgValidator.validate(value, against: arg, forbidden: model.forbiddenNamespaces) {
             case .valid(let checked):
-                if keepValues { values[ExactString(name)] = checked }
+                if keepValues { values.append(name, checked) }
                 trace.record("arg `\(name)`", at: arg.location, "pass")
             case .invalid(let code, let message):
                 reasons.append(Reason(code: code, message: message, at: arg.location))
@@ -57,15 +56,14 @@ extension CompiledPolicy {
     /// values with defaults filled.
     func checkContext(
         _ given: JSONObject?, reasons: inout [Reason], trace: inout TraceRecorder
-    ) -> [ExactString: RuntimeValue] {
-        var values: [ExactString: RuntimeValue] = [:]
+    ) -> ValueTable {
+        var values = ValueTable()
         let entries = given?.entries ?? []
         if context.isEmpty && entries.isEmpty { return values }
         var offending: [String] = []
         var firstLocation: String?
         for key in context {
             let name = key.model.name
-            let label = "`\(name)`"
             var problem: String?
             var found: JSONValue?
             var count = 0
@@ -75,17 +73,17 @@ extension CompiledPolicy {
             }
             if let value = found {
                 if count > 1 {
-                    problem = "\(label) is given more than once"
+                    problem = "`\(name)` is given more than once"
                 } else {
-                    switch ArgValidator.validate(value, against: key, forbidden: model.forbiddenNamespaces, label: label) {
-                    case .valid(let checked): values[ExactString(name)] = checked
+                    switch ArgValidator.validate(value, against: key, forbidden: model.forbiddenNamespaces) {
+                    case .valid(let checked): values.append(name, checked)
                     case .invalid(_, let message): problem = message
                     }
                 }
             } else if let fallback = key.model.defaultValue {
-                values[ExactString(name)] = RuntimeValue(fallback)
+                values.append(name, RuntimeValue(fallback))
             } else {
-                problem = "\(label) is missing"
+                problem = "`\(name)` is missing"
             }
             trace.record(
                 "context `\(name)`", at: key.location,

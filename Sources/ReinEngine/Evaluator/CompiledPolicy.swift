@@ -23,39 +23,73 @@ import ReinSyntax
 /// - A bundle the checker rejected may still compile; what cannot be decided then fails closed
 ///   with `evaluation_error` (no standing identity for an allow, no elevation for a remediation).
 public struct CompiledPolicy: Sendable {
-    struct CompiledTool: Sendable {
-        var model: ToolModel
-        var location: String
-        var args: [CompiledArg]
+    // The compiled parts are immutable classes: a decision reads them through one reference
+    // instead of copying (and reference-counting) every field.
+
+    final class CompiledTool: Sendable {
+        let model: ToolModel
+        let location: String
+        let args: [CompiledArg]
         /// Indices into `rules` of every rule that may apply to this tool, in bundle order (a
         /// runbook's rules apply only while that runbook is in use).
-        var ruleIndices: [Int]
+        let ruleIndices: [Int]
         /// The remediation's elevation plan (write tools), or why there is none.
-        var elevation: Result<ElevationPlan, EvaluationFailure>
+        let elevation: Result<ElevationPlan, EvaluationFailure>
+
+        init(
+            model: ToolModel, location: String, args: [CompiledArg], ruleIndices: [Int],
+            elevation: Result<ElevationPlan, EvaluationFailure>
+        ) {
+            self.model = model
+            self.location = location
+            self.args = args
+            self.ruleIndices = ruleIndices
+            self.elevation = elevation
+        }
 
         func arg(named name: String) -> CompiledArg? {
             args.first { $0.model.name.isExactly(name) }
         }
     }
 
-    struct CompiledRule: Sendable {
-        var model: RuleModel
-        var location: String
+    final class CompiledRule: Sendable {
+        let model: RuleModel
+        let location: String
         /// The owning runbook's index, nil for a policy rule.
-        var runbookIndex: Int?
+        let runbookIndex: Int?
         /// A short description for the trace: `deny scale_deployment`, `require approvals 2 for *`.
-        var summary: String
+        let summary: String
+
+        init(model: RuleModel, location: String, runbookIndex: Int?, summary: String) {
+            self.model = model
+            self.location = location
+            self.runbookIndex = runbookIndex
+            self.summary = summary
+        }
     }
 
     /// A runbook's (or policy-only mode's) settings with every policy limit already folded in.
-    struct Scope: Sendable {
-        var model: RunbookModel?
-        var location: String?
-        var maxIterations: Int64
+    final class Scope: Sendable {
+        let model: RunbookModel?
+        let location: String?
+        let maxIterations: Int64
         /// Where `maxIterations` comes from: the policy setting when it is the limit, else the runbook.
-        var maxIterationsLocation: String?
-        var approvalTimeout: DurationValue
-        var ruleIndices: [Int]
+        let maxIterationsLocation: String?
+        let approvalTimeout: DurationValue
+        /// Every rule in force (policy rules and this runbook's), in bundle order.
+        let ruleIndices: [Int]
+
+        init(
+            model: RunbookModel?, location: String?, maxIterations: Int64, maxIterationsLocation: String?,
+            approvalTimeout: DurationValue, ruleIndices: [Int]
+        ) {
+            self.model = model
+            self.location = location
+            self.maxIterations = maxIterations
+            self.maxIterationsLocation = maxIterationsLocation
+            self.approvalTimeout = approvalTimeout
+            self.ruleIndices = ruleIndices
+        }
     }
 
     let model: SemanticModel

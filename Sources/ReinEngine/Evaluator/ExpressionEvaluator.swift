@@ -3,11 +3,11 @@ import ReinSyntax
 
 /// Everything a rule condition may read, for one proposal.
 struct EvaluationEnvironment {
-    var args: [ExactString: RuntimeValue]
+    var args: ValueTable
     var toolName: String
     var toolEffect: ToolEffect?
     var alert: JSONObject?
-    var context: [ExactString: RuntimeValue]
+    var context: ValueTable
     var session: SessionState
     var now: Timestamp
 }
@@ -28,7 +28,7 @@ enum ExpressionEvaluator {
         case .range(let lower, let upper):
             return .range(RuntimeValue(lower), RuntimeValue(upper))
         case .arg(let name):
-            guard let value = env.args[ExactString(name)] else {
+            guard let value = env.args[name] else {
                 throw EvaluationFailure(message: "`args.\(name)` has no value")
             }
             return value
@@ -42,7 +42,7 @@ enum ExpressionEvaluator {
         case .alert(let field):
             return try alertField(field, env.alert)
         case .context(let key):
-            guard let value = env.context[ExactString(key)] else {
+            guard let value = env.context[key] else {
                 throw EvaluationFailure(message: "`context.\(key)` has no value")
             }
             return value

@@ -33,6 +33,20 @@ indirect enum RuntimeValue: Sendable {
     }
 }
 
+/// Named values (validated args, context) in declaration order. A tool has a handful of args,
+/// so a linear scan beats hashing.
+struct ValueTable {
+    private var entries: [(name: String, value: RuntimeValue)] = []
+
+    mutating func append(_ name: String, _ value: RuntimeValue) {
+        entries.append((name, value))
+    }
+
+    subscript(name: String) -> RuntimeValue? {
+        entries.first { $0.name.isExactly(name) }?.value
+    }
+}
+
 /// A run-time evaluation failure: the decision fails closed with `evaluation_error`.
 struct EvaluationFailure: Error, Sendable {
     var message: String

@@ -211,7 +211,26 @@ private struct Parser {
     private mutating func parseString() throws(JSONError) -> String {
         let start = pos
         pos += 1  // opening quote
-        var out: [UInt8] = []
+        // Fast path: no escapes. Scan (validating UTF-8) to the closing quote and make the
+        // string straight from the input bytes.
+        while pos < bytes.count {
+            let b = bytes[pos]
+            if b == Byte.quote {
+                pos += 1
+                return String(decoding: bytes[(start + 1)..<(pos - 1)], as: UTF8.self)
+            } else if b == Byte.backslash {
+                break
+            } else if b < 0x20 {
+                throw fail("control character in string")
+            } else if b >= 0x80 {
+                try skipUTF8Sequence()
+            } else {
+                pos += 1
+            }
+        }
+        guard pos < bytes.count else { throw fail("unterminated string", at: start) }
+        // Slow path: copy what was scanned, then decode escapes.
+        var out = Array(bytes[(start + 1)..<pos])
         while true {
             // Copy a run of plain printable ASCII in one go.
             let runStart = pos
@@ -232,14 +251,16 @@ private struct Parser {
             } else if b < 0x20 {
                 throw fail("control character in string")
             } else {
-                try copyUTF8Sequence(into: &out)
+                let sequenceStart = pos
+                try skipUTF8Sequence()
+                out.append(contentsOf: bytes[sequenceStart..<pos])
             }
         }
     }
 
     /// Validates one multi-byte UTF-8 sequence at `pos` (RFC 3629: no overlongs, no surrogates,
-    /// nothing above U+10FFFF) and appends it.
-    private mutating func copyUTF8Sequence(into out: inout [UInt8]) throws(JSONError) {
+    /// nothing above U+10FFFF) and moves past it.
+    private mutating func skipUTF8Sequence() throws(JSONError) {
         let lead = bytes[pos]
         let length: Int
         var secondRange: ClosedRange<UInt8> = 0x80...0xBF
@@ -260,7 +281,6 @@ private struct Parser {
             guard (0x80...0xBF).contains(bytes[pos + i]) else { throw fail("invalid utf-8") }
             i += 1
         }
-        out.append(contentsOf: bytes[pos..<(pos + length)])
         pos += length
     }
 
@@ -352,8 +372,8 @@ private struct Parser {
             while isDigit(pos) { pos += 1 }
             isInteger = false
         }
-        let text = String(decoding: bytes[start..<pos], as: UTF8.self)
-        guard isInteger else { return .number(text) }
+        func text() -> String { String(decoding: bytes[start..<pos], as: UTF8.self) }
+        guard isInteger else { return .number(text()) }
 
         // Accumulate towards the sign so Int64.min is reachable; any overflow means "beyond 64 bits".
         var value: Int64 = 0
@@ -363,7 +383,7 @@ private struct Parser {
             let (next, o2) = negative
                 ? shifted.subtractingReportingOverflow(digit)
                 : shifted.addingReportingOverflow(digit)
-            if o1 || o2 { return .number(text) }
+            if o1 || o2 { return .number(text()) }
             value = next
         }
         return .integer(value)

@@ -21,9 +21,9 @@ public indirect enum JSONValue: Sendable, Hashable {
         switch (lhs, rhs) {
         case (.null, .null): return true
         case let (.bool(a), .bool(b)): return a == b
-        case let (.string(a), .string(b)): return exactlyEqual(a, b)
+        case let (.string(a), .string(b)): return a.isExactly(b)
         case let (.integer(a), .integer(b)): return a == b
-        case let (.number(a), .number(b)): return exactlyEqual(a, b)
+        case let (.number(a), .number(b)): return a.isExactly(b)
         case let (.array(a), .array(b)): return a == b
         case let (.object(a), .object(b)): return a == b
         default: return false
@@ -34,9 +34,9 @@ public indirect enum JSONValue: Sendable, Hashable {
         switch self {
         case .null: hasher.combine(0 as UInt8)
         case .bool(let b): hasher.combine(1 as UInt8); hasher.combine(b)
-        case .string(let s): hasher.combine(2 as UInt8); hashExactly(s, into: &hasher)
+        case .string(let s): hasher.combine(2 as UInt8); hasher.combine(ExactString(s))
         case .integer(let i): hasher.combine(3 as UInt8); hasher.combine(i)
-        case .number(let t): hasher.combine(4 as UInt8); hashExactly(t, into: &hasher)
+        case .number(let t): hasher.combine(4 as UInt8); hasher.combine(ExactString(t))
         case .array(let a): hasher.combine(5 as UInt8); hasher.combine(a)
         case .object(let o): hasher.combine(6 as UInt8); hasher.combine(o)
         }
@@ -58,13 +58,24 @@ public struct JSONObject: Sendable, Hashable {
 
     public init(entries: [(key: String, value: JSONValue)]) {
         self.entries = entries
-        var seen = Set<ExactKey>()
-        var reported = Set<ExactKey>()
         var duplicates: [String] = []
-        for entry in entries {
-            let key = ExactKey(entry.key)
-            if !seen.insert(key).inserted, reported.insert(key).inserted {
-                duplicates.append(entry.key)
+        if entries.count <= 16 {
+            // Small objects (every proposal's): pairwise, without hashing.
+            for index in entries.indices.dropFirst() {
+                let key = entries[index].key
+                guard entries[..<index].contains(where: { $0.key.isExactly(key) }),
+                    !duplicates.contains(where: { $0.isExactly(key) })
+                else { continue }
+                duplicates.append(key)
+            }
+        } else {
+            var seen = Set<ExactString>()
+            var reported = Set<ExactString>()
+            for entry in entries {
+                let key = ExactString(entry.key)
+                if !seen.insert(key).inserted, reported.insert(key).inserted {
+                    duplicates.append(entry.key)
+                }
             }
         }
         self.duplicateKeys = duplicates
@@ -78,19 +89,19 @@ public struct JSONObject: Sendable, Hashable {
 
     /// The value of the first member whose key is exactly `key`, or `nil`.
     public subscript(key: String) -> JSONValue? {
-        for entry in entries where exactlyEqual(entry.key, key) { return entry.value }
+        for entry in entries where entry.key.isExactly(key) { return entry.value }
         return nil
     }
 
     /// The values of every member whose key is exactly `key`, in source order.
     public func values(forKey key: String) -> [JSONValue] {
-        entries.filter { exactlyEqual($0.key, key) }.map(\.value)
+        entries.filter { $0.key.isExactly(key) }.map(\.value)
     }
 
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         guard lhs.entries.count == rhs.entries.count else { return false }
         for (a, b) in zip(lhs.entries, rhs.entries) {
-            guard exactlyEqual(a.key, b.key), a.value == b.value else { return false }
+            guard a.key.isExactly(b.key), a.value == b.value else { return false }
         }
         return true
     }
@@ -98,26 +109,8 @@ public struct JSONObject: Sendable, Hashable {
     public func hash(into hasher: inout Hasher) {
         hasher.combine(entries.count)
         for entry in entries {
-            hashExactly(entry.key, into: &hasher)
+            hasher.combine(ExactString(entry.key))
             hasher.combine(entry.value)
         }
     }
-}
-
-/// A string key compared and hashed by its UTF-8 bytes (hence by Unicode scalars).
-struct ExactKey: Hashable {
-    let bytes: [UInt8]
-    init(_ string: String) { bytes = Array(string.utf8) }
-}
-
-/// Scalar-exact string equality (Swift's `==` on `String` uses canonical equivalence).
-@inline(__always)
-func exactlyEqual(_ a: String, _ b: String) -> Bool {
-    a.utf8.elementsEqual(b.utf8)
-}
-
-@inline(__always)
-func hashExactly(_ s: String, into hasher: inout Hasher) {
-    for byte in s.utf8 { hasher.combine(byte) }
-    hasher.combine(0xFF as UInt8)  // never occurs in UTF-8: a terminator
 }

@@ -52,23 +52,27 @@ public enum ProposalDecoder {
         guard case .object(let object) = value else {
             return .failure(MalformedProposal(id: String(lineNumber), message: "a proposal must be a json object"))
         }
-        let readableID = readableID(of: object)
         func malformed(_ message: String) -> Result<Proposal, MalformedProposal> {
-            .failure(MalformedProposal(id: readableID ?? String(lineNumber), message: message))
+            .failure(MalformedProposal(id: readableID(of: object) ?? String(lineNumber), message: message))
         }
 
         if let duplicate = object.duplicateKeys.first {
             return malformed("duplicate top-level key \(quoted(duplicate))")
         }
-        for key in object.keys where !topLevelKeys.contains(where: { exactlyEqual($0, key) }) {
-            return malformed("unknown top-level key \(quoted(key))")
+        // One pass files each member under its key's slot (keys are unique by now).
+        var members = [JSONValue?](repeating: nil, count: topLevelKeys.count)
+        for entry in object.entries {
+            guard let slot = topLevelKeys.firstIndex(where: { $0.isExactly(entry.key) }) else {
+                return malformed("unknown top-level key \(quoted(entry.key))")
+            }
+            members[slot] = entry.value
         }
 
         var proposal = Proposal(id: String(lineNumber), tool: "", args: JSONObject(entries: []))
         var sawTool = false, sawArgs = false
 
-        for key in topLevelKeys {
-            guard let member = object[key] else { continue }
+        for (slot, key) in topLevelKeys.enumerated() {
+            guard let member = members[slot] else { continue }
             switch key {
             case "id":
                 guard case .string(let s) = member else { return malformed("`id` must be a string") }
@@ -78,7 +82,7 @@ public enum ProposalDecoder {
                 proposal.runbook = s
             case "kind":
                 guard case .string(let s) = member,
-                      let kind = ProposalKind.allCases.first(where: { exactlyEqual($0.rawValue, s) })
+                      let kind = ProposalKind.allCases.first(where: { $0.rawValue.isExactly(s) })
                 else { return malformed("`kind` must be `tool_call` or `remediation`") }
                 proposal.kind = kind
             case "tool":
@@ -128,8 +132,9 @@ public enum ProposalDecoder {
     /// The `id` a malformed proposal is reported under: the top-level `id` when there is exactly
     /// one such member and it is a string (a duplicated `id` cannot be read unambiguously).
     private static func readableID(of object: JSONObject) -> String? {
-        let ids = object.values(forKey: "id")
-        guard ids.count == 1, case .string(let s) = ids[0] else { return nil }
+        guard !object.duplicateKeys.contains(where: { $0.isExactly("id") }),
+            case .string(let s)? = object["id"]
+        else { return nil }
         return s
     }
 
@@ -141,12 +146,12 @@ public enum ProposalDecoder {
         var session = SessionState()
         for (key, member) in object.entries {
             switch key {
-            case _ where exactlyEqual(key, "iteration"), _ where exactlyEqual(key, "denials"):
+            case _ where key.isExactly("iteration"), _ where key.isExactly("denials"):
                 guard case .integer(let n) = member, n >= 0 else {
                     return .failure(Message("`session.\(key)` must be an integer >= 0"))
                 }
-                if exactlyEqual(key, "iteration") { session.iteration = n } else { session.denials = n }
-            case _ where exactlyEqual(key, "tools"):
+                if key.isExactly("iteration") { session.iteration = n } else { session.denials = n }
+            case _ where key.isExactly("tools"):
                 guard case .array(let items) = member else {
                     return .failure(Message("`session.tools` must be an array of strings"))
                 }

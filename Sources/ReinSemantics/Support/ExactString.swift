@@ -33,7 +33,7 @@ public struct ExactString: Hashable, Sendable, CustomStringConvertible {
     /// Same Unicode scalars. (Swift strings are always valid Unicode and UTF-8 is a one-to-one
     /// encoding, so comparing the UTF-8 bytes compares the scalars.)
     public static func == (left: ExactString, right: ExactString) -> Bool {
-        left.value.utf8.elementsEqual(right.value.utf8)
+        left.value.isExactly(right.value)
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -52,7 +52,14 @@ extension String {
     /// True when both strings are the same sequence of Unicode scalars: no Unicode
     /// normalisation (`"\u{E9}"` is not `"e\u{301}"`), no case folding.
     public func isExactly(_ other: String) -> Bool {
-        utf8.elementsEqual(other.utf8)
+        let left = utf8, right = other.utf8
+        guard left.count == right.count else { return false }
+        // Native strings are contiguous UTF-8: compare the bytes in one go.
+        let compared: Bool?? = left.withContiguousStorageIfAvailable { a in
+            right.withContiguousStorageIfAvailable { b in a.elementsEqual(b) }
+        }
+        if let result = compared ?? nil { return result }
+        return left.elementsEqual(right)
     }
 
     /// The string with the ASCII letters `A`–`Z` lowercased and every other scalar unchanged
