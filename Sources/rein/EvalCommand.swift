@@ -42,7 +42,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A JSON Lines file of proposals, one per line; - reads stdin.", valueName: "file"))
     var batch: String?
 
-    @Argument(help: ArgumentHelp("- : read JSON Lines proposals from stdin.", valueName: "-"))
+    @Argument(help: ArgumentHelp("Read JSON Lines proposals from stdin (the same as --batch -).", valueName: "-"))
     var stdin: String?
 
     @Flag(help: "Add to each decision the trace of every check and rule evaluated.")

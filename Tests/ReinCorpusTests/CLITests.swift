@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// End-to-end tests of the built `rein` executable: exit codes and output of CLI.md.
-@Suite("rein check (CLI)")
+@Suite("rein (CLI)")
 struct CLITests {
     struct Run {
         var status: Int32
@@ -16,7 +16,7 @@ struct CLITests {
         return candidates.map { $0.appendingPathComponent("rein") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
-    func rein(_ arguments: [String], in folder: URL = repositoryRoot) throws -> Run {
+    func rein(_ arguments: [String], in folder: URL = repositoryRoot, stdin: Data? = nil) throws -> Run {
         let binary = try #require(Self.executable, "the rein executable is not built")
         let process = Process()
         process.executableURL = binary
@@ -25,7 +25,19 @@ struct CLITests {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let input = Pipe()
+        process.standardInput = input
         try process.run()
+        if let stdin {
+            // Written from another thread so a large input cannot dead-lock against the output pipes.
+            let writer = input.fileHandleForWriting
+            Thread.detachNewThread {
+                writer.write(stdin)
+                try? writer.close()
+            }
+        } else {
+            try input.fileHandleForWriting.close()
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -110,9 +122,11 @@ struct CLITests {
         #expect(outside.stdout.hasPrefix("../sub/a.rein:2:18: error: "))
     }
 
-    @Test func helpHasExamples() throws {
-        let run = try rein(["check", "--help"])
+    @Test(arguments: ["check", "eval"])
+    func helpHasExamples(_ command: String) throws {
+        let run = try rein([command, "--help"])
         #expect(run.status == 0)
         #expect(run.stdout.contains("Examples:"))
+        #expect(run.stdout.contains("rein \(command) "))
     }
 }

@@ -1,0 +1,64 @@
+import Foundation
+import ReinAdapters
+import Testing
+
+/// Golden decisions for the example bundle (policies/ and runbooks/): every
+/// `Tests/Corpus/decisions/NAME.jsonl` is decided line by line and compared with
+/// `NAME.expected.jsonl`; files named `explain*.jsonl` are decided with the `--explain` trace.
+/// `REIN_UPDATE_GOLDEN=1 swift test` rewrites the expected files.
+@Suite("Golden decisions")
+struct DecisionGoldenTests {
+    static let folder = repositoryRoot.appendingPathComponent("Tests/Corpus/decisions")
+
+    static var inputs: [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.hasSuffix(".jsonl") && !$0.hasSuffix(".expected.jsonl") }.sorted()
+    }
+
+    static func examplePolicy() throws -> CompiledPolicy {
+        let compilation = try loadBundle(["policies", "runbooks"], in: repositoryRoot).compile()
+        return try #require(compilation.policy, "the example bundle does not compile")
+    }
+
+    /// Decides every line of a JSON Lines text as `rein eval --batch` does.
+    static func decideLines(_ text: String, policy: CompiledPolicy, explain: Bool) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        var out = ""
+        for (index, line) in lines.enumerated() {
+            let decision = policy.decide(line: Array(line.utf8), lineNumber: index + 1, options: DecisionOptions(explain: explain))
+            out += DecisionEncoder.jsonLine(decision) + "\n"
+        }
+        return out
+    }
+
+    @Test func thereAreInputs() {
+        #expect(Self.inputs.contains("examples.jsonl"))
+        #expect(Self.inputs.contains("explain.jsonl"))
+    }
+
+    @Test(arguments: inputs)
+    func decisionsMatch(_ name: String) throws {
+        let policy = try Self.examplePolicy()
+        let input = try String(contentsOf: Self.folder.appendingPathComponent(name), encoding: .utf8)
+        let actual = Self.decideLines(input, policy: policy, explain: name.hasPrefix("explain"))
+        let expected = Self.folder.appendingPathComponent(name.replacingOccurrences(of: ".jsonl", with: ".expected.jsonl"))
+        let difference = compareGolden(actual, file: expected)
+        #expect(difference == nil, "\(difference ?? "")")
+    }
+
+    /// Every reason code a decision can carry appears somewhere in the example goldens, except
+    /// the two only a host can cause (`session_closed`, `approval_pending`) and
+    /// `evaluation_error`, which a checked example bundle cannot reach through these proposals.
+    @Test func examplesCoverTheReasonCodes() throws {
+        let expected = try String(
+            contentsOf: Self.folder.appendingPathComponent("examples.expected.jsonl"), encoding: .utf8)
+        let hostOnly: Set<ReasonCode> = [.sessionClosed, .approvalPending, .evaluationError]
+        for code in ReasonCode.allCases where !hostOnly.contains(code) {
+            #expect(expected.contains("\"code\":\"\(code.rawValue)\""), "no example decision has \(code.rawValue)")
+        }
+        for word in ["\"decision\":\"allow\"", "\"decision\":\"deny\"", "\"decision\":\"require_approval\""] {
+            #expect(expected.contains(word))
+        }
+    }
+}
