@@ -252,6 +252,10 @@ def compare(rein_rows, tsv, n, proposals_path):
     return len(bad), examples
 
 
+def ratio(x):
+    return f"{x:.2f}" if x < 1 else f"{x:.1f}" if x < 10 else f"{x:,.0f}"
+
+
 def median(rs, k):
     return statistics.median(r[k] for r in rs)
 
@@ -361,7 +365,7 @@ def main():
             ev = median(runs, "eval_s")
             us = ev / n * 1e6
             md.append(f"| {WORKLOADS[wl][0]} | {name} | {n:,} | {len(runs)} | {ev:.2f} | {wall:.2f} | {us:,.1f} | "
-                      f"{rss:.0f} | {us / rein_us[wl]:.1f} | {proc_us / rein_us[wl]:.1f} | {agreement} |")
+                      f"{rss:.0f} | {ratio(us / rein_us[wl])} | {ratio(proc_us / rein_us[wl])} | {agreement} |")
         raw.append({"workload": wl, "engine": key, "label": name, "agreement": agreement, "runs": runs})
     table = "\n".join(md) + "\n"
     notes = ("\nRein: `rein eval --bundle B --batch P` as one process (start-up, bundle parse and check, "

@@ -667,3 +667,44 @@ struct LinearRegexTests {
         #expect(dot.help?.contains("`.` is one Unicode scalar") == true)
     }
 }
+
+/// The ASCII automaton (`withAutomaton()`) is the Pike VM's program determinised: both must
+/// answer the same for every value.
+@Suite("Linear regex: automaton agrees with the VM")
+struct LinearRegexAutomatonTests {
+    static let patterns = [
+        #"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"#, #"[a-z][a-z0-9]*"#, #"^(a|ab)(c|bcd)(d*)$"#, #"a*b?c+"#,
+        #"x{2,4}y{0,1}"#, #"^$"#, #"(^a|b$)+"#, #"\d{3}-\d{4}"#, #"[^a-c]+"#, #".*\..*"#, #"(a*)*b"#,
+        #"^v[0-9]+(\.[0-9]+){0,2}$"#, #"[\w.-]+@contoso\.com"#, #"\s*x\s*"#, #"a|^b|c$"#, #"é+"#,
+    ]
+
+    @Test(arguments: patterns)
+    func agreesOnRandomValues(_ pattern: String) throws {
+        let plain = try LinearRegex(pattern)
+        let fast = plain.withAutomaton()
+        let alphabet = Array("abcdxy0123-._@é\n \t".unicodeScalars) + Array("contoso.comv9".unicodeScalars)
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15 &+ UInt64(pattern.utf8.count)
+        func random(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for _ in 0..<2_000 {
+            var value = String.UnicodeScalarView()
+            for _ in 0..<random(12) { value.append(alphabet[random(alphabet.count)]) }
+            let text = String(value)
+            #expect(fast.wholeMatch(text) == plain.wholeMatch(text), "`\(pattern)` on \(text.debugDescription)")
+        }
+    }
+
+    @Test func knownAnswers() throws {
+        let label = try LinearRegex(#"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"#).withAutomaton()
+        #expect(label.wholeMatch("ledger-worker"))
+        #expect(!label.wholeMatch("ledger-worker\n"))
+        #expect(!label.wholeMatch("-ledger"))
+        #expect(!label.wholeMatch(""))
+        #expect(!label.wholeMatch("lédger"))
+        let anchors = try LinearRegex(#"^$"#).withAutomaton()
+        #expect(anchors.wholeMatch(""))
+        #expect(!anchors.wholeMatch("a"))
+    }
+}

@@ -9,18 +9,29 @@ final class CompiledArg: Sendable {
     /// value then fails the pattern: fail closed).
     let pattern: Result<LinearRegex, LinearRegex.SyntaxError>?
 
-    init(_ model: ArgModel, location: String) {
+    init(_ model: ArgModel, location: String, pattern: Result<LinearRegex, LinearRegex.SyntaxError>?) {
         self.model = model
         self.location = location
-        if let source = model.pattern {
-            do throws(LinearRegex.SyntaxError) {
-                pattern = .success(try ValuePattern.compile(source))
-            } catch {
-                pattern = .failure(error)
-            }
-        } else {
-            pattern = nil
+        self.pattern = pattern
+    }
+}
+
+/// Compiles each distinct `matching` pattern of a bundle once (many tools share one), with its
+/// automaton built for fast matching.
+struct PatternCompiler {
+    private var compiled: [ExactString: Result<LinearRegex, LinearRegex.SyntaxError>] = [:]
+
+    mutating func arg(_ model: ArgModel, location: String) -> CompiledArg {
+        guard let source = model.pattern else { return CompiledArg(model, location: location, pattern: nil) }
+        if let known = compiled[ExactString(source)] { return CompiledArg(model, location: location, pattern: known) }
+        let result: Result<LinearRegex, LinearRegex.SyntaxError>
+        do throws(LinearRegex.SyntaxError) {
+            result = .success(try ValuePattern.compile(source).withAutomaton())
+        } catch {
+            result = .failure(error)
         }
+        compiled[ExactString(source)] = result
+        return CompiledArg(model, location: location, pattern: result)
     }
 }
 
@@ -84,7 +95,7 @@ enum ArgValidator {
 
     private static func validateString(_ text: String, arg: CompiledArg, forbidden: [String], label: Label) -> Outcome {
         let model = arg.model
-        let count = text.unicodeScalars.count
+        let count = text.scalarCount
         switch model.type {
         case .enumeration(let members):
             guard members.containsExactly(text) else {

@@ -7,8 +7,8 @@ extension CompiledPolicy {
     func checkArgs(
         _ given: JSONObject, of tool: CompiledTool, reasons: inout [Reason], trace: inout TraceRecorder
     ) -> ValueTable {
-        var values = ValueTable()
         let keepValues = !tool.ruleIndices.isEmpty
+        var values = ValueTable(capacity: keepValues ? tool.args.count : 0)
         for arg in tool.args {
             let name = arg.model.name
             var found: JSONValue?
@@ -57,7 +57,7 @@ extension CompiledPolicy {
     func checkContext(
         _ given: JSONObject?, reasons: inout [Reason], trace: inout TraceRecorder
     ) -> ValueTable {
-        var values = ValueTable()
+        var values = ValueTable(capacity: context.count)
         let entries = given?.entries ?? []
         if context.isEmpty && entries.isEmpty { return values }
         var offending: [String] = []

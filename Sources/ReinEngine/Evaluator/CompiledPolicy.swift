@@ -135,16 +135,17 @@ public struct CompiledPolicy: Sendable {
         }
         scopes = model.runbooks.enumerated().map { scope($0.element, index: $0.offset) }
         policyOnly = scope(nil, index: nil)
+        var patterns = PatternCompiler()
         var tools: [ExactString: CompiledTool] = [:]
         for tool in model.tools where tools[ExactString(tool.name)] == nil {
             tools[ExactString(tool.name)] = CompiledTool(
                 model: tool, location: location(tool.span),
-                args: tool.args.map { CompiledArg($0, location: location($0.span)) },
+                args: tool.args.map { patterns.arg($0, location: location($0.span)) },
                 ruleIndices: rules.indices.filter { Self.rule(rules[$0].model, appliesTo: tool) },
                 elevation: Self.elevationPlan(for: tool, in: model))
         }
         self.tools = tools
-        context = model.context.map { CompiledArg($0, location: location($0.span)) }
+        context = model.context.map { patterns.arg($0, location: location($0.span)) }
         firstPolicyLocation = model.policies.first.map { location($0.span) }
     }
 

@@ -2,14 +2,14 @@ import ReinSemantics
 import ReinSyntax
 
 /// A value during rule evaluation.
-indirect enum RuntimeValue: Sendable {
+enum RuntimeValue: Sendable {
     case int(Int64)
     case duration(DurationValue)
     case string(String)
     case bool(Bool)
     case effect(ToolEffect)
     case list([RuntimeValue])
-    case range(RuntimeValue, RuntimeValue)
+    indirect case range(RuntimeValue, RuntimeValue)
 
     var kindName: String {
         switch self {
@@ -37,6 +37,10 @@ indirect enum RuntimeValue: Sendable {
 /// so a linear scan beats hashing.
 struct ValueTable {
     private var entries: [(name: String, value: RuntimeValue)] = []
+
+    init(capacity: Int = 0) {
+        entries.reserveCapacity(capacity)
+    }
 
     mutating func append(_ name: String, _ value: RuntimeValue) {
         entries.append((name, value))

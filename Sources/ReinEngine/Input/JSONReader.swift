@@ -178,6 +178,7 @@ private struct Parser {
         let start = pos
         pos += 1  // {
         var entries: [(key: String, value: JSONValue)] = []
+        entries.reserveCapacity(8)
         skipWhitespace()
         if pos < bytes.count, bytes[pos] == Byte.closeBrace {
             pos += 1

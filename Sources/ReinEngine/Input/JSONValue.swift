@@ -4,7 +4,7 @@
 /// (UTF-8 bytes), never by Swift's canonical equivalence, so `"é"` (U+00E9) and `"e\u{301}"` are
 /// different values. Numbers compare by kind and source text: `.integer(5)`, `.number("5.0")` and
 /// `.number("5e0")` are three different values (the spec distinguishes them).
-public indirect enum JSONValue: Sendable, Hashable {
+public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case string(String)

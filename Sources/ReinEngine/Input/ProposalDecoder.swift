@@ -62,70 +62,91 @@ public enum ProposalDecoder {
         // One pass files each member under its key's slot (keys are unique by now).
         var members = [JSONValue?](repeating: nil, count: topLevelKeys.count)
         for entry in object.entries {
-            guard let slot = topLevelKeys.firstIndex(where: { $0.isExactly(entry.key) }) else {
+            guard let slot = TopLevelKey(entry.key) else {
                 return malformed("unknown top-level key \(quoted(entry.key))")
             }
-            members[slot] = entry.value
+            members[slot.rawValue] = entry.value
         }
 
-        var proposal = Proposal(id: String(lineNumber), tool: "", args: JSONObject(entries: []))
-        var sawTool = false, sawArgs = false
+        var proposal = Proposal(id: "", tool: "", args: JSONObject(entries: []))
+        var sawTool = false, sawArgs = false, sawID = false
 
-        for (slot, key) in topLevelKeys.enumerated() {
-            guard let member = members[slot] else { continue }
-            switch key {
-            case "id":
+        for slot in TopLevelKey.allCases {
+            guard let member = members[slot.rawValue] else { continue }
+            switch slot {
+            case .id:
                 guard case .string(let s) = member else { return malformed("`id` must be a string") }
                 proposal.id = s
-            case "runbook":
+                sawID = true
+            case .runbook:
                 guard case .string(let s) = member else { return malformed("`runbook` must be a string") }
                 proposal.runbook = s
-            case "kind":
+            case .kind:
                 guard case .string(let s) = member,
                       let kind = ProposalKind.allCases.first(where: { $0.rawValue.isExactly(s) })
                 else { return malformed("`kind` must be `tool_call` or `remediation`") }
                 proposal.kind = kind
-            case "tool":
+            case .tool:
                 guard case .string(let s) = member else { return malformed("`tool` must be a string") }
                 proposal.tool = s
                 sawTool = true
-            case "args":
+            case .args:
                 guard case .object(let o) = member else { return malformed("`args` must be an object") }
                 proposal.args = o
                 sawArgs = true
-            case "thought":
+            case .thought:
                 guard case .string(let s) = member else { return malformed("`thought` must be a string") }
                 proposal.thought = s
-            case "context":
+            case .context:
                 guard case .object(let o) = member else { return malformed("`context` must be an object") }
                 proposal.context = o
-            case "session":
+            case .session:
                 switch decodeSession(member) {
                 case .success(let session): proposal.session = session
                 case .failure(let message): return malformed(message.text)
                 }
-            case "alert":
+            case .alert:
                 guard case .object(let o) = member else { return malformed("`alert` must be an object") }
                 if let duplicate = firstDuplicateKey(in: member) {
                     return malformed("duplicate key \(quoted(duplicate)) in `alert`")
                 }
                 proposal.alert = o
-            case "at":
+            case .at:
                 guard case .string(let s) = member else { return malformed("`at` must be a string") }
                 guard let at = Timestamp(rfc3339: s) else {
                     return malformed("`at` must be an rfc 3339 timestamp, not \(quoted(s))")
                 }
                 proposal.at = at
-            default:
-                break
             }
         }
+        if !sawID { proposal.id = String(lineNumber) }
         if !sawTool { return malformed("missing required key `tool`") }
         if !sawArgs { return malformed("missing required key `args`") }
         return .success(proposal)
     }
 
     // MARK: - Helpers
+
+    /// The top-level keys, in spec order (the order their checks run in).
+    private enum TopLevelKey: Int, CaseIterable {
+        case id, runbook, kind, tool, args, thought, context, session, alert, at
+
+        /// The key spelled exactly so, or nil for an unknown key (dispatched on length first:
+        /// one or two exact comparisons per key).
+        init?(_ key: String) {
+            func named(_ candidate: TopLevelKey) -> Bool {
+                ProposalDecoder.topLevelKeys[candidate.rawValue].isExactly(key)
+            }
+            switch key.utf8.count {
+            case 2: self = named(.id) ? .id : .at
+            case 4: self = named(.kind) ? .kind : named(.tool) ? .tool : .args
+            case 5: self = .alert
+            case 7: self = named(.runbook) ? .runbook : named(.thought) ? .thought : named(.context) ? .context : .session
+            default: return nil
+            }
+            guard named(self) else { return nil }
+        }
+    }
 
     private struct Message: Error { let text: String; init(_ text: String) { self.text = text } }
 

@@ -51,15 +51,35 @@ public struct ExactString: Hashable, Sendable, CustomStringConvertible {
 extension String {
     /// True when both strings are the same sequence of Unicode scalars: no Unicode
     /// normalisation (`"\u{E9}"` is not `"e\u{301}"`), no case folding.
+    @inlinable
     public func isExactly(_ other: String) -> Bool {
-        let left = utf8, right = other.utf8
-        guard left.count == right.count else { return false }
-        // Native strings are contiguous UTF-8: compare the bytes in one go.
-        let compared: Bool?? = left.withContiguousStorageIfAvailable { a in
-            right.withContiguousStorageIfAvailable { b in a.elementsEqual(b) }
+        // Most comparisons fail on the length, checked inline without touching the bytes.
+        utf8.count == other.utf8.count && sameUTF8Bytes(other)
+    }
+
+    /// Byte equality of two strings of the same UTF-8 length.
+    @usableFromInline
+    func sameUTF8Bytes(_ other: String) -> Bool {
+        let compared: Bool?? = utf8.withContiguousStorageIfAvailable { a in
+            other.utf8.withContiguousStorageIfAvailable { b in
+                for index in 0..<a.count where a[index] != b[index] { return false }
+                return true
+            }
         }
         if let result = compared ?? nil { return result }
-        return left.elementsEqual(right)
+        return utf8.elementsEqual(other.utf8)
+    }
+
+    /// The number of Unicode scalars, counted on the UTF-8 bytes (every byte that does not
+    /// continue a sequence starts a scalar) — what `len` measures.
+    @inlinable
+    public var scalarCount: Int {
+        var copy = self
+        return copy.withUTF8 { bytes in
+            var count = 0
+            for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
+            return count
+        }
     }
 
     /// The string with the ASCII letters `A`–`Z` lowercased and every other scalar unchanged
@@ -76,10 +96,12 @@ extension String {
     }
 }
 
-extension Sequence where Element == String {
+extension Array where Element == String {
     /// True when some element `isExactly(value)`.
+    @inlinable
     public func containsExactly(_ value: String) -> Bool {
-        contains { $0.isExactly(value) }
+        for element in self where element.isExactly(value) { return true }
+        return false
     }
 }
 

@@ -44,6 +44,9 @@ public struct LinearRegex: Sendable, Hashable {
     /// The pattern as given.
     public let pattern: String
     let program: LinearRegexProgram
+    /// The same program as a table for all-ASCII values: built on request
+    /// (``withAutomaton()``), nil otherwise or when it would be too large.
+    private(set) var dfa: LinearRegexDFA?
 
     /// Parses and compiles `pattern`. Throws a `SyntaxError` (with the Unicode-scalar offset
     /// of the problem) for syntax outside the supported dialect or over a limit.
@@ -53,9 +56,19 @@ public struct LinearRegex: Sendable, Hashable {
         self.program = try LinearRegexProgram(compiling: syntax, mode: .scalars)
     }
 
+    /// This regex with a deterministic automaton for all-ASCII values built in (when the
+    /// program is small enough): worth it for a regex matched many times, as an evaluator
+    /// does; matching gives the same answers either way.
+    public func withAutomaton() -> LinearRegex {
+        var copy = self
+        copy.dfa = LinearRegexDFA(program)
+        return copy
+    }
+
     /// True when the whole of `value` matches, Unicode scalar by scalar.
     public func wholeMatch(_ value: String) -> Bool {
-        program.wholeMatch(scalars: value.unicodeScalars)
+        if let answer = dfa?.wholeMatch(value.utf8) { return answer }
+        return program.wholeMatch(scalars: value.unicodeScalars)
     }
 
     /// Two regexes are equal when their patterns are the same Unicode scalars (`é` and
