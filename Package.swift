@@ -33,6 +33,8 @@ let package = Package(
         ),
         // Front-end benchmark: generates a large bundle, measures parse and check.
         .executableTarget(name: "rein-bench", dependencies: ["ReinAdapters"], path: "Benchmarks/FrontEnd"),
+        // Decision latency in process: p50 / p99 of decode and decide over a proposals file.
+        .executableTarget(name: "rein-bench-decide", dependencies: ["ReinAdapters"], path: "Benchmarks/Decide"),
         .testTarget(name: "ReinSyntaxTests", dependencies: ["ReinSyntax"]),
         .testTarget(name: "ReinSemanticsTests", dependencies: ["ReinSemantics", "ReinAdapters"]),
         .testTarget(name: "ReinEngineTests", dependencies: ["ReinEngine"]),

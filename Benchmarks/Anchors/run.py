@@ -142,9 +142,10 @@ def build_rein(path):
         if not os.access(rein, os.X_OK):
             die(f"--rein {path}: not an executable")
         return rein
-    log("swift build -c release --product rein")
-    if subprocess.run(["swift", "build", "-c", "release", "--product", "rein"], cwd=REPO).returncode:
-        die("swift build failed")
+    for product in ("rein", "rein-bench-decide"):
+        log(f"swift build -c release --product {product}")
+        if subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=REPO).returncode:
+            die("swift build failed")
     bin_dir = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=REPO,
                              capture_output=True, text=True, check=True).stdout.strip()
     return Path(bin_dir) / "rein"
@@ -347,6 +348,23 @@ def main():
                 failures.append(f"{label}, {name}: {bad} decisions differ from Rein's\n    " + "\n    ".join(examples))
             results.append((wl, key, name, runs, agreement))
 
+    # In-process latency (rein-bench-decide beside the rein executable): decode and decide
+    # measured separately, per call.
+    latency = []
+    bench_decide = rein.parent / "rein-bench-decide"
+    if os.access(bench_decide, os.X_OK):
+        for wl in a.workload or list(WORKLOADS):
+            label, proposals, _ = WORKLOADS[wl]
+            done = subprocess.run([str(bench_decide), "--bundle", str(bundles[wl]), "--proposals",
+                                   str(WORKSPACE / proposals)], capture_output=True, text=True)
+            if done.returncode:
+                failures.append(f"{label}: rein-bench-decide failed: {done.stderr.strip()}")
+                continue
+            rows = [ln for ln in done.stdout.splitlines() if ln.startswith("| decode") or ln.startswith("| decide")]
+            latency += [f"| {label} " + ln for ln in rows]
+    else:
+        log(f"no {bench_decide}: in-process latency skipped (build the rein-bench-decide product)")
+
     # Table
     head = ("| workload | engine | N | runs | eval s | process s | µs/decision | peak RSS MB | "
             "× Rein (eval) | × Rein (process) | agrees with Rein |")
@@ -368,6 +386,10 @@ def main():
                       f"{rss:.0f} | {ratio(us / rein_us[wl])} | {ratio(proc_us / rein_us[wl])} | {agreement} |")
         raw.append({"workload": wl, "engine": key, "label": name, "agreement": agreement, "runs": runs})
     table = "\n".join(md) + "\n"
+    if latency:
+        table += ("\nIn process (`rein-bench-decide`: one call at a time, 3 timed passes after a warm-up):\n\n"
+                  "| workload | step | samples | p50 µs | p99 µs | mean µs |\n|---|---|---|---|---|---|\n"
+                  + "\n".join(latency) + "\n")
     notes = ("\nRein: `rein eval --bundle B --batch P` as one process (start-up, bundle parse and check, "
              "reading P, every decision, writing JSON lines); µs/decision = process time / N.\n"
              "Anchors: eval s = the runner's own STATS eval_s (parse each line, engine call, format; "
