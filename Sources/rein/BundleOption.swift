@@ -1,18 +1,23 @@
 import ReinAdapters
 
-/// Loads and compiles the bundle for a command other than `check` (CLI.md): diagnostics go to
-/// stderr; a bundle with errors stops the command with exit 2.
-func loadPolicy(_ paths: [String]) throws -> CompiledPolicy {
+/// Reads and parses the bundle at `paths` (default: policies/ and runbooks/ under the current
+/// folder); a missing path or an empty bundle is a `CLIError` (exit 2).
+func loadBundle(_ paths: [String]) throws -> LoadedBundle {
     let requested = paths.isEmpty ? BundleLoader.defaultPaths() : paths
     guard !requested.isEmpty else {
-        throw CLIError("no bundle: give --bundle PATH, or run where policies/ or runbooks/ exists")
+        throw CLIError("no bundle: give a path or --bundle PATH, or run where policies/ or runbooks/ exists")
     }
-    let bundle: LoadedBundle
     do {
-        bundle = try BundleLoader.load(requested)
+        return try BundleLoader.load(requested)
     } catch let error as BundleLoader.LoadError {
         throw CLIError(error.description)
     }
+}
+
+/// Loads and compiles the bundle for a command other than `check` (CLI.md): diagnostics go to
+/// stderr; a bundle with errors stops the command with exit 2.
+func loadPolicy(_ paths: [String]) throws -> CompiledPolicy {
+    let bundle = try loadBundle(paths)
     let compilation = bundle.compile()
     if !compilation.diagnostics.isEmpty {
         writeError(TextDiagnosticRenderer(files: bundle.sources).render(compilation.diagnostics), terminator: "")

@@ -40,17 +40,7 @@ struct CheckCommand: ParsableCommand {
     var strict = false
 
     func run() throws {
-        let given = paths + bundlePaths
-        let requested = given.isEmpty ? BundleLoader.defaultPaths() : given
-        guard !requested.isEmpty else {
-            throw CLIError("no bundle to check: give a path, or run where policies/ or runbooks/ exists")
-        }
-        let bundle: LoadedBundle
-        do {
-            bundle = try BundleLoader.load(requested)
-        } catch let error as BundleLoader.LoadError {
-            throw CLIError(error.description)
-        }
+        let bundle = try loadBundle(paths + bundlePaths)
         let outcome = bundle.check()
         switch format {
         case .text:
