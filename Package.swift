@@ -35,12 +35,14 @@ let package = Package(
         .executableTarget(name: "rein-bench", dependencies: ["ReinAdapters"], path: "Benchmarks/FrontEnd"),
         // Decision latency in process: p50 / p99 of decode and decide over a proposals file.
         .executableTarget(name: "rein-bench-decide", dependencies: ["ReinAdapters"], path: "Benchmarks/Decide"),
+        // Helpers shared by the test targets (a seeded generator).
+        .target(name: "ReinTestSupport", path: "Tests/ReinTestSupport"),
         .testTarget(name: "ReinSyntaxTests", dependencies: ["ReinSyntax"]),
-        .testTarget(name: "ReinSemanticsTests", dependencies: ["ReinSemantics", "ReinAdapters"]),
-        .testTarget(name: "ReinEngineTests", dependencies: ["ReinEngine"]),
+        .testTarget(name: "ReinSemanticsTests", dependencies: ["ReinSemantics", "ReinAdapters", "ReinTestSupport"]),
+        .testTarget(name: "ReinEngineTests", dependencies: ["ReinEngine", "ReinTestSupport"]),
         .testTarget(
             name: "ReinCorpusTests",
-            dependencies: ["ReinAdapters"],
+            dependencies: ["ReinAdapters", "ReinTestSupport"],
             resources: []
         ),
     ],

@@ -1,19 +1,7 @@
 import Foundation
 import Testing
 import ReinAdapters
-
-/// A small deterministic random number generator (SplitMix64) so every run mutates the same way.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import ReinTestSupport
 
 @Suite("Robustness")
 struct RobustnessTests {
@@ -26,7 +14,7 @@ struct RobustnessTests {
     @Test func randomMutationsNeverCrash() throws {
         let files = try Self.exampleFiles()
         try #require(!files.isEmpty)
-        var random = SplitMix64(state: 2026)
+        var random = SplitMix64(seed: 2026)
         var mutants = 0
         var withErrors = 0
         for round in 0..<3000 {
@@ -74,7 +62,7 @@ struct RobustnessTests {
     /// Mutations that can never leave a valid file must always be reported.
     @Test func certainlyInvalidMutationsAreReported() throws {
         let files = try Self.exampleFiles()
-        var random = SplitMix64(state: 7)
+        var random = SplitMix64(seed: 7)
         let junk: [[UInt8]] = [Array("@".utf8), Array("$".utf8), Array(";".utf8), [0], [0xFF], Array("é".utf8), Array("?".utf8)]
         var checked = 0
         for (path, bytes) in files {

@@ -240,7 +240,7 @@ private func pods(_ extra: String) -> String {
     @Test func iterationLimit() {
         #expect(decide(#"{"id":"p","tool":"get_pods","args":{"namespace":"a"},"session":{"iteration":12},\#(staging)}"#) == #"{"id":"p","decision":"deny","reasons":[{"code":"iteration_limit","message":"iteration 12 reaches max_iterations 12","at":"rein/bundle.rein:39:18"}]}"#)
         #expect(decide(#"{"id":"p","tool":"get_pods","args":{"namespace":"a"},"session":{"iteration":11},\#(staging)}"#) == #"{"id":"p","decision":"allow","identity":"observer"}"#)
-        #expect(decide(#"{"id":"p","runbook":"mem","tool":"get_pods","args":{"namespace":"a"},"session":{"iteration":8},\#(staging)}"#) == #"{"id":"p","decision":"deny","reasons":[{"code":"iteration_limit","message":"iteration 8 reaches max_iterations 8","at":"rein/bundle.rein:48:9"}]}"#)
+        #expect(decide(#"{"id":"p","runbook":"mem","tool":"get_pods","args":{"namespace":"a"},"session":{"iteration":8},\#(staging)}"#) == #"{"id":"p","decision":"deny","reasons":[{"code":"iteration_limit","message":"iteration 8 reaches max_iterations 8","at":"rein/bundle.rein:49:18"}]}"#)
     }
 
     @Test(arguments: [("abc", "a*", true), ("abc", "a?c", true), ("abc", "a?", false), ("a*c", #"a\*c"#, true), ("abc", #"a\*c"#, false), ("", "*", true), ("x", "", false), ("aXbXc", "*b*c", true)])

@@ -1,5 +1,6 @@
 import ReinSemantics
 import ReinSyntax
+import ReinTestSupport
 import Testing
 
 /// `LinearRegex`: the dialect, scalar semantics, rejections, agreement with Swift's `Regex` on
@@ -468,28 +469,16 @@ struct LinearRegexTests {
 
     // MARK: Agreement with Swift's Regex
 
-    /// SplitMix64: a small seeded generator, so every run tests the same patterns.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Random patterns over `a`, `b`, `-`: literals, `.`, classes, groups, anchors,
     /// alternation with empty branches, `* + ? {m} {m,} {m,n}` and lazy suffixes (possessive
     /// ones are left out: in a backtracking engine they can change the answer). At most two
     /// unbounded repetitions per pattern, and none around another, so that the backtracking
     /// oracle stays fast.
     struct PatternGenerator {
-        var random: SeededGenerator
+        var random: SplitMix64
         private var unboundedLeft = 0
 
-        init(random: SeededGenerator) {
+        init(random: SplitMix64) {
             self.random = random
         }
 
@@ -572,7 +561,7 @@ struct LinearRegexTests {
 
     @Test("agrees with Swift's Regex (Unicode scalar semantics) on random small patterns")
     func differential() throws {
-        var generator = PatternGenerator(random: SeededGenerator(state: 0x5EED_2024))
+        var generator = PatternGenerator(random: SplitMix64(seed: 0x5EED_2024))
         var compared = 0
         var disagreements: [String] = []
         for _ in 0..<3_000 {

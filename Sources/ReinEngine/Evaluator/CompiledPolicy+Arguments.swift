@@ -41,9 +41,10 @@ extension CompiledPolicy {
                 trace.record("arg `\(name)`", at: arg.location, "fail: \(code.rawValue)")
             }
         }
-        for (index, entry) in given.entries.enumerated() where tool.arg(named: entry.key) == nil {
+        var unknown = KeyDeduplicator()
+        for entry in given.entries where tool.arg(named: entry.key) == nil {
             // A duplicated unknown key is reported once, at its first occurrence.
-            if given.entries[..<index].contains(where: { $0.key.isExactly(entry.key) }) { continue }
+            guard unknown.isFirst(entry.key) else { continue }
             reasons.append(
                 Reason(code: .unknownArg, message: "`\(tool.model.name)` has no arg `\(entry.key)`", at: tool.location))
             trace.record("arg `\(entry.key)`", at: tool.location, "fail: unknown_arg")
@@ -93,8 +94,9 @@ extension CompiledPolicy {
                 if firstLocation == nil { firstLocation = key.location }
             }
         }
-        for (index, entry) in entries.enumerated() where !context.contains(where: { $0.model.name.isExactly(entry.key) }) {
-            if entries[..<index].contains(where: { $0.key.isExactly(entry.key) }) { continue }
+        var undeclared = KeyDeduplicator()
+        for entry in entries where !context.contains(where: { $0.model.name.isExactly(entry.key) }) {
+            guard undeclared.isFirst(entry.key) else { continue }
             offending.append("`\(entry.key)` is not declared")
             trace.record("context `\(entry.key)`", at: nil, "fail: not declared")
         }
@@ -105,5 +107,21 @@ extension CompiledPolicy {
                     at: firstLocation ?? firstPolicyLocation))
         }
         return values
+    }
+}
+
+/// Remembers keys seen, compared exactly: a short list while there are few (the usual case,
+/// no hashing), a set beyond that, so that a line of 90,000 distinct keys stays linear.
+struct KeyDeduplicator {
+    private var few: [String] = []
+    private var many: Set<ExactString>?
+
+    /// True the first time `key` is given.
+    mutating func isFirst(_ key: String) -> Bool {
+        if many != nil { return many?.insert(ExactString(key)).inserted ?? true }
+        if few.containsExactly(key) { return false }
+        few.append(key)
+        if few.count > 16 { many = Set(few.map(ExactString.init)) }
+        return true
     }
 }

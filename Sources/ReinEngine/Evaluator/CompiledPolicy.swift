@@ -13,7 +13,8 @@ import ReinSyntax
 ///
 /// Decisions (where the spec leaves a choice):
 /// - `at` of `session_closed` / `approval_pending`: the runbook in use, else absent;
-///   `iteration_limit`: the setting that gives the limit (policy limit, else the runbook);
+///   `iteration_limit`: the `max_iterations` value that gives the limit (a policy's, else the
+///   runbook's; the runbook itself when the limit is the default);
 ///   `unknown_runbook`: absent (nothing is declared to point at).
 /// - `not_in_runbook`: the runbook in use (policy-only mode: the tool);
 ///   `write_needs_remediation` and `unknown_arg`: the tool.
@@ -127,9 +128,10 @@ public struct CompiledPolicy: Sendable {
             let limit = model.effectiveMaxIterations(runbook: runbook?.name)
             let fromPolicy = model.limits.maxIterations.map { $0.value == limit } ?? false
             let own = runbook.map { location($0.span) }
+            let ownLimit = runbook?.maxIterationsSpan.map(location) ?? own
             return Scope(
                 model: runbook, location: own, maxIterations: limit,
-                maxIterationsLocation: fromPolicy ? policyLimitLocation : own,
+                maxIterationsLocation: fromPolicy ? policyLimitLocation : ownLimit,
                 approvalTimeout: model.effectiveApprovalTimeout(runbook: runbook?.name),
                 ruleIndices: rules.indices.filter { rules[$0].runbookIndex == nil || rules[$0].runbookIndex == index })
         }
