@@ -62,3 +62,33 @@ struct DecisionGoldenTests {
         }
     }
 }
+
+/// `rein eval --batch` decides slices of lines on every core: the result must be the bytes of
+/// deciding them one by one, in order.
+@Suite("Parallel batches")
+struct BatchDeciderTests {
+    @Test(arguments: [1, 2, 3, 7])
+    func chunkedEqualsSequential(_ workers: Int) throws {
+        let policy = try DecisionGoldenTests.examplePolicy()
+        let input = try String(
+            contentsOf: DecisionGoldenTests.folder.appendingPathComponent("examples.jsonl"), encoding: .utf8)
+        let lines = input.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        // 1,003 lines: the examples over and over, plus one line over the size limit.
+        var batch: [LineReader.Line] = (0..<1_002).map { .text(Array(lines[$0 % lines.count].utf8)) }
+        batch.insert(.tooLong, at: 500)
+        let decider = BatchDecider(policy: policy, options: DecisionOptions(), workers: workers)
+        let result = decider.decide(batch, firstLineNumber: 11)
+        var expected = ""
+        for (offset, line) in batch.enumerated() {
+            let decision: Decision
+            switch line {
+            case .text(let bytes): decision = policy.decide(line: bytes, lineNumber: 11 + offset)
+            case .tooLong: decision = policy.decide(malformed: .tooLong(lineNumber: 11 + offset))
+            }
+            expected += DecisionEncoder.jsonLine(decision) + "\n"
+        }
+        #expect(String(decoding: result.output, as: UTF8.self) == expected)
+        #expect(result.denied)
+        #expect(expected.contains(#"{"id":"511","decision":"deny","reasons":[{"code":"malformed_proposal","message":"line is longer than 1048576 bytes"}]}"#))
+    }
+}

@@ -12,7 +12,7 @@
 /// than `maxLineBytes` is skipped to its end without being stored and reported as ``Line/tooLong``.
 public final class LineReader {
     /// One line of input.
-    public enum Line: Equatable {
+    public enum Line: Equatable, Sendable {
         /// The line's bytes, without the `\n`.
         case text([UInt8])
         /// A line over the limit; its bytes were discarded.

@@ -4,6 +4,12 @@
     import Darwin
 #endif
 
+#if canImport(Glibc)
+    private let systemWrite = Glibc.write
+#elseif canImport(Darwin)
+    private let systemWrite = Darwin.write
+#endif
+
 /// Buffered output to a file descriptor: lines are collected and written in large blocks, so a
 /// batch of 100,000 decisions costs a few dozen system calls rather than 100,000.
 public final class OutputWriter {
@@ -24,6 +30,12 @@ public final class OutputWriter {
         if buffer.count >= flushThreshold { flush() }
     }
 
+    /// Appends bytes that are already whole lines.
+    public func write(_ bytes: [UInt8]) {
+        buffer += bytes
+        if buffer.count >= flushThreshold { flush() }
+    }
+
     /// Lets `body` append one line's bytes (without the `\n`) straight into the buffer.
     public func writeLine(_ body: (inout [UInt8]) -> Void) {
         body(&buffer)
@@ -38,7 +50,7 @@ public final class OutputWriter {
         buffer.withUnsafeBufferPointer { pointer in
             guard let base = pointer.baseAddress else { return }
             while offset < pointer.count {
-                let written = write(descriptor, base + offset, pointer.count - offset)
+                let written = systemWrite(descriptor, base + offset, pointer.count - offset)
                 if written > 0 {
                     offset += written
                 } else if written < 0 && errno == EINTR {
