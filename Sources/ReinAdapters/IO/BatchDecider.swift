@@ -52,11 +52,13 @@ public struct BatchDecider: Sendable {
         var output: [UInt8] = []
         output.reserveCapacity(lines.count * 96)
         var denied = false
+        var scratch = JSONTape()
         for (offset, line) in zip(lines.indices, lines) {
             let lineNumber = firstLineNumber + (offset - lines.startIndex)
             let decision: Decision
             switch line {
-            case .text(let bytes): decision = policy.decide(line: bytes, lineNumber: lineNumber, options: options)
+            case .text(let bytes):
+                decision = policy.decide(line: bytes, lineNumber: lineNumber, options: options, scratch: &scratch)
             case .tooLong: decision = policy.decide(malformed: .tooLong(lineNumber: lineNumber), explain: options.explain)
             }
             if case .deny = decision.verdict { denied = true }

@@ -8,11 +8,20 @@ final class CompiledArg: Sendable {
     /// nil when there is no `matching`; `.failure` when the pattern does not compile (every
     /// value then fails the pattern: fail closed).
     let pattern: Result<LinearRegex, LinearRegex.SyntaxError>?
+    /// The name's UTF-8, and an enum's members' (for comparing proposal bytes directly).
+    let nameBytes: [UInt8]
+    let memberBytes: [[UInt8]]
 
     init(_ model: ArgModel, location: String, pattern: Result<LinearRegex, LinearRegex.SyntaxError>?) {
         self.model = model
         self.location = location
         self.pattern = pattern
+        nameBytes = Array(model.name.utf8)
+        if case .enumeration(let members) = model.type {
+            memberBytes = members.map { Array($0.utf8) }
+        } else {
+            memberBytes = []
+        }
     }
 }
 

@@ -28,7 +28,27 @@ extension CompiledPolicy {
     /// Decodes one batch line (FORMATS.md §1; `bytes` without its `\n`, `lineNumber` 1-based) and
     /// decides it: a malformed line is denied with `malformed_proposal` alone.
     public func decide(line bytes: [UInt8], lineNumber: Int, options: DecisionOptions = DecisionOptions()) -> Decision {
-        switch ProposalDecoder.decode(line: bytes, lineNumber: lineNumber) {
+        var scratch = JSONTape()
+        return decide(line: bytes, lineNumber: lineNumber, options: options, scratch: &scratch)
+    }
+
+    /// ``decide(line:lineNumber:options:)`` reusing `scratch` for the parsed line, so that a
+    /// caller deciding a stream allocates no parse storage per line. A proposal that passes
+    /// every check with no rule in force is confirmed straight from the parsed bytes; every
+    /// other one is decoded and decided in full.
+    public func decide(
+        line bytes: [UInt8], lineNumber: Int, options: DecisionOptions = DecisionOptions(), scratch: inout JSONTape
+    ) -> Decision {
+        if let malformed = ProposalDecoder.parse(line: bytes, lineNumber: lineNumber, into: &scratch) {
+            return decide(malformed: malformed, explain: options.explain)
+        }
+        if let decision = fastDecision(scratch, lineNumber: lineNumber, options: options) { return decision }
+        return decideInFull(scratch, lineNumber: lineNumber, options: options)
+    }
+
+    /// The full path for a parsed line (also what tests compare the fast path with).
+    func decideInFull(_ tape: JSONTape, lineNumber: Int, options: DecisionOptions) -> Decision {
+        switch ProposalDecoder.decode(tape.value(at: 0), lineNumber: lineNumber) {
         case .success(let proposal): decide(proposal, options: options)
         case .failure(let malformed): decide(malformed: malformed, explain: options.explain)
         }
@@ -135,7 +155,7 @@ extension CompiledPolicy {
     }
 
     /// Step 3: a write tool as a plain call, or a tool outside the runbook's lists.
-    private func checkScope(
+    func checkScope(
         _ tool: CompiledTool, kind: ProposalKind, isWrite: Bool, scope: Scope, reasons: inout [Reason]
     ) {
         let name = tool.model.name
@@ -211,7 +231,7 @@ extension CompiledPolicy {
     }
 
     /// The verdict once no reason was found.
-    private func outcome(_ tool: CompiledTool, kind: ProposalKind, scope: Scope, requiredApprovers: [Int64]) -> Verdict {
+    func outcome(_ tool: CompiledTool, kind: ProposalKind, scope: Scope, requiredApprovers: [Int64]) -> Verdict {
         let approvers = Swift.max(scope.model?.approval?.approvers ?? 1, requiredApprovers.max() ?? 1, 1)
         let approval = ApprovalRequirement(
             approvers: Int(clamping: approvers), timeout: scope.approvalTimeout, channel: scope.model?.approval?.channel)

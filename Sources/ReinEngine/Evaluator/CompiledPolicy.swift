@@ -101,6 +101,12 @@ public struct CompiledPolicy: Sendable {
     let rules: [CompiledRule]
     let context: [CompiledArg]
     let firstPolicyLocation: String?
+    /// For reading proposals straight from their bytes (the fast path): tools and runbooks by
+    /// the UTF-8 of their names, and the forbidden namespaces' UTF-8.
+    let toolTable: ByteTable
+    let toolList: [CompiledTool]
+    let runbookTable: ByteTable
+    let forbiddenBytes: [[UInt8]]
 
     /// Prepares a checked model for deciding. `files` are the bundle's sources, indexed as the
     /// model's spans index them (for `path:line:col`).
@@ -147,6 +153,10 @@ public struct CompiledPolicy: Sendable {
                 elevation: Self.elevationPlan(for: tool, in: model))
         }
         self.tools = tools
+        toolList = model.tools.compactMap { tools[ExactString($0.name)] }
+        toolTable = ByteTable(toolList.map { Array($0.model.name.utf8) })
+        runbookTable = ByteTable(model.runbooks.map { Array($0.name.utf8) })
+        forbiddenBytes = model.forbiddenNamespaces.map { Array($0.utf8) }
         context = model.context.map { patterns.arg($0, location: location($0.span)) }
         firstPolicyLocation = model.policies.first.map { location($0.span) }
     }

@@ -30,20 +30,24 @@ public enum ProposalDecoder {
     /// Decodes one batch line: `bytes` is the line without its terminating `\n`, `lineNumber` is
     /// 1-based.
     public static func decode(line bytes: [UInt8], lineNumber: Int) -> Result<Proposal, MalformedProposal> {
-        let fallbackID = String(lineNumber)
+        var tape = JSONTape()
+        if let malformed = parse(line: bytes, lineNumber: lineNumber, into: &tape) { return .failure(malformed) }
+        return decode(tape.value(at: 0), lineNumber: lineNumber)
+    }
+
+    /// The line's own problems — over the size limit, blank, not JSON — as a malformed
+    /// proposal; nil when it parsed, and then `tape` (reusable scratch) holds it.
+    static func parse(line bytes: [UInt8], lineNumber: Int, into tape: inout JSONTape) -> MalformedProposal? {
         if bytes.count > maxLineBytes {
-            return .failure(.tooLong(lineNumber: lineNumber))
+            return .tooLong(lineNumber: lineNumber)
         }
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
-            return .failure(MalformedProposal(id: fallbackID, message: "blank line"))
+            return MalformedProposal(id: String(lineNumber), message: "blank line")
         }
-        switch JSONReader.parse(bytes, maxBytes: maxLineBytes) {
-        case .failure(let error):
-            return .failure(MalformedProposal(
-                id: fallbackID, message: "invalid json: \(error.message) at byte \(error.offset)"))
-        case .success(let value):
-            return decode(value, lineNumber: lineNumber)
+        if let error = tape.parse(bytes) {
+            return MalformedProposal(id: String(lineNumber), message: "invalid json: \(error.message) at byte \(error.offset)")
         }
+        return nil
     }
 
     /// Decodes one proposal from a parsed JSON value; `lineNumber` (1-based) supplies the default
@@ -128,16 +132,18 @@ public enum ProposalDecoder {
     // MARK: - Helpers
 
     /// The top-level keys, in spec order (the order their checks run in).
-    private enum TopLevelKey: Int, CaseIterable {
+    enum TopLevelKey: Int, CaseIterable {
         case id, runbook, kind, tool, args, thought, context, session, alert, at
 
-        /// The key spelled exactly so, or nil for an unknown key (dispatched on length first:
-        /// one or two exact comparisons per key).
+        /// The key spelled exactly so, or nil for an unknown key.
         init?(_ key: String) {
-            func named(_ candidate: TopLevelKey) -> Bool {
-                ProposalDecoder.topLevelKeys[candidate.rawValue].isExactly(key)
-            }
-            switch key.utf8.count {
+            self.init(length: key.utf8.count) { ProposalDecoder.topLevelKeys[$0.rawValue].isExactly(key) }
+        }
+
+        /// The key of UTF-8 length `length` for which `named` holds: dispatched on the length
+        /// first, so one or two exact comparisons per key (shared by the string and byte readers).
+        init?(length: Int, named: (TopLevelKey) -> Bool) {
+            switch length {
             case 2: self = named(.id) ? .id : .at
             case 4: self = named(.kind) ? .kind : named(.tool) ? .tool : .args
             case 5: self = .alert

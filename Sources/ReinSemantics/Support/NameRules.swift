@@ -12,11 +12,15 @@ public enum NameRules {
     /// A Kubernetes object name: an RFC 1123 subdomain of at most 253 characters,
     /// `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`, no per-label cap.
     public static func isValidName(_ value: String) -> Bool {
-        let bytes = Array(value.utf8)
+        isValidName(utf8: Array(value.utf8)[...])
+    }
+
+    /// ``isValidName(_:)`` on a value's UTF-8 bytes (the one implementation of the rule).
+    public static func isValidName(utf8 bytes: ArraySlice<UInt8>) -> Bool {
         guard !bytes.isEmpty, bytes.count <= maximumNameLength else { return false }
-        var labelStart = 0
-        for index in 0...bytes.count {
-            if index == bytes.count || bytes[index] == UInt8(ascii: ".") {
+        var labelStart = bytes.startIndex
+        for index in bytes.startIndex...bytes.endIndex {
+            if index == bytes.endIndex || bytes[index] == UInt8(ascii: ".") {
                 guard isLabel(bytes[labelStart..<index]) else { return false }
                 labelStart = index + 1
             }
@@ -27,8 +31,12 @@ public enum NameRules {
     /// A Kubernetes namespace: an RFC 1123 label of at most 63 characters,
     /// `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`. (Policy `forbid namespace` is checked separately.)
     public static func isValidNamespace(_ value: String) -> Bool {
-        let bytes = Array(value.utf8)
-        return bytes.count <= maximumNamespaceLength && isLabel(bytes[...])
+        isValidNamespace(utf8: Array(value.utf8)[...])
+    }
+
+    /// ``isValidNamespace(_:)`` on a value's UTF-8 bytes (the one implementation of the rule).
+    public static func isValidNamespace(utf8 bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.count <= maximumNamespaceLength && isLabel(bytes)
     }
 
     /// A GUID written 8-4-4-4-12 with hex digits of either case.

@@ -88,7 +88,7 @@ struct LinearRegexDFA: Sendable {
     }
 
     /// True or false for an all-ASCII value; nil when `utf8` has a non-ASCII byte.
-    func wholeMatch(_ utf8: String.UTF8View) -> Bool? {
+    func wholeMatch<Bytes: Sequence<UInt8>>(_ utf8: Bytes) -> Bool? {
         var state = 0
         for byte in utf8 {
             guard byte < 0x80 else { return nil }

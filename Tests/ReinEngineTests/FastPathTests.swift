@@ -1,0 +1,60 @@
+import ReinTestSupport
+import Testing
+@testable import ReinEngine
+
+/// The fast path (a clean proposal confirmed straight from its JSON tape) must give exactly the
+/// full path's decision whenever it gives one. Lines come from the adversarial generator (random
+/// bytes, random JSON, valid and mutated proposals), decided against the adversarial bundle and
+/// against the same bundle without its rules (where the fast path applies most).
+@Suite struct FastPathTests {
+    /// The adversarial bundle with every `deny` and `require approvals` line removed.
+    static let ruleFree: CompiledPolicy? = {
+        let text = Adv.bundleText.split(separator: "\n", omittingEmptySubsequences: false).filter { line in
+            let trimmed = line.drop { $0 == " " }
+            return !trimmed.hasPrefix("deny ") && !trimmed.hasPrefix("require ")
+        }.joined(separator: "\n")
+        return CompiledPolicy.compile([SourceFile(path: "adv/rule-free.rein", text: text)]).policy
+    }()
+
+    @Test func ruleFreeBundleCompiles() {
+        #expect(Self.ruleFree != nil)
+        #expect(Self.ruleFree?.rules.isEmpty == true)
+    }
+
+    @Test(arguments: 0..<4)
+    func agreesWithTheFullPath(_ chunk: Int) throws {
+        let ruleFree = try #require(Self.ruleFree)
+        var random = AdvRandom(seed: 0xFA57_0000 &+ UInt64(chunk))
+        var tape = JSONTape()
+        var confirmed = 0
+        let settings = [DecisionOptions(), DecisionOptions(defaultRunbook: "incident")]
+        for number in 1...5_000 {
+            let line = AdvLineGenerator.line(&random)
+            guard ProposalDecoder.parse(line: line, lineNumber: number, into: &tape) == nil else { continue }
+            for policy in [Adv.policy, ruleFree] {
+                for options in settings {
+                    guard let fast = policy.fastDecision(tape, lineNumber: number, options: options) else { continue }
+                    confirmed += 1
+                    let full = policy.decideInFull(tape, lineNumber: number, options: options)
+                    #expect(
+                        DecisionEncoder.jsonLine(fast) == DecisionEncoder.jsonLine(full),
+                        "line \(number): \(String(decoding: line.prefix(300), as: UTF8.self))")
+                }
+            }
+        }
+        // The generator's valid proposals do reach the fast path.
+        #expect(confirmed > 500, "only \(confirmed) lines took the fast path")
+    }
+
+    /// Host facts and `--explain` always go the full way.
+    @Test func explainAndHostFactsNeverTakeTheFastPath() throws {
+        let policy = try #require(Self.ruleFree)
+        let line = Array(#"{"id":"x","runbook":"incident","tool":"inspect","args":{"namespace":"payments","pod":"api-0","limit":5},"context":{"environment":"staging"}}"#.utf8)
+        var tape = JSONTape()
+        #expect(ProposalDecoder.parse(line: line, lineNumber: 1, into: &tape) == nil)
+        #expect(policy.fastDecision(tape, lineNumber: 1, options: DecisionOptions()) != nil)
+        for options in [DecisionOptions(explain: true), DecisionOptions(sessionClosed: true), DecisionOptions(approvalPending: true)] {
+            #expect(policy.fastDecision(tape, lineNumber: 1, options: options) == nil)
+        }
+    }
+}
