@@ -141,6 +141,17 @@ struct JSONTapeBuilder {
         pos += 1  // opening quote
         var escaped = false
         while pos < bytes.count {
+            // Skip a run of plain printable ASCII in one tight loop.
+            pos = bytes.withUnsafeBufferPointer { buffer in
+                var index = pos
+                while index < buffer.count {
+                    let b = buffer[index]
+                    if b == Byte.quote || b == Byte.backslash || b < 0x20 || b >= 0x80 { break }
+                    index += 1
+                }
+                return index
+            }
+            guard pos < bytes.count else { break }
             let b = bytes[pos]
             if b == Byte.quote {
                 leaf(.string, flag: escaped, start: start + 1, end: pos)
