@@ -35,15 +35,35 @@ import Testing
                 for options in settings {
                     guard let fast = policy.fastDecision(tape, lineNumber: number, options: options) else { continue }
                     confirmed += 1
-                    let full = policy.decideInFull(tape, lineNumber: number, options: options)
+                    let full = DecisionEncoder.jsonLine(policy.decideInFull(tape, lineNumber: number, options: options))
+                    var rendered: [UInt8] = []
+                    fast.append(to: &rendered)
                     #expect(
-                        DecisionEncoder.jsonLine(fast) == DecisionEncoder.jsonLine(full),
+                        String(decoding: rendered, as: UTF8.self) == full,
                         "line \(number): \(String(decoding: line.prefix(300), as: UTF8.self))")
+                    #expect(DecisionEncoder.jsonLine(policy.decision(fast)) == full)
                 }
             }
         }
         // The generator's valid proposals do reach the fast path.
         #expect(confirmed > 500, "only \(confirmed) lines took the fast path")
+    }
+
+    /// The batch entry point writes exactly what deciding and encoding one by one writes.
+    @Test func decideLineWritesTheEncodedDecision() throws {
+        let ruleFree = try #require(Self.ruleFree)
+        var random = AdvRandom(seed: 0xBA7C_0001)
+        var tape = JSONTape()
+        for number in 1...4_000 {
+            let line = AdvLineGenerator.line(&random)
+            for policy in [Adv.policy, ruleFree] {
+                var out: [UInt8] = []
+                let denied = policy.decideLine(line, lineNumber: number, scratch: &tape, appendingTo: &out)
+                let decision = policy.decide(line: line, lineNumber: number)
+                #expect(String(decoding: out, as: UTF8.self) == DecisionEncoder.jsonLine(decision) + "\n")
+                if case .deny = decision.verdict { #expect(denied) } else { #expect(!denied) }
+            }
+        }
     }
 
     /// Host facts and `--explain` always go the full way.

@@ -55,15 +55,16 @@ public struct BatchDecider: Sendable {
         var scratch = JSONTape()
         for (offset, line) in zip(lines.indices, lines) {
             let lineNumber = firstLineNumber + (offset - lines.startIndex)
-            let decision: Decision
             switch line {
             case .text(let bytes):
-                decision = policy.decide(line: bytes, lineNumber: lineNumber, options: options, scratch: &scratch)
-            case .tooLong: decision = policy.decide(malformed: .tooLong(lineNumber: lineNumber), explain: options.explain)
+                if policy.decideLine(bytes, lineNumber: lineNumber, options: options, scratch: &scratch, appendingTo: &output) {
+                    denied = true
+                }
+            case .tooLong:
+                DecisionEncoder.append(policy.decide(malformed: .tooLong(lineNumber: lineNumber), explain: options.explain), to: &output)
+                output.append(0x0A)
+                denied = true
             }
-            if case .deny = decision.verdict { denied = true }
-            DecisionEncoder.append(decision, to: &output)
-            output.append(0x0A)
         }
         return (output, denied)
     }

@@ -20,8 +20,7 @@ public enum DecisionEncoder {
     public static func append(_ decision: Decision, to out: inout [UInt8]) {
         out += #"{"id":"#.utf8
         JSONString.append(decision.id, to: &out)
-        out += #","decision":"#.utf8
-        JSONString.append(decision.verdict.word, to: &out)
+        appendWord(decision.verdict.word, to: &out)
         switch decision.verdict {
         case .allow(let identity):
             member("identity", identity, &out)
@@ -37,19 +36,8 @@ public enum DecisionEncoder {
             }
             out.append(0x5D)
         case .requireApproval(let approval, let elevation, let identity):
-            out += #","approval":{"approvers":"#.utf8
-            out += String(approval.approvers).utf8
-            member("timeout", approval.timeout.iso8601, &out)
-            if let channel = approval.channel { member("channel", channel, &out) }
-            out.append(0x7D)
-            if let elevation {
-                out += #","elevation":{"identity":"#.utf8
-                JSONString.append(elevation.identity, to: &out)
-                member("role", elevation.role, &out)
-                member("scope", elevation.scope, &out)
-                member("duration", elevation.duration.iso8601, &out)
-                out.append(0x7D)
-            }
+            appendApproval(approval, to: &out)
+            if let elevation { appendElevation(elevation, to: &out) }
             if let identity { member("identity", identity, &out) }
         }
         if let trace = decision.trace {
@@ -65,6 +53,38 @@ public enum DecisionEncoder {
             out.append(0x5D)
         }
         out.append(0x7D)
+    }
+
+    // The pieces below are also rendered once per bundle as templates for decisions the fast
+    // path confirms, so both paths write the same bytes by construction.
+
+    /// `,"decision":"WORD"`.
+    static func appendWord(_ word: String, to out: inout [UInt8]) {
+        member("decision", word, &out)
+    }
+
+    /// `,"approval":{…}`.
+    static func appendApproval(_ approval: ApprovalRequirement, to out: inout [UInt8]) {
+        out += #","approval":{"approvers":"#.utf8
+        out += String(approval.approvers).utf8
+        member("timeout", approval.timeout.iso8601, &out)
+        if let channel = approval.channel { member("channel", channel, &out) }
+        out.append(0x7D)
+    }
+
+    /// `,"elevation":{…}`.
+    static func appendElevation(_ elevation: ElevationPlan, to out: inout [UInt8]) {
+        out += #","elevation":{"identity":"#.utf8
+        JSONString.append(elevation.identity, to: &out)
+        member("role", elevation.role, &out)
+        member("scope", elevation.scope, &out)
+        member("duration", elevation.duration.iso8601, &out)
+        out.append(0x7D)
+    }
+
+    /// `,"identity":"NAME"`.
+    static func appendIdentity(_ identity: String, to out: inout [UInt8]) {
+        member("identity", identity, &out)
     }
 
     /// Appends `,"key":"value"`.

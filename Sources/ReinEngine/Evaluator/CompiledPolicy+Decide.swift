@@ -42,8 +42,32 @@ extension CompiledPolicy {
         if let malformed = ProposalDecoder.parse(line: bytes, lineNumber: lineNumber, into: &scratch) {
             return decide(malformed: malformed, explain: options.explain)
         }
-        if let decision = fastDecision(scratch, lineNumber: lineNumber, options: options) { return decision }
+        if let fast = fastDecision(scratch, lineNumber: lineNumber, options: options) { return decision(fast) }
         return decideInFull(scratch, lineNumber: lineNumber, options: options)
+    }
+
+    /// Decides one line and appends its decision line (with `\n`) to `out`, as
+    /// ``DecisionEncoder`` renders ``decide(line:lineNumber:options:scratch:)``'s decision;
+    /// returns true for a deny. The batch path: a decision the fast path confirms is written
+    /// from precomputed templates.
+    public func decideLine(
+        _ bytes: [UInt8], lineNumber: Int, options: DecisionOptions = DecisionOptions(), scratch: inout JSONTape,
+        appendingTo out: inout [UInt8]
+    ) -> Bool {
+        let decision: Decision
+        if let malformed = ProposalDecoder.parse(line: bytes, lineNumber: lineNumber, into: &scratch) {
+            decision = decide(malformed: malformed, explain: options.explain)
+        } else if let fast = fastDecision(scratch, lineNumber: lineNumber, options: options) {
+            fast.append(to: &out)
+            out.append(0x0A)
+            return false
+        } else {
+            decision = decideInFull(scratch, lineNumber: lineNumber, options: options)
+        }
+        DecisionEncoder.append(decision, to: &out)
+        out.append(0x0A)
+        if case .deny = decision.verdict { return true }
+        return false
     }
 
     /// The full path for a parsed line (also what tests compare the fast path with).
@@ -232,9 +256,7 @@ extension CompiledPolicy {
 
     /// The verdict once no reason was found.
     func outcome(_ tool: CompiledTool, kind: ProposalKind, scope: Scope, requiredApprovers: [Int64]) -> Verdict {
-        let approvers = Swift.max(scope.model?.approval?.approvers ?? 1, requiredApprovers.max() ?? 1, 1)
-        let approval = ApprovalRequirement(
-            approvers: Int(clamping: approvers), timeout: scope.approvalTimeout, channel: scope.model?.approval?.channel)
+        let approval = scope.approval(requiredApprovers: requiredApprovers)
         switch kind {
         case .remediation:
             switch tool.elevation {

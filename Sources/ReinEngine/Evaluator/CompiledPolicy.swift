@@ -36,6 +36,8 @@ public struct CompiledPolicy: Sendable {
         let ruleIndices: [Int]
         /// The remediation's elevation plan (write tools), or why there is none.
         let elevation: Result<ElevationPlan, EvaluationFailure>
+        /// The plan rendered as the end of a decision, `,"elevation":{…}}` (fast path).
+        let elevationSuffix: [UInt8]?
 
         init(
             model: ToolModel, location: String, args: [CompiledArg], ruleIndices: [Int],
@@ -46,6 +48,14 @@ public struct CompiledPolicy: Sendable {
             self.args = args
             self.ruleIndices = ruleIndices
             self.elevation = elevation
+            if case .success(let plan) = elevation {
+                var bytes: [UInt8] = []
+                DecisionEncoder.appendElevation(plan, to: &bytes)
+                bytes.append(0x7D)
+                elevationSuffix = bytes
+            } else {
+                elevationSuffix = nil
+            }
         }
 
         func arg(named name: String) -> CompiledArg? {
@@ -79,6 +89,9 @@ public struct CompiledPolicy: Sendable {
         let approvalTimeout: DurationValue
         /// Every rule in force (policy rules and this runbook's), in bundle order.
         let ruleIndices: [Int]
+        /// `,"decision":"require_approval","approval":{…}` when no rule asks for more approvers
+        /// (fast path).
+        let approvalPrefix: [UInt8]
 
         init(
             model: RunbookModel?, location: String?, maxIterations: Int64, maxIterationsLocation: String?,
@@ -90,6 +103,26 @@ public struct CompiledPolicy: Sendable {
             self.maxIterationsLocation = maxIterationsLocation
             self.approvalTimeout = approvalTimeout
             self.ruleIndices = ruleIndices
+            let approval = Self.approval(model: model, timeout: approvalTimeout, requiredApprovers: [])
+            var bytes: [UInt8] = []
+            DecisionEncoder.appendWord(Verdict.requireApproval(approval, elevation: nil, identity: nil).word, to: &bytes)
+            DecisionEncoder.appendApproval(approval, to: &bytes)
+            approvalPrefix = bytes
+        }
+
+        /// The approval a decision in this scope needs: approvers = the largest of the
+        /// runbook's (1 without an approval block) and every matching `require approvals`;
+        /// the scope's timeout; the runbook's channel.
+        func approval(requiredApprovers: [Int64]) -> ApprovalRequirement {
+            Self.approval(model: model, timeout: approvalTimeout, requiredApprovers: requiredApprovers)
+        }
+
+        private static func approval(
+            model: RunbookModel?, timeout: DurationValue, requiredApprovers: [Int64]
+        ) -> ApprovalRequirement {
+            let approvers = Swift.max(model?.approval?.approvers ?? 1, requiredApprovers.max() ?? 1, 1)
+            return ApprovalRequirement(
+                approvers: Int(clamping: approvers), timeout: timeout, channel: model?.approval?.channel)
         }
     }
 
@@ -107,6 +140,8 @@ public struct CompiledPolicy: Sendable {
     let toolList: [CompiledTool]
     let runbookTable: ByteTable
     let forbiddenBytes: [[UInt8]]
+    /// `,"decision":"allow","identity":"…"}` for the standing identity (fast path).
+    let allowSuffix: [UInt8]?
 
     /// Prepares a checked model for deciding. `files` are the bundle's sources, indexed as the
     /// model's spans index them (for `path:line:col`).
@@ -157,6 +192,13 @@ public struct CompiledPolicy: Sendable {
         toolTable = ByteTable(toolList.map { Array($0.model.name.utf8) })
         runbookTable = ByteTable(model.runbooks.map { Array($0.name.utf8) })
         forbiddenBytes = model.forbiddenNamespaces.map { Array($0.utf8) }
+        allowSuffix = model.standingIdentity.map { identity in
+            var bytes: [UInt8] = []
+            DecisionEncoder.appendWord(Verdict.allow(identity: identity).word, to: &bytes)
+            DecisionEncoder.appendIdentity(identity, to: &bytes)
+            bytes.append(0x7D)
+            return bytes
+        }
         context = model.context.map { patterns.arg($0, location: location($0.span)) }
         firstPolicyLocation = model.policies.first.map { location($0.span) }
     }

@@ -9,7 +9,47 @@ import ReinSyntax
 /// explains. It shares the full path's pieces — the tool/runbook tables, the name rules, the
 /// pattern automata, the duration parser, `checkScope` and `outcome` — and tests hold the two
 /// paths to the same bytes on every input they generate.
+/// A decision the fast path confirmed, not yet rendered: the proposal's `id` as written (or its
+/// line number) and the precomputed rest of the decision line.
+struct FastDecision {
+    enum ID {
+        /// The `id` string's bytes, without escapes (so they are their own JSON rendering).
+        case given(ArraySlice<UInt8>)
+        case line(Int)
+    }
+
+    var id: ID
+    var tool: CompiledPolicy.CompiledTool
+    var kind: ProposalKind
+    var scope: CompiledPolicy.Scope
+    /// The decision after its `id`: `,"decision":…}` in one or two precomputed pieces.
+    var rest: [UInt8]
+    var restEnd: [UInt8]
+
+    /// The rendered decision line (without `\n`): the same bytes ``DecisionEncoder`` writes.
+    func append(to out: inout [UInt8]) {
+        out += #"{"id":""#.utf8
+        switch id {
+        case .given(let bytes): out += bytes
+        case .line(let number): out += String(number).utf8
+        }
+        out.append(0x22)
+        out += rest
+        out += restEnd
+    }
+}
+
 extension CompiledPolicy {
+    /// A fast decision as a ``Decision`` value.
+    func decision(_ fast: FastDecision) -> Decision {
+        let id: String
+        switch fast.id {
+        case .given(let bytes): id = String(decoding: bytes, as: UTF8.self)
+        case .line(let number): id = String(number)
+        }
+        return Decision(id: id, verdict: outcome(fast.tool, kind: fast.kind, scope: fast.scope, requiredApprovers: []))
+    }
+
     private typealias Key = ProposalDecoder.TopLevelKey
 
     /// The top-level keys' and the proposal kinds' UTF-8.
@@ -17,7 +57,7 @@ extension CompiledPolicy {
     private static let kinds: [(ProposalKind, [UInt8])] = ProposalKind.allCases.map { ($0, Array($0.rawValue.utf8)) }
 
     /// The decision of a proposal that passes every check with no rule in force, or nil.
-    func fastDecision(_ tape: JSONTape, lineNumber: Int, options: DecisionOptions) -> Decision? {
+    func fastDecision(_ tape: JSONTape, lineNumber: Int, options: DecisionOptions) -> FastDecision? {
         guard !options.explain, !options.sessionClosed, !options.approvalPending else { return nil }
         let nodes = tape.nodes
         guard let root = nodes.first, root.kind == .object else { return nil }
@@ -43,7 +83,7 @@ extension CompiledPolicy {
     /// The rest of ``fastDecision(_:lineNumber:options:)``, with each top-level key's value node.
     private func confirm(
         _ tape: JSONTape, members: UnsafeMutableBufferPointer<Int>, lineNumber: Int, options: DecisionOptions
-    ) -> Decision? {
+    ) -> FastDecision? {
         let nodes = tape.nodes
         func member(_ key: Key) -> Int? { members[key.rawValue] < 0 ? nil : members[key.rawValue] }
         func plainString(_ index: Int) -> ArraySlice<UInt8>? {
@@ -57,12 +97,12 @@ extension CompiledPolicy {
         let tool = toolList[toolIndex]
         guard let argsNode = member(.args), nodes[argsNode].kind == .object else { return nil }
 
-        let id: String
+        let id: FastDecision.ID
         if let node = member(.id) {
             guard let bytes = plainString(node) else { return nil }
-            id = String(decoding: bytes, as: UTF8.self)
+            id = .given(bytes)
         } else {
-            id = String(lineNumber)
+            id = .line(lineNumber)
         }
         if let node = member(.thought), nodes[node].kind != .string { return nil }
         var kind: ProposalKind?
@@ -106,7 +146,17 @@ extension CompiledPolicy {
             argsPass(tape, object: member(.context), declared: context),
             !tool.ruleIndices.contains(where: { rules[$0].runbookIndex == nil || rules[$0].runbookIndex == runbookIndex })
         else { return nil }
-        return Decision(id: id, verdict: outcome(tool, kind: resolvedKind, scope: scope, requiredApprovers: []))
+        // The outcome, from the templates; a bundle that cannot give one (no standing identity,
+        // no elevation) is left to the full path, which fails closed.
+        switch resolvedKind {
+        case .toolCall:
+            guard let allow = allowSuffix else { return nil }
+            return FastDecision(id: id, tool: tool, kind: resolvedKind, scope: scope, rest: allow, restEnd: [])
+        case .remediation:
+            guard let elevation = tool.elevationSuffix else { return nil }
+            return FastDecision(
+                id: id, tool: tool, kind: resolvedKind, scope: scope, rest: scope.approvalPrefix, restEnd: elevation)
+        }
     }
 
     /// `session.iteration` when the session holds only `iteration` and `denials`, integers ≥ 0,
