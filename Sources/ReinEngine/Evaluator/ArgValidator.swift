@@ -163,7 +163,4 @@ enum ArgValidator {
         case .object: "an object"
         }
     }
-
-    /// The default literal of a declaration as a run-time value.
-    static func defaultValue(_ literal: LiteralValue) -> RuntimeValue { RuntimeValue(literal) }
 }

@@ -1,3 +1,5 @@
+import ReinSyntax
+
 /// The strict JSON parser (RFC 8259, the rules in ``JSONReader``), writing ``JSONTape`` nodes.
 /// Recursion depth is bounded by `maxDepth`; every index is checked before it is read.
 struct JSONTapeBuilder {
@@ -172,29 +174,9 @@ struct JSONTapeBuilder {
         throw fail("unterminated string", at: start)
     }
 
-    /// Validates one multi-byte UTF-8 sequence at `pos` (RFC 3629: no overlongs, no surrogates,
-    /// nothing above U+10FFFF) and moves past it.
+    /// Validates one multi-byte UTF-8 sequence at `pos` and moves past it.
     private mutating func skipUTF8Sequence() throws(JSONError) {
-        let lead = bytes[pos]
-        let length: Int
-        var secondRange: ClosedRange<UInt8> = 0x80...0xBF
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; secondRange = 0xA0...0xBF
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; secondRange = 0x80...0x9F
-        case 0xF0: length = 4; secondRange = 0x90...0xBF
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; secondRange = 0x80...0x8F
-        default: throw fail("invalid utf-8")
-        }
-        guard bytes.count - pos >= length else { throw fail("invalid utf-8") }
-        guard secondRange.contains(bytes[pos + 1]) else { throw fail("invalid utf-8") }
-        var i = 2
-        while i < length {
-            guard (0x80...0xBF).contains(bytes[pos + i]) else { throw fail("invalid utf-8") }
-            i += 1
-        }
+        guard let length = UTF8Validation.sequenceLength(in: bytes, at: pos) else { throw fail("invalid utf-8") }
         pos += length
     }
 

@@ -130,37 +130,48 @@ public struct SourceSpan: Sendable, Hashable {
     }
 }
 
-enum UTF8Validation {
+/// UTF-8 validation (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF), shared by
+/// source files and the strict JSON reader.
+public enum UTF8Validation {
     /// Returns the offset of the first byte that starts an invalid UTF-8 sequence.
     static func firstInvalidOffset(in bytes: [UInt8]) -> Int? {
         var index = 0
-        let count = bytes.count
-        while index < count {
-            let lead = bytes[index]
-            if lead < 0x80 { index += 1; continue }
-            let length: Int
-            var lowerBound: UInt8 = 0x80
-            var upperBound: UInt8 = 0xBF
-            switch lead {
-            case 0xC2...0xDF: length = 2
-            case 0xE0: length = 3; lowerBound = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED: length = 3; upperBound = 0x9F
-            case 0xF0: length = 4; lowerBound = 0x90
-            case 0xF1...0xF3: length = 4
-            case 0xF4: length = 4; upperBound = 0x8F
-            default: return index
+        while index < bytes.count {
+            if bytes[index] < 0x80 {
+                index += 1
+                continue
             }
-            guard index + length <= count else { return index }
-            let second = bytes[index + 1]
-            guard second >= lowerBound, second <= upperBound else { return index }
-            var next = index + 2
-            while next < index + length {
-                guard bytes[next] & 0xC0 == 0x80 else { return index }
-                next += 1
-            }
+            guard let length = sequenceLength(in: bytes, at: index) else { return index }
             index += length
         }
         return nil
+    }
+
+    /// The length of the valid multi-byte sequence starting at `index` (a non-ASCII lead byte),
+    /// or nil when the bytes there are not valid UTF-8.
+    public static func sequenceLength(in bytes: [UInt8], at index: Int) -> Int? {
+        guard index >= 0, index < bytes.count else { return nil }
+        let length: Int
+        var lowerBound: UInt8 = 0x80
+        var upperBound: UInt8 = 0xBF
+        switch bytes[index] {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; lowerBound = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; upperBound = 0x9F
+        case 0xF0: length = 4; lowerBound = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; upperBound = 0x8F
+        default: return nil
+        }
+        guard bytes.count - index >= length else { return nil }
+        let second = bytes[index + 1]
+        guard second >= lowerBound, second <= upperBound else { return nil }
+        var next = index + 2
+        while next < index + length {
+            guard bytes[next] & 0xC0 == 0x80 else { return nil }
+            next += 1
+        }
+        return length
     }
 }
