@@ -19,8 +19,9 @@ public struct BatchDecider: Sendable {
     /// The decisions of `lines` (numbered from `firstLineNumber`), each line ended by `\n`, and
     /// whether any was a deny.
     public func decide(_ lines: [LineReader.Line], firstLineNumber: Int) -> (output: [UInt8], denied: Bool) {
-        // Small batches are not worth a thread hop.
-        let chunks = lines.count < 256 ? 1 : Swift.min(workers, lines.count)
+        // Small batches are not worth a thread hop; larger ones are cut into a few chunks per
+        // worker so that one slow chunk (many denials) does not leave a core idle.
+        let chunks = lines.count < 256 || workers == 1 ? 1 : Swift.min(workers * 4, lines.count / 64)
         if chunks == 1 { return decide(lines[...], firstLineNumber: firstLineNumber) }
         let size = (lines.count + chunks - 1) / chunks
         let results = UnsafeMutableBufferPointer<(output: [UInt8], denied: Bool)>.allocate(capacity: chunks)
