@@ -135,9 +135,16 @@ public enum ProposalDecoder {
     enum TopLevelKey: Int, CaseIterable {
         case id, runbook, kind, tool, args, thought, context, session, alert, at
 
+        /// The keys' UTF-8, by raw value.
+        static let spellings: [[UInt8]] = ProposalDecoder.topLevelKeys.map { Array($0.utf8) }
+
         /// The key spelled exactly so, or nil for an unknown key.
         init?(_ key: String) {
-            self.init(length: key.utf8.count) { ProposalDecoder.topLevelKeys[$0.rawValue].isExactly(key) }
+            var key = key
+            guard let found = key.withUTF8({ bytes in
+                TopLevelKey(length: bytes.count) { TopLevelKey.spellings[$0.rawValue].elementsEqual(bytes) }
+            }) else { return nil }
+            self = found
         }
 
         /// The key of UTF-8 length `length` for which `named` holds: dispatched on the length

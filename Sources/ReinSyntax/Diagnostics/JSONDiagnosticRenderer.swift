@@ -62,7 +62,14 @@ public enum JSONString {
             if plain {
                 out.append(contentsOf: bytes)
             } else {
-                for byte in bytes { appendEscaped(byte, to: &out) }
+                // Runs of plain bytes are copied whole; only the bytes to escape go one by one.
+                var runStart = 0
+                for (index, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                    if runStart < index { out.append(contentsOf: bytes[runStart..<index]) }
+                    appendEscaped(byte, to: &out)
+                    runStart = index + 1
+                }
+                if runStart < bytes.count { out.append(contentsOf: bytes[runStart..<bytes.count]) }
             }
             out.append(0x22)
         }

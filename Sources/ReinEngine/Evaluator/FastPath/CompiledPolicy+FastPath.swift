@@ -52,8 +52,7 @@ extension CompiledPolicy {
 
     private typealias Key = ProposalDecoder.TopLevelKey
 
-    /// The top-level keys' and the proposal kinds' UTF-8.
-    private static let keySpellings: [[UInt8]] = ProposalDecoder.topLevelKeys.map { Array($0.utf8) }
+    /// The proposal kinds' UTF-8.
     private static let kinds: [(ProposalKind, [UInt8])] = ProposalKind.allCases.map { ($0, Array($0.rawValue.utf8)) }
 
     /// The decision of a proposal that passes every check with no rule in force, or nil.
@@ -70,7 +69,7 @@ extension CompiledPolicy {
             for _ in 0..<Int(root.count) {
                 let key = nodes[cursor]
                 let name = tape.rawBytes(of: cursor)
-                guard !key.flag, let slot = Key(length: name.count, named: { ByteTable.equal(Self.keySpellings[$0.rawValue], name) }),
+                guard !key.flag, let slot = Key(length: name.count, named: { ByteTable.equal(Key.spellings[$0.rawValue], name) }),
                     members[slot.rawValue] < 0
                 else { return nil }
                 members[slot.rawValue] = cursor + 1
