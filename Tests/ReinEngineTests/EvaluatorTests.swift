@@ -171,51 +171,51 @@ private func pods(_ extra: String) -> String {
         #"{"id":"p","decision":"deny","reasons":[{"code":"rule","message":"pool cannot host more than 6 replicas","at":"rein/bundle.rein:59:3"}]}"#,
         #"{"id":"p","decision":"deny","reasons":[{"code":"rule","message":"change freeze in effect","at":"rein/bundle.rein:45:3"},{"code":"rule","message":"pool cannot host more than 6 replicas","at":"rein/bundle.rein:59:3"}]}"#,
         #"{"id":"p","decision":"deny","reasons":[{"code":"unknown_runbook","message":"runbook `nope` is not declared"},{"code":"unknown_tool","message":"tool `nothing` is not declared"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"write_needs_remediation","message":"`scale_deployment` is a write tool: propose it as a remediation","at":"rein/bundle.rein:10:6"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"not_in_runbook","message":"`get_node` is not in the investigate list of `mem`","at":"rein/bundle.rein:48:9"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"not_in_runbook","message":"`get_pods` is a read tool: it cannot be a remediation","at":"rein/bundle.rein:48:9"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"not_in_runbook","message":"`get_pods` is a read tool: it cannot be a remediation","at":"rein/bundle.rein:23:6"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"missing_arg","message":"`namespace` is required","at":"rein/bundle.rein:12:7"},{"code":"invalid_name","message":"`deployment` is not a valid name: it has an uppercase letter `L`; only lowercase letters are allowed","at":"rein/bundle.rein:13:7"},{"code":"duplicate_arg","message":"`replicas` is given more than once","at":"rein/bundle.rein:14:7"},{"code":"unknown_arg","message":"`scale_deployment` has no arg `zzz`","at":"rein/bundle.rein:10:6"},{"code":"invalid_context","message":"invalid context: `environment` is not one of \"prod\" | \"staging\" | \"dev\"; `x` is not declared","at":"rein/bundle.rein:42:11"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"out_of_bounds","message":"`lookback` is 4m, outside 5m..1d","at":"rein/bundle.rein:27:7"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"write_needs_remediation","message":"`scale_deployment` is a write tool: propose it as a remediation","at":"rein/bundle.rein:10:1"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"not_in_runbook","message":"`get_node` is not in the investigate list of `mem`","at":"rein/bundle.rein:48:1"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"not_in_runbook","message":"`get_pods` is a read tool: it cannot be a remediation","at":"rein/bundle.rein:48:1"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"not_in_runbook","message":"`get_pods` is a read tool: it cannot be a remediation","at":"rein/bundle.rein:23:1"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"missing_arg","message":"`namespace` is required","at":"rein/bundle.rein:12:3"},{"code":"invalid_name","message":"`deployment` is not a valid name: it has an uppercase letter `L`; only lowercase letters are allowed","at":"rein/bundle.rein:13:3"},{"code":"duplicate_arg","message":"`replicas` is given more than once","at":"rein/bundle.rein:14:3"},{"code":"unknown_arg","message":"`scale_deployment` has no arg `zzz`","at":"rein/bundle.rein:10:1"},{"code":"invalid_context","message":"invalid context: `environment` is not one of \"prod\" | \"staging\" | \"dev\"; `x` is not declared","at":"rein/bundle.rein:42:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"out_of_bounds","message":"`lookback` is 4m, outside 5m..1d","at":"rein/bundle.rein:27:3"}]}"#,
         #"{"id":"p","decision":"allow","identity":"observer"}"#,
         #"{"id":"p","decision":"allow","identity":"observer"}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"type_mismatch","message":"`lookback` is not a duration like \"15m\" or \"1h30m\"","at":"rein/bundle.rein:27:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"type_mismatch","message":"`lookback` is not a duration like \"15m\" or \"1h30m\"","at":"rein/bundle.rein:27:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"type_mismatch","message":"`lookback` must be a duration string, got an int","at":"rein/bundle.rein:27:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"out_of_bounds","message":"`lookback` is a duration beyond the 64-bit range","at":"rein/bundle.rein:27:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"out_of_bounds","message":"`label` is 6 characters, outside 1..5","at":"rein/bundle.rein:28:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"pattern_mismatch","message":"`label` does not match \"[a-z]+\"","at":"rein/bundle.rein:28:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"out_of_bounds","message":"`label` is 0 characters, outside 1..5","at":"rein/bundle.rein:28:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"pattern_mismatch","message":"`label` does not match \"[a-z]+\"","at":"rein/bundle.rein:28:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"out_of_bounds","message":"`tier` is not one of \"gold\" | \"silver\"","at":"rein/bundle.rein:30:7"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"type_mismatch","message":"`lookback` is not a duration like \"15m\" or \"1h30m\"","at":"rein/bundle.rein:27:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"type_mismatch","message":"`lookback` is not a duration like \"15m\" or \"1h30m\"","at":"rein/bundle.rein:27:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"type_mismatch","message":"`lookback` must be a duration string, got an int","at":"rein/bundle.rein:27:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"out_of_bounds","message":"`lookback` is a duration beyond the 64-bit range","at":"rein/bundle.rein:27:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"out_of_bounds","message":"`label` is 6 characters, outside 1..5","at":"rein/bundle.rein:28:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"pattern_mismatch","message":"`label` does not match \"[a-z]+\"","at":"rein/bundle.rein:28:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"out_of_bounds","message":"`label` is 0 characters, outside 1..5","at":"rein/bundle.rein:28:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"pattern_mismatch","message":"`label` does not match \"[a-z]+\"","at":"rein/bundle.rein:28:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"out_of_bounds","message":"`tier` is not one of \"gold\" | \"silver\"","at":"rein/bundle.rein:30:3"}]}"#,
         #"{"id":"p","decision":"allow","identity":"observer"}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"type_mismatch","message":"`verbose` must be a bool, got a string","at":"rein/bundle.rein:31:7"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"type_mismatch","message":"`verbose` must be a bool, got a string","at":"rein/bundle.rein:31:3"}]}"#,
         #"{"id":"p","decision":"allow","identity":"observer"}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"out_of_bounds","message":"`note` is 1025 characters, over the 1024 allowed","at":"rein/bundle.rein:29:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"out_of_bounds","message":"`replicas` is 0, outside 1..10","at":"rein/bundle.rein:14:7"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"out_of_bounds","message":"`note` is 1025 characters, over the 1024 allowed","at":"rein/bundle.rein:29:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"out_of_bounds","message":"`replicas` is 0, outside 1..10","at":"rein/bundle.rein:14:3"}]}"#,
         #"{"id":"p","decision":"require_approval","approval":{"approvers":1,"timeout":"PT10M","channel":"sre-oncall"},"elevation":{"identity":"remediator","role":"Azure Kubernetes Service Cluster Admin Role","scope":"resource","duration":"PT15M"}}"#,
         #"{"id":"p","decision":"deny","reasons":[{"code":"rule","message":"pool cannot host more than 6 replicas","at":"rein/bundle.rein:59:3"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"out_of_bounds","message":"`replicas` is 11, outside 1..10","at":"rein/bundle.rein:14:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"out_of_bounds","message":"`replicas` is -9223372036854775808, outside 1..10","at":"rein/bundle.rein:14:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"out_of_bounds","message":"`replicas` is 9223372036854775807, outside 1..10","at":"rein/bundle.rein:14:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"out_of_bounds","message":"`replicas` is 9223372036854775808, beyond the 64-bit int range","at":"rein/bundle.rein:14:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"type_mismatch","message":"`replicas` must be an int, got a string","at":"rein/bundle.rein:14:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"type_mismatch","message":"`replicas` must be an int, got the number 5.0","at":"rein/bundle.rein:14:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"type_mismatch","message":"`replicas` must be an int, got the number 5e0","at":"rein/bundle.rein:14:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"type_mismatch","message":"`replicas` must be an int, got a bool","at":"rein/bundle.rein:14:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"type_mismatch","message":"`replicas` must be an int, got null","at":"rein/bundle.rein:14:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"type_mismatch","message":"`replicas` must be an int, got an array","at":"rein/bundle.rein:14:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"type_mismatch","message":"`replicas` must be an int, got an object","at":"rein/bundle.rein:14:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"type_mismatch","message":"`replicas` must be an int, got an object","at":"rein/bundle.rein:14:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"invalid_name","message":"`namespace` is not a valid namespace: it has an uppercase letter `K`; only lowercase letters are allowed","at":"rein/bundle.rein:12:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"invalid_name","message":"`namespace` is not a valid namespace: `‐` is not allowed","at":"rein/bundle.rein:12:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"invalid_name","message":"`namespace` is not a valid namespace: a space is not allowed","at":"rein/bundle.rein:12:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"invalid_name","message":"`namespace` is not a valid namespace: the character U+200D is not allowed","at":"rein/bundle.rein:12:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"forbidden_namespace","message":"`namespace` is the forbidden namespace \"kube-system\"","at":"rein/bundle.rein:12:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"forbidden_namespace","message":"`namespace` is the forbidden namespace \"kube-public\"","at":"rein/bundle.rein:12:7"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"invalid_context","message":"invalid context: `environment` is given more than once","at":"rein/bundle.rein:42:11"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"invalid_context","message":"invalid context: `environment` is missing","at":"rein/bundle.rein:42:11"}]}"#,
-        #"{"id":"p","decision":"deny","reasons":[{"code":"forbidden_namespace","message":"`namespace` is the forbidden namespace \"kube-system\"","at":"rein/bundle.rein:25:7"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"out_of_bounds","message":"`replicas` is 11, outside 1..10","at":"rein/bundle.rein:14:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"out_of_bounds","message":"`replicas` is -9223372036854775808, outside 1..10","at":"rein/bundle.rein:14:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"out_of_bounds","message":"`replicas` is 9223372036854775807, outside 1..10","at":"rein/bundle.rein:14:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"out_of_bounds","message":"`replicas` is 9223372036854775808, beyond the 64-bit int range","at":"rein/bundle.rein:14:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"type_mismatch","message":"`replicas` must be an int, got a string","at":"rein/bundle.rein:14:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"type_mismatch","message":"`replicas` must be an int, got the number 5.0","at":"rein/bundle.rein:14:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"type_mismatch","message":"`replicas` must be an int, got the number 5e0","at":"rein/bundle.rein:14:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"type_mismatch","message":"`replicas` must be an int, got a bool","at":"rein/bundle.rein:14:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"type_mismatch","message":"`replicas` must be an int, got null","at":"rein/bundle.rein:14:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"type_mismatch","message":"`replicas` must be an int, got an array","at":"rein/bundle.rein:14:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"type_mismatch","message":"`replicas` must be an int, got an object","at":"rein/bundle.rein:14:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"type_mismatch","message":"`replicas` must be an int, got an object","at":"rein/bundle.rein:14:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"invalid_name","message":"`namespace` is not a valid namespace: it has an uppercase letter `K`; only lowercase letters are allowed","at":"rein/bundle.rein:12:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"invalid_name","message":"`namespace` is not a valid namespace: `‐` is not allowed","at":"rein/bundle.rein:12:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"invalid_name","message":"`namespace` is not a valid namespace: a space is not allowed","at":"rein/bundle.rein:12:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"invalid_name","message":"`namespace` is not a valid namespace: the character U+200D is not allowed","at":"rein/bundle.rein:12:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"forbidden_namespace","message":"`namespace` is the forbidden namespace \"kube-system\"","at":"rein/bundle.rein:12:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"forbidden_namespace","message":"`namespace` is the forbidden namespace \"kube-public\"","at":"rein/bundle.rein:12:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"invalid_context","message":"invalid context: `environment` is given more than once","at":"rein/bundle.rein:42:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"invalid_context","message":"invalid context: `environment` is missing","at":"rein/bundle.rein:42:3"}]}"#,
+        #"{"id":"p","decision":"deny","reasons":[{"code":"forbidden_namespace","message":"`namespace` is the forbidden namespace \"kube-system\"","at":"rein/bundle.rein:25:3"}]}"#,
         #"{"id":"1","decision":"deny","reasons":[{"code":"malformed_proposal","message":"invalid json: invalid literal at byte 0"}]}"#,
     ]
 
@@ -229,7 +229,7 @@ private func pods(_ extra: String) -> String {
     }
 
     @Test func sessionClosedAndApprovalPending() {
-        #expect(decide(pods(#""limit":5"#), sessionClosed: true, approvalPending: true) == #"{"id":"p","decision":"deny","reasons":[{"code":"session_closed","message":"the session has ended","at":"rein/bundle.rein:48:9"},{"code":"approval_pending","message":"an approval is pending or a remediation is executing","at":"rein/bundle.rein:48:9"}]}"#)
+        #expect(decide(pods(#""limit":5"#), sessionClosed: true, approvalPending: true) == #"{"id":"p","decision":"deny","reasons":[{"code":"session_closed","message":"the session has ended","at":"rein/bundle.rein:48:1"},{"code":"approval_pending","message":"an approval is pending or a remediation is executing","at":"rein/bundle.rein:48:1"}]}"#)
     }
 
     @Test func defaultRunbookApplies() {
@@ -238,9 +238,9 @@ private func pods(_ extra: String) -> String {
     }
 
     @Test func iterationLimit() {
-        #expect(decide(#"{"id":"p","tool":"get_pods","args":{"namespace":"a"},"session":{"iteration":12},\#(staging)}"#) == #"{"id":"p","decision":"deny","reasons":[{"code":"iteration_limit","message":"iteration 12 reaches max_iterations 12","at":"rein/bundle.rein:39:18"}]}"#)
+        #expect(decide(#"{"id":"p","tool":"get_pods","args":{"namespace":"a"},"session":{"iteration":12},\#(staging)}"#) == #"{"id":"p","decision":"deny","reasons":[{"code":"iteration_limit","message":"iteration 12 reaches max_iterations 12","at":"rein/bundle.rein:39:3"}]}"#)
         #expect(decide(#"{"id":"p","tool":"get_pods","args":{"namespace":"a"},"session":{"iteration":11},\#(staging)}"#) == #"{"id":"p","decision":"allow","identity":"observer"}"#)
-        #expect(decide(#"{"id":"p","runbook":"mem","tool":"get_pods","args":{"namespace":"a"},"session":{"iteration":8},\#(staging)}"#) == #"{"id":"p","decision":"deny","reasons":[{"code":"iteration_limit","message":"iteration 8 reaches max_iterations 8","at":"rein/bundle.rein:49:18"}]}"#)
+        #expect(decide(#"{"id":"p","runbook":"mem","tool":"get_pods","args":{"namespace":"a"},"session":{"iteration":8},\#(staging)}"#) == #"{"id":"p","decision":"deny","reasons":[{"code":"iteration_limit","message":"iteration 8 reaches max_iterations 8","at":"rein/bundle.rein:49:3"}]}"#)
     }
 
     @Test(arguments: [("abc", "a*", true), ("abc", "a?c", true), ("abc", "a?", false), ("a*c", #"a\*c"#, true), ("abc", #"a\*c"#, false), ("", "*", true), ("x", "", false), ("aXbXc", "*b*c", true)])

@@ -164,11 +164,11 @@ public struct CompiledPolicy: Sendable {
                 model: rule, location: location(rule.span), runbookIndex: owner, summary: Self.summary(of: rule))
         }
         self.rules = rules
-        let policyLimitLocation = model.limits.maxIterations.map { location($0.span) }
+        let policyLimitLocation = model.limits.maxIterations.map { location($0.statementSpan) }
         func scope(_ runbook: RunbookModel?, index: Int?) -> Scope {
             let limit = model.effectiveMaxIterations(runbook: runbook?.name)
             let fromPolicy = model.limits.maxIterations.map { $0.value == limit } ?? false
-            let own = runbook.map { location($0.span) }
+            let own = runbook.map { location($0.declarationSpan) }
             let ownLimit = runbook?.maxIterationsSpan.map(location) ?? own
             return Scope(
                 model: runbook, location: own, maxIterations: limit,
@@ -182,8 +182,8 @@ public struct CompiledPolicy: Sendable {
         var tools: [ExactString: CompiledTool] = [:]
         for tool in model.tools where tools[ExactString(tool.name)] == nil {
             tools[ExactString(tool.name)] = CompiledTool(
-                model: tool, location: location(tool.span),
-                args: tool.args.map { patterns.arg($0, location: location($0.span)) },
+                model: tool, location: location(tool.declarationSpan),
+                args: tool.args.map { patterns.arg($0, location: location($0.statementSpan)) },
                 ruleIndices: rules.indices.filter { Self.rule(rules[$0].model, appliesTo: tool) },
                 elevation: Self.elevationPlan(for: tool, in: model))
         }
@@ -199,8 +199,8 @@ public struct CompiledPolicy: Sendable {
             bytes.append(0x7D)
             return bytes
         }
-        context = model.context.map { patterns.arg($0, location: location($0.span)) }
-        firstPolicyLocation = model.policies.first.map { location($0.span) }
+        context = model.context.map { patterns.arg($0, location: location($0.statementSpan)) }
+        firstPolicyLocation = model.policies.first.map { location($0.declarationSpan) }
     }
 
     /// True when the bundle declares a runbook named exactly `name`.

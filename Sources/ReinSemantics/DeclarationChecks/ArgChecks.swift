@@ -6,10 +6,11 @@ extension CheckerContext {
     /// left out of the model; a default is checked only when every constraint is valid.
     /// Nil for a declaration whose syntax failed after its name (type `.invalid`): the parser
     /// reported it, and nothing more is checked.
-    mutating func checkArgDeclaration(_ declaration: ArgDeclaration) -> ArgModel? {
+    mutating func checkArgDeclaration(_ declaration: ArgDeclaration, statement: SourceSpan) -> ArgModel? {
         let name = declaration.name.name
         guard let type = checkArgType(declaration.type) else { return nil }
         var model = ArgModel(name: name, type: type, span: declaration.name.span)
+        model.statementSpan = statement
         var constraintsValid = true
 
         if let range = declaration.range {

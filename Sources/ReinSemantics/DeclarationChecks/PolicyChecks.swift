@@ -7,7 +7,8 @@ extension CheckerContext {
         let name = unit.name
         var policy = PolicyModel(
             name: name, doc: unit.declaration.doc, forbiddenNamespaces: [], maxIterations: nil, maxElevation: nil,
-            approvalTimeout: nil, context: [], ruleIndices: [], span: unit.declaration.name.span)
+            approvalTimeout: nil, context: [], ruleIndices: [], span: unit.declaration.name.span,
+            declarationSpan: unit.declaration.span)
         var ownForbidden = Set<ExactString>()
         for statement in unit.statements {
             switch statement.kind {
@@ -30,7 +31,8 @@ extension CheckerContext {
                 guard let value = positiveCount(literal, keyword: "max_iterations") else { continue }
                 policy.maxIterations = value
                 if model.limits.maxIterations.map({ value < $0.value }) ?? true {
-                    model.limits.maxIterations = PolicyLimit(value: value, policy: name, span: literal.span)
+                    model.limits.maxIterations = PolicyLimit(
+                        value: value, policy: name, span: literal.span, statementSpan: statement.span)
                 }
             case .maxElevation(let literal):
                 guard let value = positiveDuration(literal, keyword: "max_elevation") else { continue }
@@ -64,7 +66,7 @@ extension CheckerContext {
                 continue
             }
             contextSpans[key] = declaration.name.span
-            guard let arg = checkArgDeclaration(declaration) else {
+            guard let arg = checkArgDeclaration(declaration, statement: statement.span) else {
                 invalidContextKeys.insert(key)
                 continue
             }

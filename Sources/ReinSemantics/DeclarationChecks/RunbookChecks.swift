@@ -24,7 +24,7 @@ extension CheckerContext {
                 guard let value = positiveCount(literal, keyword: "max_iterations") else { continue }
                 checkIterationsWithinPolicy(value, literal: literal)
                 runbook.maxIterations = value
-                runbook.maxIterationsSpan = literal.span
+                runbook.maxIterationsSpan = statement.span
             case .investigate(let names):
                 runbook.investigate = resolveRunbookList(names, effect: .read, keyword: "investigate")
             case .remediate(let names):

@@ -32,7 +32,7 @@ extension CheckerContext {
                     continue
                 }
                 argSpans[argument.name.name] = argument.name.span
-                guard let arg = checkArgDeclaration(argument) else {
+                guard let arg = checkArgDeclaration(argument, statement: statement.span) else {
                     invalidArgs.insert(argument.name.name)
                     continue
                 }

@@ -87,8 +87,11 @@ public struct ArgModel: Sendable, Hashable {
     public var pattern: String?
     /// The default value (already checked against type and constraints); nil ⇒ required.
     public var defaultValue: LiteralValue?
-    /// The arg's name in the source: the location reported for its reasons.
+    /// The arg's name in the source: where the checker's diagnostics about it point.
     public var span: SourceSpan
+    /// The whole `arg` (or `context`) statement, from its keyword: where the evaluator's
+    /// reasons about the arg point (`path:line:col` of the declaration, FORMATS.md §2).
+    public var statementSpan: SourceSpan
 
     public init(
         name: String, type: ArgType, range: ValueRange? = nil, length: ClosedRange<Int64>? = nil,
@@ -101,6 +104,7 @@ public struct ArgModel: Sendable, Hashable {
         self.pattern = pattern
         self.defaultValue = defaultValue
         self.span = span
+        self.statementSpan = span
     }
 
     /// True when the arg may be omitted (it has a default).

@@ -5,12 +5,16 @@ public struct PolicyLimit<Value: Sendable & Hashable>: Sendable, Hashable {
     public var value: Value
     /// The policy that sets it.
     public var policy: String
+    /// The value in the source (where "tighter than policy" notes point).
     public var span: SourceSpan
+    /// The whole setting, from its keyword (where the evaluator's reasons point).
+    public var statementSpan: SourceSpan
 
-    public init(value: Value, policy: String, span: SourceSpan) {
+    public init(value: Value, policy: String, span: SourceSpan, statementSpan: SourceSpan? = nil) {
         self.value = value
         self.policy = policy
         self.span = span
+        self.statementSpan = statementSpan ?? span
     }
 }
 
@@ -29,11 +33,13 @@ public struct PolicyModel: Sendable, Hashable {
     public var ruleIndices: [Int]
     /// The policy's name in the source.
     public var span: SourceSpan
+    /// The whole declaration, from its keyword to its closing brace.
+    public var declarationSpan: SourceSpan
 
     public init(
         name: String, doc: String?, forbiddenNamespaces: [String], maxIterations: Int64?,
         maxElevation: DurationValue?, approvalTimeout: DurationValue?, context: [ArgModel],
-        ruleIndices: [Int], span: SourceSpan
+        ruleIndices: [Int], span: SourceSpan, declarationSpan: SourceSpan? = nil
     ) {
         self.name = name
         self.doc = doc
@@ -44,6 +50,7 @@ public struct PolicyModel: Sendable, Hashable {
         self.context = context
         self.ruleIndices = ruleIndices
         self.span = span
+        self.declarationSpan = declarationSpan ?? span
     }
 }
 

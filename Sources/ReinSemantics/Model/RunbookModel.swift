@@ -37,7 +37,7 @@ public struct RunbookModel: Sendable, Hashable {
     public var trigger: CheckedExpr?
     /// The runbook's own `max_iterations`, if written.
     public var maxIterations: Int64?
-    /// Where the runbook's `max_iterations` value is written (with `maxIterations`).
+    /// The runbook's `max_iterations` statement, from its keyword (with `maxIterations`).
     public var maxIterationsSpan: SourceSpan?
     /// Read tools and queries the agent may call, in the order listed.
     public var investigate: [String]

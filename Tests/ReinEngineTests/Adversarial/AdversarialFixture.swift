@@ -132,9 +132,9 @@ enum Adv {
         fatalError("no \(needle) in the bundle")
     }
 
-    /// An arg declaration's location (its name), within `tool`.
+    /// An arg declaration's location (its `arg` keyword), within `tool`.
     static func arg(_ tool: String, _ name: String) -> Loc {
-        .is(loc("arg \(name):", after: "tool \(tool) {", plus: 4))
+        .is(loc("arg \(name):", after: "tool \(tool) {"))
     }
 
     /// A rule's location (its keyword), found by the start of its text.

@@ -158,7 +158,8 @@ struct PropTool {
     var args: [PropArg]
     var elevation: PropElevation?
     var line = 0
-    var column = 6
+    /// The `tool` keyword starts the declaration (where reasons about the tool point).
+    var column = 1
 }
 
 struct PropIdentity {
@@ -301,7 +302,7 @@ struct PropBundle {
                 add("  effect \(tools[t].write ? "write" : "read")")
                 add("  description \"generated tool \(tools[t].name)\"")
                 for a in tools[t].args.indices {
-                    let (line, column) = (lines.count + 1, 7)
+                    let (line, column) = (lines.count + 1, 3)  // the `arg` keyword
                     add("  arg " + PropRender.declaration(tools[t].args[a].name, tools[t].args[a].type, tools[t].args[a].defaultValue))
                     tools[t].args[a].line = line
                     tools[t].args[a].column = column
@@ -322,7 +323,7 @@ struct PropBundle {
                 for k in policies[p].context.indices {
                     let key = policies[p].context[k]
                     policies[p].context[k].line = lines.count + 1
-                    policies[p].context[k].column = 11
+                    policies[p].context[k].column = 3  // the `context` keyword
                     add("  context " + PropRender.declaration(key.name, key.type, key.defaultValue))
                 }
                 for r in policies[p].rules.indices {
