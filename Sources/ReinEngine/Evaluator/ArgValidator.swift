@@ -83,11 +83,11 @@ enum ArgValidator {
             guard case .string(let text) = value else {
                 return .invalid(.typeMismatch, "\(label) must be a duration string, got \(describe(value))")
             }
-            switch DurationText.parse(text) {
-            case .failure(.malformed):
-                return .invalid(.typeMismatch, "\(label) is not a duration like \"15m\" or \"1h30m\"")
-            case .failure(.overflow):
+            switch NumberSyntax.duration(Array(text.utf8)[...]).map(DurationValue.init(seconds:)) {
+            case .failure(.outOfRange):
                 return .invalid(.outOfBounds, "\(label) is a duration beyond the 64-bit range")
+            case .failure:
+                return .invalid(.typeMismatch, "\(label) is not a duration like \"15m\" or \"1h30m\"")
             case .success(let d):
                 if case .duration(let range)? = model.range, !range.contains(d) {
                     return .invalid(.outOfBounds, "\(label) is \(d), outside \(range.lowerBound)..\(range.upperBound)")

@@ -56,61 +56,6 @@ struct EvaluationFailure: Error, Sendable {
     var message: String
 }
 
-/// Parses Rein duration syntax (`90s`, `15m`, `1h30m`, `1_000s`) as the lexer does:
-/// `<digits><unit>` groups, units `d h m s` from largest to smallest, each at most once.
-enum DurationText {
-    enum Failure: Error { case malformed, overflow }
-
-    static func parse(_ text: String) -> Result<DurationValue, Failure> {
-        let bytes = Array(text.utf8)
-        guard !bytes.isEmpty else { return .failure(.malformed) }
-        var position = 0
-        var total: Int64 = 0
-        var lastRank = -1
-        var overflow = false
-        while position < bytes.count {
-            var amount: Int64 = 0
-            var digits = 0
-            var previousWasDigit = false
-            while position < bytes.count, isDigit(bytes[position]) || bytes[position] == UInt8(ascii: "_") {
-                let byte = bytes[position]
-                if byte == UInt8(ascii: "_") {
-                    guard previousWasDigit else { return .failure(.malformed) }
-                    previousWasDigit = false
-                } else {
-                    let (m, o1) = amount.multipliedReportingOverflow(by: 10)
-                    let (a, o2) = m.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
-                    if o1 || o2 { overflow = true }
-                    amount = a
-                    digits += 1
-                    previousWasDigit = true
-                }
-                position += 1
-            }
-            guard digits > 0, previousWasDigit, position < bytes.count else { return .failure(.malformed) }
-            let unit = bytes[position]
-            position += 1
-            let rank: Int
-            let size: Int64
-            switch unit {
-            case UInt8(ascii: "d"): (rank, size) = (0, 86_400)
-            case UInt8(ascii: "h"): (rank, size) = (1, 3600)
-            case UInt8(ascii: "m"): (rank, size) = (2, 60)
-            case UInt8(ascii: "s"): (rank, size) = (3, 1)
-            default: return .failure(.malformed)
-            }
-            guard rank > lastRank else { return .failure(.malformed) }
-            lastRank = rank
-            let (product, o1) = amount.multipliedReportingOverflow(by: size)
-            let (sum, o2) = total.addingReportingOverflow(product)
-            if o1 || o2 { overflow = true }
-            total = sum
-        }
-        return overflow ? .failure(.overflow) : .success(DurationValue(seconds: total))
-    }
-
-    private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
-}
 
 /// `like`: a glob over the whole string; `*` any run, `?` one Unicode scalar, `\*` and `\?`
 /// literal (any other backslash is literal).

@@ -262,28 +262,18 @@ public struct Lexer {
 
     /// Digits with `_` only between digits; nil (after a diagnostic) when malformed or > UInt64.
     private mutating func parseDigits(_ digits: ArraySlice<UInt8>, text: String, span: SourceSpan) -> UInt64? {
-        var value: UInt64 = 0
-        var previousWasDigit = false
-        for byte in digits {
-            if byte == UInt8(ascii: "_") {
-                guard previousWasDigit else { return malformedNumber(text, span) }
-                previousWasDigit = false
-                continue
-            }
-            previousWasDigit = true
-            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (plus, overflow2) = times.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
-            if overflow1 || overflow2 {
-                lexError(
-                    .error(
-                        "rein.lex.integer-out-of-range",
-                        "integer literal `\(text)` is outside the 64-bit signed range", at: span))
-                return nil
-            }
-            value = plus
+        switch NumberSyntax.digits(digits) {
+        case .success(let value):
+            return value
+        case .failure(.outOfRange):
+            lexError(
+                .error(
+                    "rein.lex.integer-out-of-range",
+                    "integer literal `\(text)` is outside the 64-bit signed range", at: span))
+            return nil
+        case .failure:
+            return malformedNumber(text, span)
         }
-        guard previousWasDigit else { return malformedNumber(text, span) }
-        return value
     }
 
     private mutating func malformedNumber(_ text: String, _ span: SourceSpan) -> UInt64? {
@@ -294,60 +284,34 @@ public struct Lexer {
         return nil
     }
 
-    /// `<int><unit>` groups with units `d h m s` in that order; nil after a diagnostic.
+    /// `<int><unit>` groups with units `d h m s` in that order (``NumberSyntax``); nil after a
+    /// diagnostic.
     private mutating func parseDuration(_ word: [UInt8], text: String, span: SourceSpan) -> Int64? {
-        var position = 0
-        var total: Int64 = 0
-        var lastRank = -1
-        while position < word.count {
-            let digitStart = position
-            while position < word.count, isDigit(word[position]) || word[position] == UInt8(ascii: "_") {
-                position += 1
-            }
-            let unitStart = position
-            while position < word.count, !isDigit(word[position]) { position += 1 }
-            let unit = String(decoding: word[unitStart..<position], as: UTF8.self)
-            if unitStart == digitStart {
-                _ = malformedNumber(text, span)
-                return nil
-            }
-            if unit.isEmpty {
-                lexError(
-                    .error(
-                        "rein.lex.invalid-duration", "duration `\(text)` ends without a unit", at: span,
-                        help: "every number in a duration needs a unit: d, h, m or s"))
-                return nil
-            }
-            let units: [String: (rank: Int, seconds: Int64)] = [
-                "d": (0, 86_400), "h": (1, 3600), "m": (2, 60), "s": (3, 1),
-            ]
-            guard let (rank, size) = units[unit].map({ ($0.rank, $0.seconds) }) else {
-                lexError(
-                    .error(
-                        "rein.lex.unknown-duration-unit", "unknown duration unit `\(unit)` in `\(text)`",
-                        at: span, help: "durations use the units d, h, m and s, as in `15m` or `1h30m`"))
-                return nil
-            }
-            guard rank > lastRank else {
-                lexError(
-                    .error(
-                        "rein.lex.invalid-duration",
-                        "duration units in `\(text)` must go from largest to smallest, each at most once",
-                        at: span, help: "write units in the order d, h, m, s, as in `1h30m`"))
-                return nil
-            }
-            lastRank = rank
-            guard let amount = parseDigits(word[digitStart..<unitStart], text: text, span: span) else { return nil }
-            let (product, overflow1) = Int64(clamping: amount).multipliedReportingOverflow(by: size)
-            let (sum, overflow2) = total.addingReportingOverflow(product)
-            if amount > UInt64(Int64.max) || overflow1 || overflow2 {
-                lexError(
-                    .error("rein.lex.duration-out-of-range", "duration `\(text)` is too long", at: span))
-                return nil
-            }
-            total = sum
+        switch NumberSyntax.duration(word[...]) {
+        case .success(let seconds):
+            return seconds
+        case .failure(.malformedNumber):
+            _ = malformedNumber(text, span)
+        case .failure(.missingUnit):
+            lexError(
+                .error(
+                    "rein.lex.invalid-duration", "duration `\(text)` ends without a unit", at: span,
+                    help: "every number in a duration needs a unit: d, h, m or s"))
+        case .failure(.unknownUnit(let unit)):
+            lexError(
+                .error(
+                    "rein.lex.unknown-duration-unit", "unknown duration unit `\(unit)` in `\(text)`",
+                    at: span, help: "durations use the units d, h, m and s, as in `15m` or `1h30m`"))
+        case .failure(.unitOrder):
+            lexError(
+                .error(
+                    "rein.lex.invalid-duration",
+                    "duration units in `\(text)` must go from largest to smallest, each at most once",
+                    at: span, help: "write units in the order d, h, m, s, as in `1h30m`"))
+        case .failure(.outOfRange):
+            lexError(.error("rein.lex.duration-out-of-range", "duration `\(text)` is too long", at: span))
         }
-        return total
+        return nil
     }
 
     // MARK: Strings

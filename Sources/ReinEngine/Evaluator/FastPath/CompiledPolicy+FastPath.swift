@@ -221,8 +221,9 @@ extension CompiledPolicy {
             return node.kind == .bool
         case .duration:
             guard node.kind == .string, !node.flag,
-                case .success(let duration) = DurationText.parse(String(decoding: tape.rawBytes(of: index), as: UTF8.self))
+                case .success(let seconds) = NumberSyntax.duration(tape.rawBytes(of: index))
             else { return false }
+            let duration = DurationValue(seconds: seconds)
             if case .duration(let range)? = model.range { return range.contains(duration) }
             return true
         case .string, .name, .namespace, .enumeration:
