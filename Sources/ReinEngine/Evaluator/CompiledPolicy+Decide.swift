@@ -98,7 +98,7 @@ extension CompiledPolicy {
     private func verdict(_ proposal: Proposal, options: DecisionOptions, trace: inout TraceRecorder) -> Verdict {
         var reasons: [Reason] = []
         let runbookName = proposal.runbook ?? options.defaultRunbook
-        let runbookIndex = runbookName.flatMap { runbooks[ExactString($0)] }
+        let runbookIndex = runbookName.flatMap { self.runbookIndex(named: $0) }
         let scope = runbookIndex.map { scopes[$0] } ?? policyOnly
 
         // Step 1.
@@ -138,7 +138,7 @@ extension CompiledPolicy {
             "runbook", at: scope.location,
             runbookName.map { unknownRunbook ? "fail: `\($0)` is not declared" : "pass: `\($0)`" }
                 ?? "pass: policy-only mode")
-        guard let tool = tools[ExactString(proposal.tool)] else {
+        guard let tool = tool(named: proposal.tool) else {
             reasons.append(Reason(code: .unknownTool, message: "tool `\(proposal.tool)` is not declared"))
             trace.record("tool", at: nil, "fail: `\(proposal.tool)` is not declared")
             return .deny(reasons)

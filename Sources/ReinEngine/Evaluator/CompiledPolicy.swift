@@ -127,18 +127,17 @@ public struct CompiledPolicy: Sendable {
     }
 
     let model: SemanticModel
-    let tools: [ExactString: CompiledTool]
-    let runbooks: [ExactString: Int]
+    /// Every tool in bundle order, and a lookup by the exact UTF-8 of its name (the first of a
+    /// repeated name wins); the same for runbooks, whose index is into `scopes`.
+    let toolList: [CompiledTool]
+    let toolTable: ByteTable
+    let runbookTable: ByteTable
     let scopes: [Scope]
     let policyOnly: Scope
     let rules: [CompiledRule]
     let context: [CompiledArg]
     let firstPolicyLocation: String?
-    /// For reading proposals straight from their bytes (the fast path): tools and runbooks by
-    /// the UTF-8 of their names, and the forbidden namespaces' UTF-8.
-    let toolTable: ByteTable
-    let toolList: [CompiledTool]
-    let runbookTable: ByteTable
+    /// The forbidden namespaces' UTF-8 (the fast path compares proposal bytes with them).
     let forbiddenBytes: [[UInt8]]
     /// `,"decision":"allow","identity":"…"}` for the standing identity (fast path).
     let allowSuffix: [UInt8]?
@@ -152,14 +151,11 @@ public struct CompiledPolicy: Sendable {
             return "\(file.path):\(file.position(of: span.start))"
         }
         self.model = model
-        var runbooks: [ExactString: Int] = [:]
-        for (index, runbook) in model.runbooks.enumerated() where runbooks[ExactString(runbook.name)] == nil {
-            runbooks[ExactString(runbook.name)] = index
-        }
-        self.runbooks = runbooks
+        let runbookTable = ByteTable(model.runbooks.map { Array($0.name.utf8) })
+        self.runbookTable = runbookTable
         let rules = model.rules.map { rule in
             var owner: Int?
-            if case .runbook(let name) = rule.owner { owner = runbooks[ExactString(name)] ?? -1 }
+            if case .runbook(let name) = rule.owner { owner = runbookTable.index(of: Array(name.utf8)[...]) ?? -1 }
             return CompiledRule(
                 model: rule, location: location(rule.span), runbookIndex: owner, summary: Self.summary(of: rule))
         }
@@ -179,18 +175,14 @@ public struct CompiledPolicy: Sendable {
         scopes = model.runbooks.enumerated().map { scope($0.element, index: $0.offset) }
         policyOnly = scope(nil, index: nil)
         var patterns = PatternCompiler()
-        var tools: [ExactString: CompiledTool] = [:]
-        for tool in model.tools where tools[ExactString(tool.name)] == nil {
-            tools[ExactString(tool.name)] = CompiledTool(
+        toolList = model.tools.map { tool in
+            CompiledTool(
                 model: tool, location: location(tool.declarationSpan),
                 args: tool.args.map { patterns.arg($0, location: location($0.statementSpan)) },
                 ruleIndices: rules.indices.filter { Self.rule(rules[$0].model, appliesTo: tool) },
                 elevation: Self.elevationPlan(for: tool, in: model))
         }
-        self.tools = tools
-        toolList = model.tools.compactMap { tools[ExactString($0.name)] }
-        toolTable = ByteTable(toolList.map { Array($0.model.name.utf8) })
-        runbookTable = ByteTable(model.runbooks.map { Array($0.name.utf8) })
+        toolTable = ByteTable(model.tools.map { Array($0.name.utf8) })
         forbiddenBytes = model.forbiddenNamespaces.map { Array($0.utf8) }
         allowSuffix = model.standingIdentity.map { identity in
             var bytes: [UInt8] = []
@@ -205,7 +197,17 @@ public struct CompiledPolicy: Sendable {
 
     /// True when the bundle declares a runbook named exactly `name`.
     public func declaresRunbook(_ name: String) -> Bool {
-        runbooks[ExactString(name)] != nil
+        runbookIndex(named: name) != nil
+    }
+
+    /// The tool named exactly `name` (no normalisation, no case folding).
+    func tool(named name: String) -> CompiledTool? {
+        toolTable.index(of: Array(name.utf8)[...]).map { toolList[$0] }
+    }
+
+    /// The index into `scopes` of the runbook named exactly `name`.
+    func runbookIndex(named name: String) -> Int? {
+        runbookTable.index(of: Array(name.utf8)[...])
     }
 
     /// True when `rule` applies to `tool` (LANGUAGE.md §4: a `*` rule needs every arg it reads,

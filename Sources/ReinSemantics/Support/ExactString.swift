@@ -75,11 +75,15 @@ extension String {
     @inlinable
     public var scalarCount: Int {
         var copy = self
-        return copy.withUTF8 { bytes in
-            var count = 0
-            for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
-            return count
-        }
+        return copy.withUTF8 { String.scalarCount(utf8: $0) }
+    }
+
+    /// The number of Unicode scalars in valid UTF-8 `bytes` (see ``scalarCount``).
+    @inlinable
+    public static func scalarCount<Bytes: Sequence<UInt8>>(utf8 bytes: Bytes) -> Int {
+        var count = 0
+        for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
+        return count
     }
 
     /// The string with the ASCII letters `A`–`Z` lowercased and every other scalar unchanged

@@ -142,21 +142,8 @@ enum Adv {
 
     // MARK: - JSON text builders
 
-    /// A JSON string literal for `s`: raw UTF-8, with `"`, `\` and C0 controls escaped.
-    static func js(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal for `s` (the project's own JSON string encoder).
+    static func js(_ s: String) -> String { JSONString.quote(s) }
 
     static let staging = #"{"environment":"staging"}"#
     static let prod = #"{"environment":"prod"}"#

@@ -122,7 +122,7 @@ extension CompiledPolicy {
             guard let bytes = plainString(node), let found = runbookTable.index(of: bytes) else { return nil }
             runbookIndex = found
         } else if let name = options.defaultRunbook {
-            guard let found = runbooks[ExactString(name)] else { return nil }
+            guard let found = self.runbookIndex(named: name) else { return nil }
             runbookIndex = found
         }
         let scope = runbookIndex.map { scopes[$0] } ?? policyOnly
@@ -235,8 +235,7 @@ extension CompiledPolicy {
             case .namespace:
                 return NameRules.isValidNamespace(utf8: bytes) && !forbiddenBytes.contains { ByteTable.equal($0, bytes) }
             default:
-                var scalars = 0
-                for byte in bytes where byte & 0xC0 != 0x80 { scalars += 1 }
+                let scalars = String.scalarCount(utf8: bytes)
                 if let length = model.length {
                     guard length.contains(Int64(scalars)) else { return false }
                 } else if scalars > NameRules.defaultStringScalarCap {
