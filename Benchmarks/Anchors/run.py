@@ -11,7 +11,9 @@
    policy_1000.json. Both must pass `rein check` with no problems. policy_to_rein.py of
    policy.json must decide exactly as workload.rein (decision and reason codes, every proposal).
 4. Per workload, every engine RUNS times (median): `rein eval --bundle B --batch P` as a whole
-   process; the plain-Python reference, regorus and Cedar (batches of 1000); with --all also
+   process (at least 10 times: a run takes 0.1 s, and its wall time is taken without the
+   /usr/bin/time wrapper, which runs once more for the peak RSS); the plain-Python reference,
+   regorus and Cedar (batches of 1000); with --all also
    OPA, rego-cpp and Invariant (on the first 20k / 10k / 100 proposals where README.md does).
    Wall clock is timed here around each child process; peak RSS comes from /usr/bin/time -v.
 5. Every engine's decisions are compared with Rein's, proposal by proposal (decisions only:
@@ -142,11 +144,15 @@ def build_rein(path):
         if not os.access(rein, os.X_OK):
             die(f"--rein {path}: not an executable")
         return rein
+    # Built the way a release binary ships: the Swift runtime and Foundation linked in
+    # statically (no dynamic linking at start-up), in a scratch folder of its own so that the
+    # usual debug and release builds are not rebuilt.
+    build = ["swift", "build", "-c", "release", "--static-swift-stdlib", "--scratch-path", ".build-bench"]
     for product in ("rein", "rein-bench-decide"):
-        log(f"swift build -c release --product {product}")
-        if subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=REPO).returncode:
+        log(" ".join(build + ["--product", product]))
+        if subprocess.run(build + ["--product", product], cwd=REPO).returncode:
             die("swift build failed")
-    bin_dir = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=REPO,
+    bin_dir = subprocess.run(build + ["--show-bin-path"], cwd=REPO,
                              capture_output=True, text=True, check=True).stdout.strip()
     return Path(bin_dir) / "rein"
 
@@ -155,13 +161,14 @@ def build_rein(path):
 # Running and measuring
 # ---------------------------------------------------------------------------------------------
 
-def measure(cmd, stdout_path, cwd):
+def measure(cmd, stdout_path, cwd, with_rss=True):
     """Run cmd with stdout to a file: (exit code, wall s, peak RSS MB, stderr).
 
     Peak RSS comes from /usr/bin/time -v: a child's own ru_maxrss (os.wait4) would start at this
     script's high-water mark, which Linux carries across fork and exec. Without /usr/bin/time the
-    wait4 figure is used: an upper bound (main() warns)."""
-    timed = os.access("/usr/bin/time", os.X_OK)
+    wait4 figure is used: an upper bound (main() warns). with_rss=False runs cmd directly (no
+    wrapper process in the wall time) and returns no RSS."""
+    timed = with_rss and os.access("/usr/bin/time", os.X_OK)
     with open(stdout_path, "wb") as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         p = subprocess.Popen((["/usr/bin/time", "-v"] if timed else []) + cmd, stdout=out, stderr=err, cwd=cwd)
@@ -170,7 +177,7 @@ def measure(cmd, stdout_path, cwd):
         p.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
-    rss = ru.ru_maxrss / 1024  # KiB on Linux
+    rss = ru.ru_maxrss / 1024 if with_rss else None  # KiB on Linux
     if timed:
         m = re.search(r"\tCommand being timed:", stderr)
         kb = re.search(r"Maximum resident set size \(kbytes\): (\d+)", stderr)
@@ -200,9 +207,9 @@ def write_tsv(rows, path):
             f.write(f"{pid}\t{decision}\t{','.join(sorted(codes))}\n")
 
 
-def rein_eval(rein, bundle, proposals, out, n):
-    rc, wall, rss, err = measure([str(rein), "eval", "--bundle", str(bundle), "--batch", str(proposals)],
-                                 out, WORKSPACE)
+def rein_eval(rein, bundle, proposals, out, n, timed=True):
+    cmd = [str(rein), "eval", "--bundle", str(bundle), "--batch", str(proposals)]
+    rc, wall, rss, err = measure(cmd, out, WORKSPACE, timed)
     if rc != 0:
         die(f"rein eval --bundle {bundle} exited {rc}:\n{err[-3000:]}")
     return wall, rss
@@ -312,14 +319,17 @@ def main():
             rein_input.write_text("".join(lines[:n]), encoding="utf-8")
         log(f"{label}: {n} proposals")
 
-        # Rein, RUNS times; every run must write the same bytes (determinism).
+        # Rein: one run under /usr/bin/time -v for the peak RSS (it also warms the page cache),
+        # then max(RUNS, 10) timed runs without the wrapper (a run is 0.1 s: a median of ten
+        # is cheap and steadier than three). Every run must write the same bytes (determinism).
         rein_out = out / f"rein_{wl}.jsonl"
-        runs, digests = [], set()
-        for i in range(a.runs):
-            wall, rss = rein_eval(rein, bundles[wl], rein_input, rein_out, n)
+        _, rss = rein_eval(rein, bundles[wl], rein_input, rein_out, n)
+        runs, digests = [], {sha256(rein_out)}
+        for i in range(max(a.runs, 10)):
+            wall, _ = rein_eval(rein, bundles[wl], rein_input, rein_out, n, timed=False)
             digests.add(sha256(rein_out))
             runs.append({"wall_s": wall, "rss_mb": rss, "n": n})
-            log(f"  {'rein':<12} run {i + 1}: process {wall:.2f} s, {rss:.0f} MB")
+            log(f"  {'rein':<12} run {i + 1}: process {wall:.3f} s, {rss:.0f} MB")
         if len(digests) != 1:
             failures.append(f"{label}: rein eval wrote different output in different runs")
         rein_rows = read_rein(rein_out, n)
@@ -377,7 +387,7 @@ def main():
         proc_us = wall / n * 1e6
         if key == "rein":
             rein_us[wl] = proc_us
-            md.append(f"| {WORKLOADS[wl][0]} | {name} | {n:,} | {len(runs)} | — | {wall:.2f} | {proc_us:,.1f} | "
+            md.append(f"| {WORKLOADS[wl][0]} | {name} | {n:,} | {len(runs)} | — | {wall:.3f} | {proc_us:,.2f} | "
                       f"{rss:.0f} | 1 | 1 | — |")
         else:
             ev = median(runs, "eval_s")
@@ -394,7 +404,8 @@ def main():
              "reading P, every decision, writing JSON lines); µs/decision = process time / N.\n"
              "Anchors: eval s = the runner's own STATS eval_s (parse each line, engine call, format; "
              "no start-up, policy load or file I/O); µs/decision and × Rein (eval) use it; process s is "
-             "the whole Python process. × Rein compares µs per decision. Medians of the runs; peak RSS "
+             "the whole Python process. × Rein compares µs per decision. Medians of the runs (Rein: of at "
+             "least 10, after one run under /usr/bin/time -v that gives its peak RSS); peak RSS "
              "from /usr/bin/time -v.\n")
     (out / "anchors.md").write_text(table + notes, encoding="utf-8")
     (out / "anchors.json").write_text(json.dumps(raw, indent=1) + "\n", encoding="utf-8")

@@ -87,30 +87,12 @@ struct EvalCommand: ParsableCommand {
             let decider = BatchDecider(policy: policy, options: options)
             try withInput(path) { descriptor in
                 let reader = LineReader(descriptor: descriptor, maxLineBytes: ProposalDecoder.maxLineBytes)
-                // Slices of at most 4,096 lines or 4 MiB go to the decider (every core), and
-                // their decisions out in order, so memory stays flat on any input size.
-                var pending: [LineReader.Line] = []
-                var pendingBytes = 0
-                var nextLineNumber = 1
-                func flushPending() {
-                    guard !pending.isEmpty else { return }
-                    let result = decider.decide(pending, firstLineNumber: nextLineNumber)
-                    output.write(result.output)
-                    denied = denied || result.denied
-                    nextLineNumber += pending.count
-                    pending.removeAll(keepingCapacity: true)
-                    pendingBytes = 0
-                }
+                // Blocks of at most 4,096 lines or 4 MiB, decided on every core while the
+                // previous block is written and the next one read: memory stays flat.
+                let stream = BatchStream(decider: decider, reader: reader, output: output)
                 do throws(LineReader.ReadError) {
-                    while let line = try reader.next() {
-                        if case .text(let bytes) = line { pendingBytes += bytes.count }
-                        pending.append(line)
-                        if pending.count >= 4_096 || pendingBytes >= 4 << 20 { flushPending() }
-                    }
-                    flushPending()
+                    if try stream.run() { denied = true }
                 } catch {
-                    flushPending()
-                    output.flush()
                     throw CLIError("cannot read \(displayName(path)): \(error.description)")
                 }
             }

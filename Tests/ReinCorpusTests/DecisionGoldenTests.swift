@@ -74,19 +74,22 @@ struct BatchDeciderTests {
             contentsOf: DecisionGoldenTests.folder.appendingPathComponent("examples.jsonl"), encoding: .utf8)
         let lines = input.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
         // 1,003 lines: the examples over and over, plus one line over the size limit.
-        var batch: [LineReader.Line] = (0..<1_002).map { .text(Array(lines[$0 % lines.count].utf8)) }
-        batch.insert(.tooLong, at: 500)
+        var block = LineBlock()
+        for index in 0..<1_003 {
+            if index == 500 { block.appendTooLong() } else { block.append(lines[index % lines.count].utf8) }
+        }
         let decider = BatchDecider(policy: policy, options: DecisionOptions(), workers: workers)
-        let result = decider.decide(batch, firstLineNumber: 11)
+        let result = decider.decide(block, firstLineNumber: 11)
         var expected = ""
-        for (offset, line) in batch.enumerated() {
+        for (offset, line) in block.lines.enumerated() {
             let decision: Decision
             switch line {
-            case .text(let bytes): decision = policy.decide(line: bytes, lineNumber: 11 + offset)
+            case .text(let range): decision = policy.decide(line: Array(block.bytes[range]), lineNumber: 11 + offset)
             case .tooLong: decision = policy.decide(malformed: .tooLong(lineNumber: 11 + offset))
             }
             expected += DecisionEncoder.jsonLine(decision) + "\n"
         }
+        #expect(result.chunks.count == (workers == 1 ? 1 : min(workers * 4, 1_003 / 64)))
         #expect(String(decoding: result.output, as: UTF8.self) == expected)
         #expect(result.denied)
         #expect(expected.contains(#"{"id":"511","decision":"deny","reasons":[{"code":"malformed_proposal","message":"line is longer than 1048576 bytes"}]}"#))

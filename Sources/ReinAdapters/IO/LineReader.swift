@@ -4,24 +4,62 @@
     import Darwin
 #endif
 
+/// Lines read together: their bytes back to back in one buffer (without the `\n`s) and each
+/// line's range in it, so that a batch costs one allocation, not one per line. Lines are decided
+/// in place (``CompiledPolicy/decideLine(_:range:lineNumber:options:scratch:appendingTo:)``).
+public struct LineBlock: Sendable {
+    /// One line of input.
+    public enum Line: Equatable, Sendable {
+        /// The line's bytes (without the `\n`) are `bytes[range]`.
+        case text(Range<Int>)
+        /// A line over the limit; its bytes were discarded.
+        case tooLong
+    }
+
+    /// Every text line's bytes, back to back.
+    public private(set) var bytes: [UInt8] = []
+    public private(set) var lines: [Line] = []
+
+    public init() {}
+
+    /// Adds a line with these bytes.
+    public mutating func append<Bytes: Collection<UInt8>>(_ line: Bytes) {
+        let start = bytes.count
+        if line.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
+            bytes.append(contentsOf: line)
+        }
+        lines.append(.text(start..<bytes.count))
+    }
+
+    /// Adds a line that was over the limit.
+    public mutating func appendTooLong() {
+        lines.append(.tooLong)
+    }
+
+    /// Empties the block, keeping its storage.
+    public mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        lines.removeAll(keepingCapacity: true)
+    }
+}
+
 /// Reads `\n`-terminated lines from a file descriptor in fixed-size chunks, so memory stays
 /// bounded by the longest accepted line whatever the input's size (FORMATS.md §1 batch input).
 ///
 /// Only `\n` ends a line (a `\r` before it stays part of the line). A last line without `\n`
 /// is still a line; an input that ends with `\n` has no extra empty line after it. A line longer
-/// than `maxLineBytes` is skipped to its end without being stored and reported as ``Line/tooLong``.
+/// than `maxLineBytes` is skipped to its end without being stored and reported as
+/// ``LineBlock/Line/tooLong``.
 public final class LineReader {
-    /// One line of input.
-    public enum Line: Equatable, Sendable {
-        /// The line's bytes, without the `\n`.
-        case text([UInt8])
-        /// A line over the limit; its bytes were discarded.
-        case tooLong
-    }
-
     /// A read failure (`errno` text).
     public struct ReadError: Error, CustomStringConvertible {
         public let description: String
+    }
+
+    private enum Found {
+        /// The line is `buffer[range]` (valid until the next read).
+        case text(Range<Int>)
+        case tooLong
     }
 
     private let descriptor: Int32
@@ -39,11 +77,26 @@ public final class LineReader {
         buffer = [UInt8](repeating: 0, count: Swift.max(chunkSize, 4096))
     }
 
+    /// Fills `block` (emptied first) with the next lines: up to `maxLines` lines, stopping after
+    /// the line that takes its bytes to `maxBytes` or more. Returns false (and an empty block)
+    /// at the end of the input.
+    public func nextBlock(into block: inout LineBlock, maxLines: Int, maxBytes: Int) throws(ReadError) -> Bool {
+        block.removeAll()
+        while block.lines.count < Swift.max(maxLines, 1), block.bytes.count < maxBytes {
+            guard let found = try nextLine() else { break }
+            switch found {
+            case .text(let range): block.append(buffer[range])
+            case .tooLong: block.appendTooLong()
+            }
+        }
+        return !block.lines.isEmpty
+    }
+
     /// The next line, or nil at the end of the input.
-    public func next() throws(ReadError) -> Line? {
+    private func nextLine() throws(ReadError) -> Found? {
         while true {
             if let newline = findNewline() {
-                let line: Line = skipping || newline - start > maxLineBytes ? .tooLong : .text(Array(buffer[start..<newline]))
+                let line: Found = skipping || newline - start > maxLineBytes ? .tooLong : .text(start..<newline)
                 start = newline + 1
                 skipping = false
                 return line
@@ -56,7 +109,7 @@ public final class LineReader {
             }
             if atEOF {
                 guard start < end || skipping else { return nil }
-                let line: Line = skipping ? .tooLong : .text(Array(buffer[start..<end]))
+                let line: Found = skipping ? .tooLong : .text(start..<end)
                 start = end
                 skipping = false
                 return line

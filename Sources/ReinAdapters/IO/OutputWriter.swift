@@ -30,8 +30,13 @@ public final class OutputWriter {
         if buffer.count >= flushThreshold { flush() }
     }
 
-    /// Appends bytes that are already whole lines.
+    /// Appends bytes that are already whole lines (a large run is written straight out).
     public func write(_ bytes: [UInt8]) {
+        if bytes.count >= flushThreshold {
+            flush()
+            writeAll(bytes)
+            return
+        }
         buffer += bytes
         if buffer.count >= flushThreshold { flush() }
     }
@@ -46,8 +51,13 @@ public final class OutputWriter {
     /// Writes everything buffered. A failed write (a closed pipe) drops the rest silently:
     /// there is nobody left to tell.
     public func flush() {
+        writeAll(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func writeAll(_ bytes: [UInt8]) {
         var offset = 0
-        buffer.withUnsafeBufferPointer { pointer in
+        bytes.withUnsafeBufferPointer { pointer in
             guard let base = pointer.baseAddress else { return }
             while offset < pointer.count {
                 let written = systemWrite(descriptor, base + offset, pointer.count - offset)
@@ -60,6 +70,5 @@ public final class OutputWriter {
                 }
             }
         }
-        buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -8,20 +8,54 @@ final class CompiledArg: Sendable {
     /// nil when there is no `matching`; `.failure` when the pattern does not compile (every
     /// value then fails the pattern: fail closed).
     let pattern: Result<LinearRegex, LinearRegex.SyntaxError>?
-    /// The name's UTF-8, and an enum's members' (for comparing proposal bytes directly).
-    let nameBytes: [UInt8]
+    /// The checks as plain values, and an enum's members' UTF-8 (the fast path compares
+    /// proposal bytes with them).
+    let check: ArgCheck
     let memberBytes: [[UInt8]]
 
     init(_ model: ArgModel, location: String, pattern: Result<LinearRegex, LinearRegex.SyntaxError>?) {
         self.model = model
         self.location = location
         self.pattern = pattern
-        nameBytes = Array(model.name.utf8)
+        check = ArgCheck(model)
         if case .enumeration(let members) = model.type {
             memberBytes = members.map { Array($0.utf8) }
         } else {
             memberBytes = []
         }
+    }
+}
+
+/// An arg's type and bounds as plain values, read by the fast path without copying the model.
+struct ArgCheck: Sendable {
+    enum Kind: UInt8, Sendable {
+        case int, bool, duration, string, name, namespace, enumeration
+    }
+
+    let kind: Kind
+    /// `int`: the value's range; `duration`: the range in seconds; nil when unbounded.
+    let bounds: ClosedRange<Int64>?
+    /// `string`: the accepted length in Unicode scalars (`len`, else the default cap).
+    let length: ClosedRange<Int64>
+    let hasDefault: Bool
+
+    init(_ model: ArgModel) {
+        switch model.type {
+        case .int: kind = .int
+        case .bool: kind = .bool
+        case .duration: kind = .duration
+        case .string: kind = .string
+        case .name: kind = .name
+        case .namespace: kind = .namespace
+        case .enumeration: kind = .enumeration
+        }
+        switch model.range {
+        case .int(let range)?: bounds = range
+        case .duration(let range)?: bounds = range.lowerBound.seconds...range.upperBound.seconds
+        case nil: bounds = nil
+        }
+        length = model.length ?? 0...Int64(NameRules.defaultStringScalarCap)
+        hasDefault = model.defaultValue != nil
     }
 }
 

@@ -4,20 +4,22 @@ import ReinSyntax
 extension CompiledPolicy {
     /// Step 4, args: in the tool's declaration order, then unknown args in proposal order, one
     /// reason per arg at most. Returns the validated values with defaults filled.
-    func checkArgs(
-        _ given: JSONObject, of tool: CompiledTool, reasons: inout [Reason], trace: inout TraceRecorder
+    func checkArgs<Members: ArgMembers>(
+        _ given: Members, of tool: CompiledTool, reasons: inout [Reason], trace: inout TraceRecorder
     ) -> ValueTable {
         let keepValues = !tool.ruleIndices.isEmpty
         var values = ValueTable(capacity: keepValues ? tool.args.count : 0)
-        for arg in tool.args {
+        let slots = (0..<given.count).map { given.slot(of: $0, in: tool.argNames) }
+        for (index, arg) in tool.args.enumerated() {
             let name = arg.model.name
-            var found: JSONValue?
+            let slot = tool.argNames.canonicalIndex(index)
+            var found: Int?
             var count = 0
-            for entry in given.entries where entry.key.isExactly(name) {
-                if found == nil { found = entry.value }
+            for member in slots.indices where slots[member] == slot {
+                if found == nil { found = member }
                 count += 1
             }
-            guard let value = found else {
+            guard let member = found else {
                 if let fallback = arg.model.defaultValue {
                     if keepValues { values.append(name, RuntimeValue(fallback)) }
                     trace.record("arg `\(name)`", at: arg.location, "pass: default \(fallback)")
@@ -32,7 +34,7 @@ extension CompiledPolicy {
                 trace.record("arg `\(name)`", at: arg.location, "fail: duplicate_arg")
                 continue
             }
-            switch ArgValidator.validate(value, against: arg, forbidden: model.forbiddenNamespaces) {
+            switch ArgValidator.validate(given.value(at: member), against: arg, forbidden: model.forbiddenNamespaces) {
             case .valid(let checked):
                 if keepValues { values.append(name, checked) }
                 trace.record("arg `\(name)`", at: arg.location, "pass")
@@ -42,12 +44,13 @@ extension CompiledPolicy {
             }
         }
         var unknown = KeyDeduplicator()
-        for entry in given.entries where tool.arg(named: entry.key) == nil {
+        for member in slots.indices where slots[member] == nil {
             // A duplicated unknown key is reported once, at its first occurrence.
-            guard unknown.isFirst(entry.key) else { continue }
+            let key = given.key(at: member)
+            guard unknown.isFirst(key) else { continue }
             reasons.append(
-                Reason(code: .unknownArg, message: "`\(tool.model.name)` has no arg `\(entry.key)`", at: tool.location))
-            trace.record("arg `\(entry.key)`", at: tool.location, "fail: unknown_arg")
+                Reason(code: .unknownArg, message: "`\(tool.model.name)` has no arg `\(key)`", at: tool.location))
+            trace.record("arg `\(key)`", at: tool.location, "fail: unknown_arg")
         }
         return values
     }
@@ -55,28 +58,30 @@ extension CompiledPolicy {
     /// Step 4, context: at most one `invalid_context`, naming every offending key (declared keys
     /// in declaration order, then undeclared keys in proposal order). Returns the validated
     /// values with defaults filled.
-    func checkContext(
-        _ given: JSONObject?, reasons: inout [Reason], trace: inout TraceRecorder
+    func checkContext<Members: ArgMembers>(
+        _ given: Members?, reasons: inout [Reason], trace: inout TraceRecorder
     ) -> ValueTable {
         var values = ValueTable(capacity: context.count)
-        let entries = given?.entries ?? []
-        if context.isEmpty && entries.isEmpty { return values }
+        let memberCount = given?.count ?? 0
+        if context.isEmpty && memberCount == 0 { return values }
+        let slots: [Int?] = (0..<memberCount).map { member in given.flatMap { $0.slot(of: member, in: contextNames) } }
         var offending: [String] = []
         var firstLocation: String?
-        for key in context {
+        for (index, key) in context.enumerated() {
             let name = key.model.name
+            let slot = contextNames.canonicalIndex(index)
             var problem: String?
-            var found: JSONValue?
+            var found: Int?
             var count = 0
-            for entry in entries where entry.key.isExactly(name) {
-                if found == nil { found = entry.value }
+            for member in slots.indices where slots[member] == slot {
+                if found == nil { found = member }
                 count += 1
             }
-            if let value = found {
+            if let member = found, let given {
                 if count > 1 {
                     problem = "`\(name)` is given more than once"
                 } else {
-                    switch ArgValidator.validate(value, against: key, forbidden: model.forbiddenNamespaces) {
+                    switch ArgValidator.validate(given.value(at: member), against: key, forbidden: model.forbiddenNamespaces) {
                     case .valid(let checked): values.append(name, checked)
                     case .invalid(_, let message): problem = message
                     }
@@ -95,10 +100,13 @@ extension CompiledPolicy {
             }
         }
         var undeclared = KeyDeduplicator()
-        for entry in entries where !context.contains(where: { $0.model.name.isExactly(entry.key) }) {
-            guard undeclared.isFirst(entry.key) else { continue }
-            offending.append("`\(entry.key)` is not declared")
-            trace.record("context `\(entry.key)`", at: nil, "fail: not declared")
+        if let given {
+            for member in slots.indices where slots[member] == nil {
+                let key = given.key(at: member)
+                guard undeclared.isFirst(key) else { continue }
+                offending.append("`\(key)` is not declared")
+                trace.record("context `\(key)`", at: nil, "fail: not declared")
+            }
         }
         if !offending.isEmpty {
             reasons.append(

@@ -49,18 +49,19 @@ extension CompiledPolicy {
     /// Decides one line and appends its decision line (with `\n`) to `out`, as
     /// ``DecisionEncoder`` renders ``decide(line:lineNumber:options:scratch:)``'s decision;
     /// returns true for a deny. The batch path: a decision the fast path confirms is written
-    /// from precomputed templates.
+    /// from precomputed templates. `range` (default: all of `bytes`) is the line within a
+    /// larger block of input, read in place.
     public func decideLine(
-        _ bytes: [UInt8], lineNumber: Int, options: DecisionOptions = DecisionOptions(), scratch: inout JSONTape,
-        appendingTo out: inout [UInt8]
+        _ bytes: [UInt8], range: Range<Int>? = nil, lineNumber: Int, options: DecisionOptions = DecisionOptions(),
+        scratch: inout JSONTape, appendingTo out: inout [UInt8]
     ) -> Bool {
         let decision: Decision
-        if let malformed = ProposalDecoder.parse(line: bytes, lineNumber: lineNumber, into: &scratch) {
+        if let malformed = ProposalDecoder.parse(line: bytes, range: range, lineNumber: lineNumber, into: &scratch) {
             decision = decide(malformed: malformed, explain: options.explain)
         } else if let fast = fastDecision(scratch, lineNumber: lineNumber, options: options) {
-            fast.append(to: &out)
+            append(fast, to: &out)
             out.append(0x0A)
-            return false
+            return fast.isDenied
         } else {
             decision = decideInFull(scratch, lineNumber: lineNumber, options: options)
         }
@@ -99,7 +100,7 @@ extension CompiledPolicy {
         var reasons: [Reason] = []
         let runbookName = proposal.runbook ?? options.defaultRunbook
         let runbookIndex = runbookName.flatMap { self.runbookIndex(named: $0) }
-        let scope = runbookIndex.map { scopes[$0] } ?? policyOnly
+        let scope = scope(at: scopeIndex(of: runbookIndex))
 
         // Step 1.
         if options.sessionClosed {
@@ -138,11 +139,12 @@ extension CompiledPolicy {
             "runbook", at: scope.location,
             runbookName.map { unknownRunbook ? "fail: `\($0)` is not declared" : "pass: `\($0)`" }
                 ?? "pass: policy-only mode")
-        guard let tool = tool(named: proposal.tool) else {
-            reasons.append(Reason(code: .unknownTool, message: "tool `\(proposal.tool)` is not declared"))
+        guard let toolIndex = toolIndex(named: proposal.tool) else {
+            reasons.append(Self.unknownTool(proposal.tool))
             trace.record("tool", at: nil, "fail: `\(proposal.tool)` is not declared")
             return .deny(reasons)
         }
+        let tool = toolList[toolIndex]
         let name = tool.model.name
         let effect = tool.model.effect
         trace.record("tool", at: tool.location, "pass: `\(name)` (\(effect?.rawValue ?? "no effect"))")
@@ -152,7 +154,8 @@ extension CompiledPolicy {
         let isWrite = effect != .read  // a tool without an effect (broken bundle) counts as write
         let kind = proposal.kind ?? (isWrite ? .remediation : .toolCall)
         let before = reasons.count
-        checkScope(tool, kind: kind, isWrite: isWrite, scope: scope, reasons: &reasons)
+        checkScope(
+            tool, index: toolIndex, kind: kind, scope: scope, scopeIndex: scopeIndex(of: runbookIndex), reasons: &reasons)
         trace.record(
             kind == .remediation ? "remediation" : "tool call", at: reasons.count > before ? reasons.last?.at : scope.location,
             reasons.count > before
@@ -178,36 +181,41 @@ extension CompiledPolicy {
         return outcome(tool, kind: kind, scope: scope, requiredApprovers: required)
     }
 
+    /// Step 2's reason for a tool the bundle does not declare.
+    static func unknownTool(_ name: String) -> Reason {
+        Reason(code: .unknownTool, message: "tool `\(name)` is not declared")
+    }
+
     /// Step 3: a write tool as a plain call, or a tool outside the runbook's lists.
     func checkScope(
-        _ tool: CompiledTool, kind: ProposalKind, isWrite: Bool, scope: Scope, reasons: inout [Reason]
+        _ tool: CompiledTool, index: Int, kind: ProposalKind, scope: Scope, scopeIndex: Int, reasons: inout [Reason]
     ) {
+        let effect = tool.model.effect
+        guard !inScope(toolIndex: index, effect: effect, kind: kind, scopeIndex: scopeIndex) else { return }
+        // Out of scope: say why (one reason, whichever the predicate's failure was).
         let name = tool.model.name
+        let runbook = scope.model?.name ?? ""
         switch kind {
+        case .toolCall where effect != .read:
+            reasons.append(
+                Reason(
+                    code: .writeNeedsRemediation, message: "`\(name)` is a write tool: propose it as a remediation",
+                    at: tool.location))
         case .toolCall:
-            if isWrite {
-                reasons.append(
-                    Reason(
-                        code: .writeNeedsRemediation,
-                        message: "`\(name)` is a write tool: propose it as a remediation", at: tool.location))
-            } else if let runbook = scope.model, !runbook.investigate.containsExactly(name) {
-                reasons.append(
-                    Reason(
-                        code: .notInRunbook, message: "`\(name)` is not in the investigate list of `\(runbook.name)`",
-                        at: scope.location))
-            }
+            reasons.append(
+                Reason(
+                    code: .notInRunbook, message: "`\(name)` is not in the investigate list of `\(runbook)`",
+                    at: scope.location))
+        case .remediation where effect != .write:
+            reasons.append(
+                Reason(
+                    code: .notInRunbook, message: "`\(name)` is a read tool: it cannot be a remediation",
+                    at: scope.location ?? tool.location))
         case .remediation:
-            if tool.model.effect != .write {
-                reasons.append(
-                    Reason(
-                        code: .notInRunbook, message: "`\(name)` is a read tool: it cannot be a remediation",
-                        at: scope.location ?? tool.location))
-            } else if let runbook = scope.model, !runbook.remediate.containsExactly(name) {
-                reasons.append(
-                    Reason(
-                        code: .notInRunbook, message: "`\(name)` is not in the remediate list of `\(runbook.name)`",
-                        at: scope.location))
-            }
+            reasons.append(
+                Reason(
+                    code: .notInRunbook, message: "`\(name)` is not in the remediate list of `\(runbook)`",
+                    at: scope.location))
         }
     }
 

@@ -31,35 +31,29 @@ public struct CompiledPolicy: Sendable {
         let model: ToolModel
         let location: String
         let args: [CompiledArg]
+        /// The args' names and checks as plain values (fast path), in declaration order.
+        let argNames: NameList
+        let argChecks: [ArgCheck]
         /// Indices into `rules` of every rule that may apply to this tool, in bundle order (a
         /// runbook's rules apply only while that runbook is in use).
         let ruleIndices: [Int]
+        /// The owning runbook of each of those rules (nil: a policy rule).
+        let ruleOwners: [Int?]
         /// The remediation's elevation plan (write tools), or why there is none.
         let elevation: Result<ElevationPlan, EvaluationFailure>
-        /// The plan rendered as the end of a decision, `,"elevation":{…}}` (fast path).
-        let elevationSuffix: [UInt8]?
 
         init(
-            model: ToolModel, location: String, args: [CompiledArg], ruleIndices: [Int],
+            model: ToolModel, location: String, args: [CompiledArg], ruleIndices: [Int], ruleOwners: [Int?],
             elevation: Result<ElevationPlan, EvaluationFailure>
         ) {
             self.model = model
             self.location = location
             self.args = args
+            argNames = NameList(args.map(\.model.name))
+            argChecks = args.map(\.check)
             self.ruleIndices = ruleIndices
+            self.ruleOwners = ruleOwners
             self.elevation = elevation
-            if case .success(let plan) = elevation {
-                var bytes: [UInt8] = []
-                DecisionEncoder.appendElevation(plan, to: &bytes)
-                bytes.append(0x7D)
-                elevationSuffix = bytes
-            } else {
-                elevationSuffix = nil
-            }
-        }
-
-        func arg(named name: String) -> CompiledArg? {
-            args.first { $0.model.name.isExactly(name) }
         }
     }
 
@@ -89,9 +83,6 @@ public struct CompiledPolicy: Sendable {
         let approvalTimeout: DurationValue
         /// Every rule in force (policy rules and this runbook's), in bundle order.
         let ruleIndices: [Int]
-        /// `,"decision":"require_approval","approval":{…}` when no rule asks for more approvers
-        /// (fast path).
-        let approvalPrefix: [UInt8]
 
         init(
             model: RunbookModel?, location: String?, maxIterations: Int64, maxIterationsLocation: String?,
@@ -103,11 +94,6 @@ public struct CompiledPolicy: Sendable {
             self.maxIterationsLocation = maxIterationsLocation
             self.approvalTimeout = approvalTimeout
             self.ruleIndices = ruleIndices
-            let approval = Self.approval(model: model, timeout: approvalTimeout, requiredApprovers: [])
-            var bytes: [UInt8] = []
-            DecisionEncoder.appendWord(Verdict.requireApproval(approval, elevation: nil, identity: nil).word, to: &bytes)
-            DecisionEncoder.appendApproval(approval, to: &bytes)
-            approvalPrefix = bytes
         }
 
         /// The approval a decision in this scope needs: approvers = the largest of the
@@ -137,10 +123,17 @@ public struct CompiledPolicy: Sendable {
     let rules: [CompiledRule]
     let context: [CompiledArg]
     let firstPolicyLocation: String?
-    /// The forbidden namespaces' UTF-8 (the fast path compares proposal bytes with them).
-    let forbiddenBytes: [[UInt8]]
-    /// `,"decision":"allow","identity":"…"}` for the standing identity (fast path).
-    let allowSuffix: [UInt8]?
+
+    // The fast path's plain-value tables (see CompiledPolicy+FastPath.swift).
+    /// The context keys' names and checks.
+    let contextNames: NameList
+    let contextChecks: [ArgCheck]
+    /// The forbidden namespaces (the fast path compares proposal bytes with them).
+    let forbidden: NameList
+    /// Per scope index (``scopeIndex(of:)``): its limit and tool lists.
+    let scopeFacts: [ScopeFacts]
+    let scopeLists: ScopeLists
+    let templates: DecisionTemplates
 
     /// Prepares a checked model for deciding. `files` are the bundle's sources, indexed as the
     /// model's spans index them (for `path:line:col`).
@@ -175,24 +168,59 @@ public struct CompiledPolicy: Sendable {
         scopes = model.runbooks.enumerated().map { scope($0.element, index: $0.offset) }
         policyOnly = scope(nil, index: nil)
         var patterns = PatternCompiler()
-        toolList = model.tools.map { tool in
-            CompiledTool(
+        let toolList = model.tools.map { tool in
+            let ruleIndices = rules.indices.filter { Self.rule(rules[$0].model, appliesTo: tool) }
+            return CompiledTool(
                 model: tool, location: location(tool.declarationSpan),
                 args: tool.args.map { patterns.arg($0, location: location($0.statementSpan)) },
-                ruleIndices: rules.indices.filter { Self.rule(rules[$0].model, appliesTo: tool) },
+                ruleIndices: ruleIndices, ruleOwners: ruleIndices.map { rules[$0].runbookIndex },
                 elevation: Self.elevationPlan(for: tool, in: model))
         }
-        toolTable = ByteTable(model.tools.map { Array($0.name.utf8) })
-        forbiddenBytes = model.forbiddenNamespaces.map { Array($0.utf8) }
-        allowSuffix = model.standingIdentity.map { identity in
-            var bytes: [UInt8] = []
-            DecisionEncoder.appendWord(Verdict.allow(identity: identity).word, to: &bytes)
-            DecisionEncoder.appendIdentity(identity, to: &bytes)
-            bytes.append(0x7D)
-            return bytes
-        }
-        context = model.context.map { patterns.arg($0, location: location($0.statementSpan)) }
+        self.toolList = toolList
+        let toolTable = ByteTable(model.tools.map { Array($0.name.utf8) })
+        self.toolTable = toolTable
+        let context = model.context.map { patterns.arg($0, location: location($0.statementSpan)) }
+        self.context = context
         firstPolicyLocation = model.policies.first.map { location($0.declarationSpan) }
+
+        contextNames = NameList(context.map(\.model.name))
+        contextChecks = context.map(\.check)
+        forbidden = NameList(model.forbiddenNamespaces)
+        var lists = ScopeLists()
+        func indices(_ names: [String]) -> [Int] { names.compactMap { toolTable.index(of: Array($0.utf8)[...]) } }
+        scopeFacts = (scopes + [policyOnly]).map { scope in
+            ScopeFacts(
+                maxIterations: scope.maxIterations,
+                investigate: scope.model.map { lists.add(indices($0.investigate)) },
+                remediate: scope.model.map { lists.add(indices($0.remediate)) })
+        }
+        scopeLists = lists
+        templates = DecisionTemplates(
+            standingIdentity: model.standingIdentity,
+            approvals: (scopes + [policyOnly]).map { $0.approval(requiredApprovers: []) },
+            elevations: toolList.map { try? $0.elevation.get() })
+    }
+
+    /// The index of a runbook's scope in ``scopeFacts`` (nil: policy-only mode, after the
+    /// runbooks).
+    func scopeIndex(of runbookIndex: Int?) -> Int {
+        runbookIndex ?? scopes.count
+    }
+
+    /// The scope at a ``scopeIndex(of:)``.
+    func scope(at index: Int) -> Scope {
+        index < scopes.count ? scopes[index] : policyOnly
+    }
+
+    /// True when `kind` of the tool at `toolIndex` is allowed in the scope at `scopeIndex`
+    /// (LANGUAGE.md §5 step 3): a plain call of a read tool the scope investigates with, or a
+    /// remediation by a write tool it remediates with.
+    func inScope(toolIndex: Int, effect: ToolEffect?, kind: ProposalKind, scopeIndex: Int) -> Bool {
+        let facts = scopeFacts[scopeIndex]
+        switch kind {
+        case .toolCall: return effect == .read && scopeLists.contains(toolIndex, in: facts.investigate)
+        case .remediation: return effect == .write && scopeLists.contains(toolIndex, in: facts.remediate)
+        }
     }
 
     /// True when the bundle declares a runbook named exactly `name`.
@@ -200,9 +228,9 @@ public struct CompiledPolicy: Sendable {
         runbookIndex(named: name) != nil
     }
 
-    /// The tool named exactly `name` (no normalisation, no case folding).
-    func tool(named name: String) -> CompiledTool? {
-        toolTable.index(of: Array(name.utf8)[...]).map { toolList[$0] }
+    /// The index of the tool named exactly `name` (no normalisation, no case folding).
+    func toolIndex(named name: String) -> Int? {
+        toolTable.index(of: Array(name.utf8)[...])
     }
 
     /// The index into `scopes` of the runbook named exactly `name`.

@@ -36,12 +36,21 @@ public struct JSONTape: Sendable {
     public init() {}
 
     /// Parses `bytes` as one JSON document, replacing what the tape held; nil on success.
-    /// `bytes` must be at most `Int32.max` long (callers cap lines far below that).
     public mutating func parse(_ bytes: [UInt8], maxDepth: Int = JSONReader.defaultMaxDepth) -> JSONError? {
+        parse(bytes, in: bytes.startIndex..<bytes.endIndex, maxDepth: maxDepth)
+    }
+
+    /// Parses `bytes[range]` as one JSON document (a line of a larger block, without copying
+    /// it), replacing what the tape held; nil on success. Error offsets count from the start of
+    /// `range`. `bytes` must be shorter than `Int32.max` (callers cap blocks far below that).
+    public mutating func parse(
+        _ bytes: [UInt8], in range: Range<Int>, maxDepth: Int = JSONReader.defaultMaxDepth
+    ) -> JSONError? {
         self.bytes = bytes
         nodes.removeAll(keepingCapacity: true)
         guard bytes.count < Int(Int32.max) else { return JSONError("input too large", at: 0) }
-        var builder = JSONTapeBuilder(bytes: bytes, maxDepth: maxDepth, nodes: nodes)
+        guard range.lowerBound >= 0, range.upperBound <= bytes.count else { return JSONError("range out of bounds", at: 0) }
+        var builder = JSONTapeBuilder(bytes: bytes, range: range, maxDepth: maxDepth, nodes: nodes)
         nodes = []
         do throws(JSONError) {
             try builder.parseDocument()
@@ -74,7 +83,7 @@ public struct JSONTape: Sendable {
             if raw[position] == 0x5C {
                 // Escapes were validated by the parser; a failure here cannot happen, and would
                 // only end the string early.
-                position = (try? JSONTapeBuilder.decodeEscape(in: bytes, at: position, into: &out)) ?? raw.endIndex
+                position = (try? JSONTapeBuilder.decodeEscape(in: bytes, at: position, end: raw.endIndex, into: &out)) ?? raw.endIndex
             } else {
                 out?.append(raw[position])
                 position += 1

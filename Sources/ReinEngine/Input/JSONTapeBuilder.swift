@@ -4,20 +4,28 @@ import ReinSyntax
 /// Recursion depth is bounded by `maxDepth`; every index is checked before it is read.
 struct JSONTapeBuilder {
     let bytes: [UInt8]
+    /// The document is `bytes[start..<end]`; node offsets index `bytes`, error offsets count
+    /// from `start`.
+    let start: Int
+    let end: Int
     let maxDepth: Int
     var nodes: [JSONTape.Node]
-    var pos = 0
+    var pos: Int
 
-    init(bytes: [UInt8], maxDepth: Int, nodes: [JSONTape.Node]) {
+    /// `range` must lie within `bytes`.
+    init(bytes: [UInt8], range: Range<Int>, maxDepth: Int, nodes: [JSONTape.Node]) {
         self.bytes = bytes
+        self.start = range.lowerBound
+        self.end = range.upperBound
         self.maxDepth = maxDepth
         self.nodes = nodes
+        pos = range.lowerBound
     }
 
-    private var atEnd: Bool { pos >= bytes.count }
+    private var atEnd: Bool { pos >= end }
 
     private func fail(_ message: String, at offset: Int? = nil) -> JSONError {
-        JSONError(message, at: offset ?? pos)
+        JSONError(message, at: (offset ?? pos) - start)
     }
 
     mutating func parseDocument() throws(JSONError) {
@@ -29,7 +37,7 @@ struct JSONTapeBuilder {
     }
 
     private mutating func skipWhitespace() {
-        while pos < bytes.count {
+        while pos < end {
             switch bytes[pos] {
             case 0x20, 0x09, 0x0A, 0x0D: pos += 1
             default: return
@@ -47,7 +55,7 @@ struct JSONTapeBuilder {
 
     /// `depth` is the number of containers enclosing this value.
     private mutating func parseValue(depth: Int) throws(JSONError) {
-        guard pos < bytes.count else { throw fail("unexpected end of input") }
+        guard pos < end else { throw fail("unexpected end of input") }
         switch bytes[pos] {
         case Byte.openBrace:
             guard depth < maxDepth else { throw fail("nesting too deep") }
@@ -80,7 +88,7 @@ struct JSONTapeBuilder {
         let start = pos
         let count = literal.utf8CodeUnitCount
         let ok: Bool = literal.withUTF8Buffer { lit in
-            guard bytes.count - pos >= count else { return false }
+            guard end - pos >= count else { return false }
             for i in 0..<count where bytes[pos + i] != lit[i] { return false }
             return true
         }
@@ -102,17 +110,17 @@ struct JSONTapeBuilder {
         pos += 1  // { or [
         var count: Int32 = 0
         skipWhitespace()
-        if pos < bytes.count, bytes[pos] == close {
+        if pos < end, bytes[pos] == close {
             pos += 1
         } else {
             members: while true {
                 skipWhitespace()
-                guard pos < bytes.count else { throw fail(unterminated, at: start) }
+                guard pos < end else { throw fail(unterminated, at: start) }
                 if isObject {
                     guard bytes[pos] == Byte.quote else { throw fail("expected string key") }
                     try parseString()
                     skipWhitespace()
-                    guard pos < bytes.count else { throw fail(unterminated, at: start) }
+                    guard pos < end else { throw fail(unterminated, at: start) }
                     guard bytes[pos] == Byte.colon else { throw fail("expected ':'") }
                     pos += 1
                     skipWhitespace()
@@ -121,7 +129,7 @@ struct JSONTapeBuilder {
                 try parseValue(depth: depth)
                 count += 1
                 skipWhitespace()
-                guard pos < bytes.count else { throw fail(unterminated, at: start) }
+                guard pos < end else { throw fail(unterminated, at: start) }
                 switch bytes[pos] {
                 case Byte.comma: pos += 1
                 case close: pos += 1; break members
@@ -142,18 +150,18 @@ struct JSONTapeBuilder {
         let start = pos
         pos += 1  // opening quote
         var escaped = false
-        while pos < bytes.count {
+        while pos < end {
             // Skip a run of plain printable ASCII in one tight loop.
             pos = bytes.withUnsafeBufferPointer { buffer in
                 var index = pos
-                while index < buffer.count {
+                while index < end {
                     let b = buffer[index]
                     if b == Byte.quote || b == Byte.backslash || b < 0x20 || b >= 0x80 { break }
                     index += 1
                 }
                 return index
             }
-            guard pos < bytes.count else { break }
+            guard pos < end else { break }
             let b = bytes[pos]
             if b == Byte.quote {
                 leaf(.string, flag: escaped, start: start + 1, end: pos)
@@ -162,7 +170,11 @@ struct JSONTapeBuilder {
             } else if b == Byte.backslash {
                 escaped = true
                 var ignored: [UInt8]?
-                pos = try Self.decodeEscape(in: bytes, at: pos, into: &ignored)
+                do {
+                    pos = try Self.decodeEscape(in: bytes, at: pos, end: end, into: &ignored)
+                } catch {
+                    throw JSONError(error.message, at: error.offset - self.start)
+                }
             } else if b < 0x20 {
                 throw fail("control character in string")
             } else if b >= 0x80 {
@@ -176,23 +188,26 @@ struct JSONTapeBuilder {
 
     /// Validates one multi-byte UTF-8 sequence at `pos` and moves past it.
     private mutating func skipUTF8Sequence() throws(JSONError) {
-        guard let length = UTF8Validation.sequenceLength(in: bytes, at: pos) else { throw fail("invalid utf-8") }
+        guard let length = UTF8Validation.sequenceLength(in: bytes, at: pos, end: end) else { throw fail("invalid utf-8") }
         pos += length
     }
 
     /// Reads the escape starting at the backslash at `position`: appends its UTF-8 to `out`
     /// (when not nil) and returns the position after it. The one implementation of escapes, for
-    /// validating while parsing and for decoding later.
-    static func decodeEscape(in bytes: [UInt8], at position: Int, into out: inout [UInt8]?) throws(JSONError) -> Int {
+    /// validating while parsing and for decoding later. Reads no byte at or past `end`; error
+    /// offsets are positions in `bytes`.
+    static func decodeEscape(
+        in bytes: [UInt8], at position: Int, end: Int, into out: inout [UInt8]?
+    ) throws(JSONError) -> Int {
         let escapeStart = position
         var pos = position + 1  // backslash
-        guard pos < bytes.count else { throw JSONError("unterminated string", at: escapeStart) }
+        guard pos < end else { throw JSONError("unterminated string", at: escapeStart) }
         let c = bytes[pos]
         pos += 1
         func readHex4() throws(JSONError) -> UInt32 {
             var value: UInt32 = 0
             for _ in 0..<4 {
-                guard pos < bytes.count else { throw JSONError("invalid escape", at: pos) }
+                guard pos < end else { throw JSONError("invalid escape", at: pos) }
                 let b = bytes[pos]
                 let digit: UInt32
                 switch b {
@@ -221,7 +236,7 @@ struct JSONTapeBuilder {
                 throw JSONError("unpaired surrogate", at: escapeStart)
             }
             if (0xD800...0xDBFF).contains(scalar) {
-                guard bytes.count - pos >= 2, bytes[pos] == Byte.backslash, bytes[pos + 1] == Byte.lowerU
+                guard end - pos >= 2, bytes[pos] == Byte.backslash, bytes[pos + 1] == Byte.lowerU
                 else { throw JSONError("unpaired surrogate", at: escapeStart) }
                 pos += 2
                 let low = try readHex4()
@@ -241,7 +256,7 @@ struct JSONTapeBuilder {
     // MARK: Numbers
 
     private func isDigit(_ i: Int) -> Bool {
-        i < bytes.count && (Byte.zero...Byte.nine).contains(bytes[i])
+        i < end && (Byte.zero...Byte.nine).contains(bytes[i])
     }
 
     private mutating func parseNumber() throws(JSONError) {
@@ -258,15 +273,15 @@ struct JSONTapeBuilder {
         }
         let intEnd = pos
         var isInteger = true
-        if pos < bytes.count, bytes[pos] == Byte.dot {
+        if pos < end, bytes[pos] == Byte.dot {
             pos += 1
             guard isDigit(pos) else { throw fail("invalid number", at: start) }
             while isDigit(pos) { pos += 1 }
             isInteger = false
         }
-        if pos < bytes.count, bytes[pos] == Byte.lowerE || bytes[pos] == Byte.upperE {
+        if pos < end, bytes[pos] == Byte.lowerE || bytes[pos] == Byte.upperE {
             pos += 1
-            if pos < bytes.count, bytes[pos] == Byte.plus || bytes[pos] == Byte.minus { pos += 1 }
+            if pos < end, bytes[pos] == Byte.plus || bytes[pos] == Byte.minus { pos += 1 }
             guard isDigit(pos) else { throw fail("invalid number", at: start) }
             while isDigit(pos) { pos += 1 }
             isInteger = false

@@ -37,14 +37,21 @@ public enum ProposalDecoder {
 
     /// The line's own problems — over the size limit, blank, not JSON — as a malformed
     /// proposal; nil when it parsed, and then `tape` (reusable scratch) holds it.
-    static func parse(line bytes: [UInt8], lineNumber: Int, into tape: inout JSONTape) -> MalformedProposal? {
-        if bytes.count > maxLineBytes {
+    /// `range` (default: all of `bytes`) is the line within a larger block.
+    static func parse(
+        line bytes: [UInt8], range: Range<Int>? = nil, lineNumber: Int, into tape: inout JSONTape
+    ) -> MalformedProposal? {
+        let range = range ?? bytes.startIndex..<bytes.endIndex
+        guard range.lowerBound >= bytes.startIndex, range.upperBound <= bytes.endIndex else {
+            return MalformedProposal(id: String(lineNumber), message: "line range out of bounds")
+        }
+        if range.count > maxLineBytes {
             return .tooLong(lineNumber: lineNumber)
         }
-        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+        if bytes[range].allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
             return MalformedProposal(id: String(lineNumber), message: "blank line")
         }
-        if let error = tape.parse(bytes) {
+        if let error = tape.parse(bytes, in: range) {
             return MalformedProposal(id: String(lineNumber), message: "invalid json: \(error.message) at byte \(error.offset)")
         }
         return nil
@@ -135,15 +142,32 @@ public enum ProposalDecoder {
     enum TopLevelKey: Int, CaseIterable {
         case id, runbook, kind, tool, args, thought, context, session, alert, at
 
-        /// The keys' UTF-8, by raw value.
-        static let spellings: [[UInt8]] = ProposalDecoder.topLevelKeys.map { Array($0.utf8) }
+        /// The key as written in a proposal (static text: comparing with it counts no references).
+        var spelling: StaticString {
+            switch self {
+            case .id: "id"
+            case .runbook: "runbook"
+            case .kind: "kind"
+            case .tool: "tool"
+            case .args: "args"
+            case .thought: "thought"
+            case .context: "context"
+            case .session: "session"
+            case .alert: "alert"
+            case .at: "at"
+            }
+        }
+
+        /// True when `bytes` spell this key exactly.
+        func isSpelled<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+            spelling.withUTF8Buffer { $0.elementsEqual(bytes) }
+        }
 
         /// The key spelled exactly so, or nil for an unknown key.
         init?(_ key: String) {
             var key = key
-            guard let found = key.withUTF8({ bytes in
-                TopLevelKey(length: bytes.count) { TopLevelKey.spellings[$0.rawValue].elementsEqual(bytes) }
-            }) else { return nil }
+            guard let found = key.withUTF8({ bytes in TopLevelKey(length: bytes.count) { $0.isSpelled(bytes) } })
+            else { return nil }
             self = found
         }
 

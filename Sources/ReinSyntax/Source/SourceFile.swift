@@ -148,9 +148,11 @@ public enum UTF8Validation {
     }
 
     /// The length of the valid multi-byte sequence starting at `index` (a non-ASCII lead byte),
-    /// or nil when the bytes there are not valid UTF-8.
-    public static func sequenceLength(in bytes: [UInt8], at index: Int) -> Int? {
-        guard index >= 0, index < bytes.count else { return nil }
+    /// or nil when the bytes there (before `end`, by default the end of `bytes`) are not valid
+    /// UTF-8.
+    public static func sequenceLength(in bytes: [UInt8], at index: Int, end: Int? = nil) -> Int? {
+        let end = Swift.min(end ?? bytes.count, bytes.count)
+        guard index >= 0, index < end else { return nil }
         let length: Int
         var lowerBound: UInt8 = 0x80
         var upperBound: UInt8 = 0xBF
@@ -164,7 +166,7 @@ public enum UTF8Validation {
         case 0xF4: length = 4; upperBound = 0x8F
         default: return nil
         }
-        guard bytes.count - index >= length else { return nil }
+        guard end - index >= length else { return nil }
         let second = bytes[index + 1]
         guard second >= lowerBound, second <= upperBound else { return nil }
         var next = index + 2

@@ -1,16 +1,20 @@
 import ReinSemantics
 import ReinSyntax
 
-/// The fast path: a proposal read straight from its JSON tape, for the common case where every
-/// check passes and no rule applies. It only ever *confirms* — it returns a decision when the
-/// proposal is well formed, every step 1–4 check of LANGUAGE.md §5 passes and no rule is in
-/// force for the tool, and nil for anything else (any doubt, any failure, any escape sequence in
-/// a name or value, a `session.tools` list, an alert), which the full path then decides and
-/// explains. It shares the full path's pieces — the tool/runbook tables, the name rules, the
-/// pattern automata, the duration parser, `checkScope` and `outcome` — and tests hold the two
-/// paths to the same bytes on every input they generate.
-/// A decision the fast path confirmed, not yet rendered: the proposal's `id` as written (or its
-/// line number) and the precomputed rest of the decision line.
+/// The fast path: a proposal read straight from its JSON tape, for the common cases. When the
+/// proposal is plainly well formed and steps 1–2 of LANGUAGE.md §5 pass (no session flag, the
+/// iteration under the limit, a known runbook), it decides: an unknown tool is denied; a known
+/// one whose step 3–4 checks all pass, with no rule in force for it, is confirmed from
+/// per-bundle templates; one that fails a step 3–4 check is denied with the reasons of the full
+/// path's own `checkScope`, `checkArgs` and `checkContext`, reading the objects in place. It
+/// returns nil for anything else (any doubt, an escape sequence in a key or a name, a
+/// `session.tools` list, an alert, a rule to evaluate, `--explain`), which the full path then
+/// decides. It shares the full path's pieces — the tool/runbook tables, the name rules, the
+/// pattern automata, the duration parser, the step 3–4 checks and `outcome` — and tests hold
+/// the two paths to the same bytes on every input they generate.
+/// A decision the fast path reached, not yet rendered: the proposal's `id` as written (or its
+/// line number) and either what picks the rest of the line from the bundle's templates (every
+/// check passed) or the reasons of a deny.
 struct FastDecision {
     enum ID {
         /// The `id` string's bytes, without escapes (so they are their own JSON rendering).
@@ -18,42 +22,62 @@ struct FastDecision {
         case line(Int)
     }
 
-    var id: ID
-    var tool: CompiledPolicy.CompiledTool
-    var kind: ProposalKind
-    var scope: CompiledPolicy.Scope
-    /// The decision after its `id`: `,"decision":…}` in one or two precomputed pieces.
-    var rest: [UInt8]
-    var restEnd: [UInt8]
+    enum Outcome {
+        case confirmed(toolIndex: Int, kind: ProposalKind, scopeIndex: Int)
+        case denied([Reason])
+    }
 
-    /// The rendered decision line (without `\n`): the same bytes ``DecisionEncoder`` writes.
-    func append(to out: inout [UInt8]) {
-        out += #"{"id":""#.utf8
+    var id: ID
+    var outcome: Outcome
+
+    var isDenied: Bool {
+        if case .denied = outcome { return true }
+        return false
+    }
+
+    var idString: String {
         switch id {
-        case .given(let bytes): out += bytes
-        case .line(let number): out += String(number).utf8
+        case .given(let bytes): String(decoding: bytes, as: UTF8.self)
+        case .line(let number): String(number)
         }
-        out.append(0x22)
-        out += rest
-        out += restEnd
     }
 }
 
 extension CompiledPolicy {
     /// A fast decision as a ``Decision`` value.
     func decision(_ fast: FastDecision) -> Decision {
-        let id: String
-        switch fast.id {
-        case .given(let bytes): id = String(decoding: bytes, as: UTF8.self)
-        case .line(let number): id = String(number)
+        switch fast.outcome {
+        case .confirmed(let toolIndex, let kind, let scopeIndex):
+            return Decision(
+                id: fast.idString,
+                verdict: outcome(toolList[toolIndex], kind: kind, scope: scope(at: scopeIndex), requiredApprovers: []))
+        case .denied(let reasons):
+            return Decision(id: fast.idString, verdict: .deny(reasons))
         }
-        return Decision(id: id, verdict: outcome(fast.tool, kind: fast.kind, scope: fast.scope, requiredApprovers: []))
+    }
+
+    /// The rendered decision line (without `\n`): the same bytes ``DecisionEncoder`` writes for
+    /// ``decision(_:)``.
+    func append(_ fast: FastDecision, to out: inout [UInt8]) {
+        guard case .confirmed(let toolIndex, let kind, let scopeIndex) = fast.outcome else {
+            return DecisionEncoder.append(decision(fast), to: &out)
+        }
+        out += #"{"id":""#.utf8
+        switch fast.id {
+        case .given(let bytes): out += bytes
+        case .line(let number): out += String(number).utf8
+        }
+        out.append(0x22)
+        switch kind {
+        case .toolCall:
+            if let allow = templates.allow { templates.append(allow, to: &out) }
+        case .remediation:
+            templates.append(templates.approval[scopeIndex], to: &out)
+            if let elevation = templates.elevation[toolIndex] { templates.append(elevation, to: &out) }
+        }
     }
 
     private typealias Key = ProposalDecoder.TopLevelKey
-
-    /// The proposal kinds' UTF-8.
-    private static let kinds: [(ProposalKind, [UInt8])] = ProposalKind.allCases.map { ($0, Array($0.rawValue.utf8)) }
 
     /// The decision of a proposal that passes every check with no rule in force, or nil.
     func fastDecision(_ tape: JSONTape, lineNumber: Int, options: DecisionOptions) -> FastDecision? {
@@ -69,7 +93,7 @@ extension CompiledPolicy {
             for _ in 0..<Int(root.count) {
                 let key = nodes[cursor]
                 let name = tape.rawBytes(of: cursor)
-                guard !key.flag, let slot = Key(length: name.count, named: { ByteTable.equal(Key.spellings[$0.rawValue], name) }),
+                guard !key.flag, let slot = Key(length: name.count, named: { $0.isSpelled(name) }),
                     members[slot.rawValue] < 0
                 else { return nil }
                 members[slot.rawValue] = cursor + 1
@@ -89,13 +113,14 @@ extension CompiledPolicy {
             nodes[index].kind == .string && !nodes[index].flag ? tape.rawBytes(of: index) : nil
         }
 
-        guard member(.alert) == nil else { return nil }
-        guard let toolNode = member(.tool), let toolName = plainString(toolNode),
-            let toolIndex = toolTable.index(of: toolName)
+        // The shape: anything the decoder could call malformed, or that needs the full
+        // evaluation (an alert, a session with tools), goes the full way.
+        guard member(.alert) == nil,
+            let toolNode = member(.tool), let toolName = plainString(toolNode),
+            let argsNode = member(.args), nodes[argsNode].kind == .object
         else { return nil }
-        let tool = toolList[toolIndex]
-        guard let argsNode = member(.args), nodes[argsNode].kind == .object else { return nil }
-
+        let contextNode = member(.context)
+        if let node = contextNode, nodes[node].kind != .object { return nil }
         let id: FastDecision.ID
         if let node = member(.id) {
             guard let bytes = plainString(node) else { return nil }
@@ -106,10 +131,14 @@ extension CompiledPolicy {
         if let node = member(.thought), nodes[node].kind != .string { return nil }
         var kind: ProposalKind?
         if let node = member(.kind) {
-            guard let bytes = plainString(node),
-                let known = Self.kinds.first(where: { ByteTable.equal($0.1, bytes) })
-            else { return nil }
-            kind = known.0
+            guard let bytes = plainString(node) else { return nil }
+            if bytes.elementsEqual(ProposalKind.toolCall.rawValue.utf8) {
+                kind = .toolCall
+            } else if bytes.elementsEqual(ProposalKind.remediation.rawValue.utf8) {
+                kind = .remediation
+            } else {
+                return nil
+            }
         }
         if let node = member(.at) {
             guard let bytes = plainString(node), Timestamp(rfc3339: String(decoding: bytes, as: UTF8.self)) != nil
@@ -125,37 +154,50 @@ extension CompiledPolicy {
             guard let found = self.runbookIndex(named: name) else { return nil }
             runbookIndex = found
         }
-        let scope = runbookIndex.map { scopes[$0] } ?? policyOnly
+        let scopeIndex = scopeIndex(of: runbookIndex)
         var iteration: Int64 = 0
         if let node = member(.session) {
             guard let value = sessionIteration(tape, node) else { return nil }
             iteration = value
         }
-        guard iteration < scope.maxIterations else { return nil }
+        guard iteration < scopeFacts[scopeIndex].maxIterations else { return nil }
 
-        // Step 3.
+        // Step 2.
+        guard let toolIndex = toolTable.index(of: toolName) else {
+            return FastDecision(id: id, outcome: .denied([Self.unknownTool(String(decoding: toolName, as: UTF8.self))]))
+        }
+        let tool = toolList[toolIndex]
+
+        // Steps 3 and 4, then step 5: no rule may be in force for this tool here.
         let effect = tool.model.effect
         let resolvedKind = kind ?? (effect != .read ? .remediation : .toolCall)
-        var reasons: [Reason] = []
-        checkScope(tool, kind: resolvedKind, isWrite: effect != .read, scope: scope, reasons: &reasons)
-        guard reasons.isEmpty else { return nil }
-
-        // Step 4, then step 5: no rule may be in force for this tool here.
-        guard argsPass(tape, object: argsNode, declared: tool.args),
-            argsPass(tape, object: member(.context), declared: context),
-            !tool.ruleIndices.contains(where: { rules[$0].runbookIndex == nil || rules[$0].runbookIndex == runbookIndex })
-        else { return nil }
-        // The outcome, from the templates; a bundle that cannot give one (no standing identity,
-        // no elevation) is left to the full path, which fails closed.
-        switch resolvedKind {
-        case .toolCall:
-            guard let allow = allowSuffix else { return nil }
-            return FastDecision(id: id, tool: tool, kind: resolvedKind, scope: scope, rest: allow, restEnd: [])
-        case .remediation:
-            guard let elevation = tool.elevationSuffix else { return nil }
+        if inScope(toolIndex: toolIndex, effect: effect, kind: resolvedKind, scopeIndex: scopeIndex),
+            argsPass(tape, object: argsNode, names: tool.argNames, checks: tool.argChecks, declared: tool.args),
+            argsPass(tape, object: contextNode, names: contextNames, checks: contextChecks, declared: context)
+        {
+            guard !tool.ruleOwners.contains(where: { $0 == nil || $0 == runbookIndex }) else { return nil }
+            // A bundle that cannot give the outcome (no standing identity, no elevation) is left
+            // to the full path, which fails closed.
+            switch resolvedKind {
+            case .toolCall: guard templates.allow != nil else { return nil }
+            case .remediation: guard templates.elevation[toolIndex] != nil else { return nil }
+            }
             return FastDecision(
-                id: id, tool: tool, kind: resolvedKind, scope: scope, rest: scope.approvalPrefix, restEnd: elevation)
+                id: id, outcome: .confirmed(toolIndex: toolIndex, kind: resolvedKind, scopeIndex: scopeIndex))
         }
+
+        // A check failed: the reasons, from the full path's own step 3 and 4 functions reading
+        // the objects in place. (None found: the quick checks are stricter — an escaped key,
+        // over 64 args — and the full path decides.)
+        var reasons: [Reason] = []
+        var trace = TraceRecorder(enabled: false)
+        checkScope(
+            tool, index: toolIndex, kind: resolvedKind, scope: scope(at: scopeIndex), scopeIndex: scopeIndex,
+            reasons: &reasons)
+        _ = checkArgs(TapeMembers(tape, object: argsNode), of: tool, reasons: &reasons, trace: &trace)
+        _ = checkContext(contextNode.map { TapeMembers(tape, object: $0) }, reasons: &reasons, trace: &trace)
+        guard !reasons.isEmpty else { return nil }
+        return FastDecision(id: id, outcome: .denied(reasons))
     }
 
     /// `session.iteration` when the session holds only `iteration` and `denials`, integers ≥ 0,
@@ -183,65 +225,58 @@ extension CompiledPolicy {
 
     /// True when the object (args or context; nil: absent) holds each declared key at most once,
     /// no other key, every key without a default, and every value passes its type and
-    /// constraints.
-    private func argsPass(_ tape: JSONTape, object: Int?, declared: [CompiledArg]) -> Bool {
+    /// constraints. `names`, `checks` and `declared` are the same declarations.
+    private func argsPass(
+        _ tape: JSONTape, object: Int?, names: NameList, checks: [ArgCheck], declared: [CompiledArg]
+    ) -> Bool {
         // Which declared keys were seen, as bits (more than 64 declarations: the full path).
-        guard declared.count <= 64 else { return false }
+        guard checks.count <= 64 else { return false }
         let nodes = tape.nodes
         var seen: UInt64 = 0
         if let object {
             guard nodes[object].kind == .object else { return false }
             var key = object + 1
             for _ in 0..<Int(nodes[object].count) {
-                guard !nodes[key].flag else { return false }
-                let name = tape.rawBytes(of: key)
-                guard let slot = declared.firstIndex(where: { ByteTable.equal($0.nameBytes, name) }) else { return false }
+                guard !nodes[key].flag, let slot = names.index(of: tape.rawBytes(of: key)) else { return false }
                 let bit: UInt64 = 1 << UInt64(slot)
-                guard seen & bit == 0, valuePasses(tape, key + 1, declared[slot]) else { return false }
+                guard seen & bit == 0, valuePasses(tape, key + 1, checks[slot], declared: declared, slot: slot) else {
+                    return false
+                }
                 seen |= bit
                 key = Int(nodes[key + 1].next)
             }
         }
-        for (slot, arg) in declared.enumerated() where seen & (1 << UInt64(slot)) == 0 {
-            guard arg.model.defaultValue != nil else { return false }
+        for (slot, check) in checks.enumerated() where seen & (1 << UInt64(slot)) == 0 {
+            guard check.hasDefault else { return false }
         }
         return true
     }
 
     /// One value against its declaration: the same rules as ``ArgValidator``, on the bytes.
-    private func valuePasses(_ tape: JSONTape, _ index: Int, _ arg: CompiledArg) -> Bool {
+    /// `declared[slot]` is read only for what plain values do not hold (members, pattern).
+    private func valuePasses(_ tape: JSONTape, _ index: Int, _ check: ArgCheck, declared: [CompiledArg], slot: Int) -> Bool {
         let node = tape.nodes[index]
-        let model = arg.model
-        switch model.type {
+        switch check.kind {
         case .int:
             guard node.kind == .integer else { return false }
-            if case .int(let range)? = model.range { return range.contains(node.integer) }
-            return true
+            return check.bounds?.contains(node.integer) ?? true
         case .bool:
             return node.kind == .bool
         case .duration:
             guard node.kind == .string, !node.flag,
                 case .success(let seconds) = NumberSyntax.duration(tape.rawBytes(of: index))
             else { return false }
-            let duration = DurationValue(seconds: seconds)
-            if case .duration(let range)? = model.range { return range.contains(duration) }
-            return true
+            return check.bounds?.contains(seconds) ?? true
         case .string, .name, .namespace, .enumeration:
             guard node.kind == .string, !node.flag else { return false }
             let bytes = tape.rawBytes(of: index)
-            switch model.type {
-            case .enumeration: return arg.memberBytes.contains { ByteTable.equal($0, bytes) }
+            switch check.kind {
+            case .enumeration: return declared[slot].memberBytes.contains { ByteTable.equal($0, bytes) }
             case .name: return NameRules.isValidName(utf8: bytes)
-            case .namespace:
-                return NameRules.isValidNamespace(utf8: bytes) && !forbiddenBytes.contains { ByteTable.equal($0, bytes) }
+            case .namespace: return NameRules.isValidNamespace(utf8: bytes) && forbidden.index(of: bytes) == nil
             default:
-                let scalars = String.scalarCount(utf8: bytes)
-                if let length = model.length {
-                    guard length.contains(Int64(scalars)) else { return false }
-                } else if scalars > NameRules.defaultStringScalarCap {
-                    return false
-                }
-                switch arg.pattern {
+                guard check.length.contains(Int64(String.scalarCount(utf8: bytes))) else { return false }
+                switch declared[slot].pattern {
                 case nil: return true
                 case .success(let regex)?: return regex.wholeMatchIfASCII(utf8: bytes) ?? false
                 case .failure?: return false
