@@ -142,6 +142,35 @@ private func obj(_ entries: [(String, JSONValue)]) -> JSONValue {
         #expect(error([]) == JSONError("empty input", at: 0))
     }
 
+    /// Strings are scanned eight bytes at a time: a byte that ends the plain run (quote,
+    /// backslash, control character, non-ASCII) must be seen at every position of a word, and
+    /// the bytes next to the special ones (0x1F/0x20, 0x21/0x23, 0x5B/0x5D, 0x7F/0x80) must not
+    /// fool it.
+    static let specialBytes: [(UInt8, String?)] = [
+        (0x00, "control character in string"), (0x1F, "control character in string"), (0x0A, "control character in string"),
+        (0x80, "invalid utf-8"), (0xFF, "invalid utf-8"), (0x20, nil), (0x21, nil), (0x23, nil), (0x5B, nil),
+        (0x5D, nil), (0x7F, nil),
+    ]
+
+    @Test(arguments: specialBytes)
+    func stringScanFindsSpecialBytesAtEveryPosition(_ special: UInt8, _ message: String?) {
+        for position in 0..<20 {
+            var bytes: [UInt8] = [0x22] + Array(repeating: 0x61, count: 24) + [0x22]
+            bytes[1 + position] = special
+            if let message {
+                #expect(error(bytes) == JSONError(message, at: 1 + position), "position \(position)")
+            } else {
+                #expect(value(String(decoding: bytes, as: UTF8.self)) != nil, "position \(position)")
+            }
+            // A quote there ends the string early (the rest is trailing content); a backslash
+            // escapes the next byte (`\a` is not an escape).
+            bytes[1 + position] = 0x22
+            #expect(error(bytes) == JSONError("unexpected content after value", at: 2 + position))
+            bytes[1 + position] = 0x5C
+            #expect(error(bytes) == JSONError("invalid escape", at: 1 + position))
+        }
+    }
+
     static let depths: [(Int, Bool)] = [(1, true), (127, true), (128, true), (129, false), (200, false)]
 
     @Test(arguments: depths)

@@ -160,7 +160,15 @@ public enum ProposalDecoder {
 
         /// True when `bytes` spell this key exactly.
         func isSpelled<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
-            spelling.withUTF8Buffer { $0.elementsEqual(bytes) }
+            spelling.withUTF8Buffer { spelled in
+                guard spelled.count == bytes.count else { return false }
+                var index = bytes.startIndex
+                for byte in spelled {
+                    if bytes[index] != byte { return false }
+                    bytes.formIndex(after: &index)
+                }
+                return true
+            }
         }
 
         /// The key spelled exactly so, or nil for an unknown key.

@@ -171,10 +171,10 @@ extension CompiledPolicy {
         // Steps 3 and 4, then step 5: no rule may be in force for this tool here.
         let effect = tool.model.effect
         let resolvedKind = kind ?? (effect != .read ? .remediation : .toolCall)
-        if inScope(toolIndex: toolIndex, effect: effect, kind: resolvedKind, scopeIndex: scopeIndex),
-            argsPass(tape, object: argsNode, names: tool.argNames, checks: tool.argChecks, declared: tool.args),
-            argsPass(tape, object: contextNode, names: contextNames, checks: contextChecks, declared: context)
-        {
+        let scopePasses = inScope(toolIndex: toolIndex, effect: effect, kind: resolvedKind, scopeIndex: scopeIndex)
+        let argsPasses = argsPass(tape, object: argsNode, names: tool.argNames, checks: tool.argChecks, declared: tool.args)
+        let contextPasses = argsPass(tape, object: contextNode, names: contextNames, checks: contextChecks, declared: context)
+        if scopePasses && argsPasses && contextPasses {
             guard !tool.ruleOwners.contains(where: { $0 == nil || $0 == runbookIndex }) else { return nil }
             // A bundle that cannot give the outcome (no standing identity, no elevation) is left
             // to the full path, which fails closed.
@@ -187,15 +187,23 @@ extension CompiledPolicy {
         }
 
         // A check failed: the reasons, from the full path's own step 3 and 4 functions reading
-        // the objects in place. (None found: the quick checks are stricter — an escaped key,
-        // over 64 args — and the full path decides.)
+        // the objects in place. A part whose quick check passed has no reason to give (the quick
+        // checks are the stricter ones), so only the failing parts are read again. (No reason
+        // found: a quick check failed on what the full checks accept — an escaped key, over 64
+        // args — and the full path decides.)
         var reasons: [Reason] = []
         var trace = TraceRecorder(enabled: false)
-        checkScope(
-            tool, index: toolIndex, kind: resolvedKind, scope: scope(at: scopeIndex), scopeIndex: scopeIndex,
-            reasons: &reasons)
-        _ = checkArgs(TapeMembers(tape, object: argsNode), of: tool, reasons: &reasons, trace: &trace)
-        _ = checkContext(contextNode.map { TapeMembers(tape, object: $0) }, reasons: &reasons, trace: &trace)
+        if !scopePasses {
+            checkScope(
+                tool, index: toolIndex, kind: resolvedKind, scope: scope(at: scopeIndex), scopeIndex: scopeIndex,
+                reasons: &reasons)
+        }
+        if !argsPasses {
+            _ = checkArgs(TapeMembers(tape, object: argsNode), of: tool, reasons: &reasons, trace: &trace)
+        }
+        if !contextPasses {
+            _ = checkContext(contextNode.map { TapeMembers(tape, object: $0) }, reasons: &reasons, trace: &trace)
+        }
         guard !reasons.isEmpty else { return nil }
         return FastDecision(id: id, outcome: .denied(reasons))
     }
