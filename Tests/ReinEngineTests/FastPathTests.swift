@@ -37,11 +37,11 @@ import Testing
                     if fast.isDenied { denied += 1 } else { confirmed += 1 }
                     let full = DecisionEncoder.jsonLine(policy.decideInFull(tape, lineNumber: number, options: options))
                     var rendered: [UInt8] = []
-                    policy.append(fast, to: &rendered)
+                    policy.append(fast, tape: tape, to: &rendered)
                     #expect(
                         String(decoding: rendered, as: UTF8.self) == full,
                         "line \(number): \(String(decoding: line.prefix(300), as: UTF8.self))")
-                    #expect(DecisionEncoder.jsonLine(policy.decision(fast)) == full)
+                    #expect(DecisionEncoder.jsonLine(policy.decision(fast, tape: tape)) == full)
                 }
             }
         }

@@ -7,7 +7,7 @@ import ReinSyntax
         ("0", UInt64(0)), ("1_000", 1_000), ("007", 7), ("18446744073709551615", UInt64.max),
     ])
     func digits(_ text: String, _ value: UInt64) {
-        #expect(NumberSyntax.digits(Array(text.utf8)[...]) == .success(value))
+        #expect(NumberSyntax.digits(text.utf8.span) == .success(value))
     }
 
     @Test(arguments: [
@@ -15,7 +15,7 @@ import ReinSyntax
         ("1__0", .malformedNumber), ("1a", .malformedNumber), ("18446744073709551616", .outOfRange),
     ])
     func badDigits(_ text: String, _ failure: NumberSyntax.Failure) {
-        #expect(NumberSyntax.digits(Array(text.utf8)[...]) == .failure(failure))
+        #expect(NumberSyntax.digits(text.utf8.span) == .failure(failure))
     }
 
     @Test(arguments: [
@@ -23,7 +23,7 @@ import ReinSyntax
         ("1_000s", 1_000), ("005m", 300), ("0s", 0), ("9223372036854775807s", Int64.max),
     ])
     func durations(_ text: String, _ seconds: Int64) {
-        #expect(NumberSyntax.duration(Array(text.utf8)[...]) == .success(seconds))
+        #expect(NumberSyntax.duration(text.utf8.span) == .success(seconds))
     }
 
     @Test(arguments: [
@@ -37,6 +37,6 @@ import ReinSyntax
         ("99999999999999999999s1x", .unknownUnit("x")),
     ])
     func badDurations(_ text: String, _ failure: NumberSyntax.Failure) {
-        #expect(NumberSyntax.duration(Array(text.utf8)[...]) == .failure(failure))
+        #expect(NumberSyntax.duration(text.utf8.span) == .failure(failure))
     }
 }

@@ -14,7 +14,7 @@ extension JSONObject: ArgMembers {
     var count: Int { entries.count }
 
     func slot(of member: Int, in names: NameList) -> Int? {
-        names.index(of: entries[member].key.utf8)
+        names.index(of: entries[member].key.utf8.span)
     }
 
     func key(at member: Int) -> String { entries[member].key }
@@ -48,7 +48,8 @@ struct TapeMembers: ArgMembers {
     func slot(of member: Int, in names: NameList) -> Int? {
         let key = keys[member]
         // A key with escapes is compared by its decoded value, like any other.
-        return tape.nodes[key].flag ? names.index(of: tape.string(at: key).utf8) : names.index(of: tape.rawBytes(of: key))
+        if tape.nodes[key].flag { return names.index(of: tape.string(at: key).utf8.span) }
+        return names.index(of: tape.rawBytes(of: key).span)
     }
 
     func key(at member: Int) -> String { tape.string(at: keys[member]) }

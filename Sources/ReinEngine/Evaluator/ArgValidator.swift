@@ -13,6 +13,17 @@ final class CompiledArg: Sendable {
     let check: ArgCheck
     let memberBytes: [[UInt8]]
 
+    /// True when `text` passes the `matching` pattern (or there is none) as far as the fast
+    /// path can tell: an all-ASCII value the automaton decides; anything else is false, and the
+    /// full path decides.
+    func patternAccepts(asciiText text: Span<UInt8>) -> Bool {
+        switch pattern {
+        case nil: true
+        case .success(let regex)?: regex.wholeMatchIfASCII(utf8: text) ?? false
+        case .failure?: false
+        }
+    }
+
     init(_ model: ArgModel, location: String, pattern: Result<LinearRegex, LinearRegex.SyntaxError>?) {
         self.model = model
         self.location = location
@@ -117,7 +128,7 @@ enum ArgValidator {
             guard case .string(let text) = value else {
                 return .invalid(.typeMismatch, "\(label) must be a duration string, got \(describe(value))")
             }
-            switch NumberSyntax.duration(Array(text.utf8)[...]).map(DurationValue.init(seconds:)) {
+            switch NumberSyntax.duration(text.utf8.span).map(DurationValue.init(seconds:)) {
             case .failure(.outOfRange):
                 return .invalid(.outOfBounds, "\(label) is a duration beyond the 64-bit range")
             case .failure:

@@ -42,7 +42,7 @@ extension CompiledPolicy {
         if let malformed = ProposalDecoder.parse(line: bytes, lineNumber: lineNumber, into: &scratch) {
             return decide(malformed: malformed, explain: options.explain)
         }
-        if let fast = fastDecision(scratch, lineNumber: lineNumber, options: options) { return decision(fast) }
+        if let fast = fastDecision(scratch, lineNumber: lineNumber, options: options) { return decision(fast, tape: scratch) }
         return decideInFull(scratch, lineNumber: lineNumber, options: options)
     }
 
@@ -59,7 +59,7 @@ extension CompiledPolicy {
         if let malformed = ProposalDecoder.parse(line: bytes, range: range, lineNumber: lineNumber, into: &scratch) {
             decision = decide(malformed: malformed, explain: options.explain)
         } else if let fast = fastDecision(scratch, lineNumber: lineNumber, options: options) {
-            append(fast, to: &out)
+            append(fast, tape: scratch, to: &out)
             out.append(0x0A)
             return fast.isDenied
         } else {

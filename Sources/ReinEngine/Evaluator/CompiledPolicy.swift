@@ -148,7 +148,7 @@ public struct CompiledPolicy: Sendable {
         self.runbookTable = runbookTable
         let rules = model.rules.map { rule in
             var owner: Int?
-            if case .runbook(let name) = rule.owner { owner = runbookTable.index(of: Array(name.utf8)[...]) ?? -1 }
+            if case .runbook(let name) = rule.owner { owner = runbookTable.index(of: name.utf8.span) ?? -1 }
             return CompiledRule(
                 model: rule, location: location(rule.span), runbookIndex: owner, summary: Self.summary(of: rule))
         }
@@ -187,7 +187,7 @@ public struct CompiledPolicy: Sendable {
         contextChecks = context.map(\.check)
         forbidden = NameList(model.forbiddenNamespaces)
         var lists = ScopeLists()
-        func indices(_ names: [String]) -> [Int] { names.compactMap { toolTable.index(of: Array($0.utf8)[...]) } }
+        func indices(_ names: [String]) -> [Int] { names.compactMap { toolTable.index(of: $0.utf8.span) } }
         scopeFacts = (scopes + [policyOnly]).map { scope in
             ScopeFacts(
                 maxIterations: scope.maxIterations,
@@ -230,12 +230,12 @@ public struct CompiledPolicy: Sendable {
 
     /// The index of the tool named exactly `name` (no normalisation, no case folding).
     func toolIndex(named name: String) -> Int? {
-        toolTable.index(of: Array(name.utf8)[...])
+        toolTable.index(of: name.utf8.span)
     }
 
     /// The index into `scopes` of the runbook named exactly `name`.
     func runbookIndex(named name: String) -> Int? {
-        runbookTable.index(of: Array(name.utf8)[...])
+        runbookTable.index(of: name.utf8.span)
     }
 
     /// True when `rule` applies to `tool` (LANGUAGE.md §4: a `*` rule needs every arg it reads,

@@ -159,23 +159,14 @@ public enum ProposalDecoder {
         }
 
         /// True when `bytes` spell this key exactly.
-        func isSpelled<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
-            spelling.withUTF8Buffer { spelled in
-                guard spelled.count == bytes.count else { return false }
-                var index = bytes.startIndex
-                for byte in spelled {
-                    if bytes[index] != byte { return false }
-                    bytes.formIndex(after: &index)
-                }
-                return true
-            }
+        func isSpelled(_ bytes: Span<UInt8>) -> Bool {
+            spelling.withUTF8Buffer { bytes.spells($0) }
         }
 
         /// The key spelled exactly so, or nil for an unknown key.
         init?(_ key: String) {
-            var key = key
-            guard let found = key.withUTF8({ bytes in TopLevelKey(length: bytes.count) { $0.isSpelled(bytes) } })
-            else { return nil }
+            let bytes = key.utf8.span
+            guard let found = TopLevelKey(length: bytes.count, named: { $0.isSpelled(bytes) }) else { return nil }
             self = found
         }
 

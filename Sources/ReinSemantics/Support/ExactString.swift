@@ -74,15 +74,14 @@ extension String {
     /// continue a sequence starts a scalar) — what `len` measures.
     @inlinable
     public var scalarCount: Int {
-        var copy = self
-        return copy.withUTF8 { String.scalarCount(utf8: $0) }
+        String.scalarCount(utf8: utf8.span)
     }
 
     /// The number of Unicode scalars in valid UTF-8 `bytes` (see ``scalarCount``).
     @inlinable
-    public static func scalarCount<Bytes: Sequence<UInt8>>(utf8 bytes: Bytes) -> Int {
+    public static func scalarCount(utf8 bytes: Span<UInt8>) -> Int {
         var count = 0
-        for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
+        for index in bytes.indices where bytes[index] & 0xC0 != 0x80 { count += 1 }
         return count
     }
 

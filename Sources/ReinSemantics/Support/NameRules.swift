@@ -12,16 +12,16 @@ public enum NameRules {
     /// A Kubernetes object name: an RFC 1123 subdomain of at most 253 characters,
     /// `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`, no per-label cap.
     public static func isValidName(_ value: String) -> Bool {
-        isValidName(utf8: Array(value.utf8)[...])
+        isValidName(utf8: value.utf8.span)
     }
 
     /// ``isValidName(_:)`` on a value's UTF-8 bytes (the one implementation of the rule).
-    public static func isValidName(utf8 bytes: ArraySlice<UInt8>) -> Bool {
+    public static func isValidName(utf8 bytes: Span<UInt8>) -> Bool {
         guard !bytes.isEmpty, bytes.count <= maximumNameLength else { return false }
-        var labelStart = bytes.startIndex
-        for index in bytes.startIndex...bytes.endIndex {
-            if index == bytes.endIndex || bytes[index] == UInt8(ascii: ".") {
-                guard isLabel(bytes[labelStart..<index]) else { return false }
+        var labelStart = 0
+        for index in 0...bytes.count {
+            if index == bytes.count || bytes[index] == UInt8(ascii: ".") {
+                guard isLabel(bytes.extracting(labelStart..<index)) else { return false }
                 labelStart = index + 1
             }
         }
@@ -31,11 +31,11 @@ public enum NameRules {
     /// A Kubernetes namespace: an RFC 1123 label of at most 63 characters,
     /// `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`. (Policy `forbid namespace` is checked separately.)
     public static func isValidNamespace(_ value: String) -> Bool {
-        isValidNamespace(utf8: Array(value.utf8)[...])
+        isValidNamespace(utf8: value.utf8.span)
     }
 
     /// ``isValidNamespace(_:)`` on a value's UTF-8 bytes (the one implementation of the rule).
-    public static func isValidNamespace(utf8 bytes: ArraySlice<UInt8>) -> Bool {
+    public static func isValidNamespace(utf8 bytes: Span<UInt8>) -> Bool {
         bytes.count <= maximumNamespaceLength && isLabel(bytes)
     }
 
@@ -108,10 +108,14 @@ public enum NameRules {
         }
     }
 
-    private static func isLabel(_ bytes: ArraySlice<UInt8>) -> Bool {
-        guard let first = bytes.first, let last = bytes.last else { return false }
-        guard isLowerAlphanumeric(first), isLowerAlphanumeric(last) else { return false }
-        return bytes.allSatisfy { isLowerAlphanumeric($0) || $0 == UInt8(ascii: "-") }
+    private static func isLabel(_ bytes: Span<UInt8>) -> Bool {
+        guard !bytes.isEmpty, isLowerAlphanumeric(bytes[0]), isLowerAlphanumeric(bytes[bytes.count - 1]) else {
+            return false
+        }
+        for index in bytes.indices where !isLowerAlphanumeric(bytes[index]) && bytes[index] != UInt8(ascii: "-") {
+            return false
+        }
+        return true
     }
 
     private static func isLowerAlphanumeric(_ byte: UInt8) -> Bool {

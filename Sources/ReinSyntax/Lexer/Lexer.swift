@@ -262,7 +262,7 @@ public struct Lexer {
 
     /// Digits with `_` only between digits; nil (after a diagnostic) when malformed or > UInt64.
     private mutating func parseDigits(_ digits: ArraySlice<UInt8>, text: String, span: SourceSpan) -> UInt64? {
-        switch NumberSyntax.digits(digits) {
+        switch NumberSyntax.digits(digits.span) {
         case .success(let value):
             return value
         case .failure(.outOfRange):
@@ -287,7 +287,7 @@ public struct Lexer {
     /// `<int><unit>` groups with units `d h m s` in that order (``NumberSyntax``); nil after a
     /// diagnostic.
     private mutating func parseDuration(_ word: [UInt8], text: String, span: SourceSpan) -> Int64? {
-        switch NumberSyntax.duration(word[...]) {
+        switch NumberSyntax.duration(word.span) {
         case .success(let seconds):
             return seconds
         case .failure(.malformedNumber):

@@ -23,11 +23,12 @@ public enum NumberSyntax {
     }
 
     /// The value of `bytes` as digits with optional `_` separators.
-    public static func digits(_ bytes: ArraySlice<UInt8>) -> Result<UInt64, Failure> {
+    public static func digits(_ bytes: Span<UInt8>) -> Result<UInt64, Failure> {
         var value: UInt64 = 0
         var previousWasDigit = false
         var overflow = false
-        for byte in bytes {
+        for index in bytes.indices {
+            let byte = bytes[index]
             if byte == UInt8(ascii: "_") {
                 guard previousWasDigit else { return .failure(.malformedNumber) }
                 previousWasDigit = false
@@ -45,34 +46,35 @@ public enum NumberSyntax {
     }
 
     /// The number of seconds `bytes` spells as a duration.
-    public static func duration(_ bytes: ArraySlice<UInt8>) -> Result<Int64, Failure> {
+    public static func duration(_ bytes: Span<UInt8>) -> Result<Int64, Failure> {
         guard !bytes.isEmpty else { return .failure(.malformedNumber) }
-        var position = bytes.startIndex
+        var position = 0
         var total: Int64 = 0
         var lastRank = -1
         var overflow = false
-        while position < bytes.endIndex {
+        while position < bytes.count {
             let digitStart = position
-            while position < bytes.endIndex, isDigit(bytes[position]) || bytes[position] == UInt8(ascii: "_") {
+            while position < bytes.count, isDigit(bytes[position]) || bytes[position] == UInt8(ascii: "_") {
                 position += 1
             }
             let unitStart = position
-            while position < bytes.endIndex, !isDigit(bytes[position]) { position += 1 }
+            while position < bytes.count, !isDigit(bytes[position]) { position += 1 }
             if unitStart == digitStart { return .failure(.malformedNumber) }
-            let unit = bytes[unitStart..<position]
-            guard !unit.isEmpty else { return .failure(.missingUnit) }
+            guard position > unitStart else { return .failure(.missingUnit) }
             let rank: Int
             let size: Int64
-            switch (unit.count, unit.first) {
+            switch (position - unitStart, bytes[unitStart]) {
             case (1, UInt8(ascii: "d")): (rank, size) = (0, 86_400)
             case (1, UInt8(ascii: "h")): (rank, size) = (1, 3600)
             case (1, UInt8(ascii: "m")): (rank, size) = (2, 60)
             case (1, UInt8(ascii: "s")): (rank, size) = (3, 1)
-            default: return .failure(.unknownUnit(String(decoding: unit, as: UTF8.self)))
+            default:
+                let unit = (unitStart..<position).map { bytes[$0] }
+                return .failure(.unknownUnit(String(decoding: unit, as: UTF8.self)))
             }
             guard rank > lastRank else { return .failure(.unitOrder) }
             lastRank = rank
-            switch digits(bytes[digitStart..<unitStart]) {
+            switch digits(bytes.extracting(digitStart..<unitStart)) {
             case .failure(.outOfRange):
                 overflow = true
             case .failure(let failure):

@@ -13,7 +13,7 @@ struct ByteTable: Sendable {
         var slots = [Int32](repeating: -1, count: capacity)
         let mask = capacity - 1
         for (index, name) in names.enumerated() {
-            var slot = Self.hash(name[...]) & mask
+            var slot = Self.hash(name.span) & mask
             while slots[slot] >= 0 {
                 if names[Int(slots[slot])] == name { break }
                 slot = (slot + 1) & mask
@@ -26,34 +26,40 @@ struct ByteTable: Sendable {
     }
 
     /// The index of the name spelled exactly `bytes`, or nil.
-    func index(of bytes: ArraySlice<UInt8>) -> Int? {
+    func index(of bytes: Span<UInt8>) -> Int? {
         var slot = Self.hash(bytes) & mask
         while true {
             let entry = slots[slot]
             if entry < 0 { return nil }
-            if Self.equal(keys[Int(entry)], bytes) { return Int(entry) }
+            if bytes.spells(keys[Int(entry)]) { return Int(entry) }
             slot = (slot + 1) & mask
         }
     }
 
-    /// Byte equality of a stored key and a slice of input, length first.
-    @inline(__always)
-    static func equal(_ key: [UInt8], _ bytes: ArraySlice<UInt8>) -> Bool {
-        guard key.count == bytes.count else { return false }
-        var index = bytes.startIndex
-        for byte in key {
-            if byte != bytes[index] { return false }
+    private static func hash(_ bytes: Span<UInt8>) -> Int {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for index in bytes.indices {
+            hash ^= UInt64(bytes[index])
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return Int(truncatingIfNeeded: hash ^ (hash >> 32))
+    }
+}
+
+extension Span where Element == UInt8 {
+    /// True when these bytes are exactly `other` (length first).
+    func spells<Bytes: Collection<UInt8>>(_ other: Bytes) -> Bool {
+        guard other.count == count else { return false }
+        var index = 0
+        for byte in other {
+            if self[index] != byte { return false }
             index += 1
         }
         return true
     }
 
-    private static func hash(_ bytes: ArraySlice<UInt8>) -> Int {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        return Int(truncatingIfNeeded: hash ^ (hash >> 32))
+    /// True when these bytes are exactly `text`'s UTF-8.
+    func spells(_ text: String) -> Bool {
+        spells(text.utf8)
     }
 }

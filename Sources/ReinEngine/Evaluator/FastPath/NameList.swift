@@ -31,7 +31,7 @@ struct NameList: Sendable {
     func canonicalIndex(_ index: Int) -> Int { firsts[index] }
 
     /// The index of the first name spelled exactly `name`, or nil.
-    func index<Bytes: Collection<UInt8>>(of name: Bytes) -> Int? {
+    func index(of name: Span<UInt8>) -> Int? {
         let length = name.count
         var start = 0
         for (index, end) in ends.enumerated() {
@@ -39,8 +39,8 @@ struct NameList: Sendable {
             guard end - start == length else { continue }
             var position = start
             var same = true
-            for byte in name {
-                if bytes[position] != byte {
+            for offset in name.indices {
+                if bytes[position] != name[offset] {
                     same = false
                     break
                 }

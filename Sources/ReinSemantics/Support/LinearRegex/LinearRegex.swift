@@ -68,12 +68,12 @@ public struct LinearRegex: Sendable, Hashable {
     /// True when the whole of `value` matches, Unicode scalar by scalar.
     /// The answer for a value given as UTF-8 bytes, when the automaton can give it (every byte
     /// ASCII and an automaton built); nil otherwise (then ask ``wholeMatch(_:)``).
-    public func wholeMatchIfASCII(utf8 bytes: ArraySlice<UInt8>) -> Bool? {
+    public func wholeMatchIfASCII(utf8 bytes: Span<UInt8>) -> Bool? {
         dfa?.wholeMatch(bytes)
     }
 
     public func wholeMatch(_ value: String) -> Bool {
-        if let answer = dfa?.wholeMatch(value.utf8) { return answer }
+        if let answer = dfa?.wholeMatch(value.utf8.span) { return answer }
         return program.wholeMatch(scalars: value.unicodeScalars)
     }
 

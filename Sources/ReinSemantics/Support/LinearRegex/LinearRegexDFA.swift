@@ -88,9 +88,10 @@ struct LinearRegexDFA: Sendable {
     }
 
     /// True or false for an all-ASCII value; nil when `utf8` has a non-ASCII byte.
-    func wholeMatch<Bytes: Sequence<UInt8>>(_ utf8: Bytes) -> Bool? {
+    func wholeMatch(_ utf8: Span<UInt8>) -> Bool? {
         var state = 0
-        for byte in utf8 {
+        for index in utf8.indices {
+            let byte = utf8[index]
             guard byte < 0x80 else { return nil }
             let target = transitions[state &* 128 &+ Int(byte)]
             // Dead: the VM holds no thread after this prefix either, whatever follows.
