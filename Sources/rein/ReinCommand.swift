@@ -1,6 +1,10 @@
 import ArgumentParser
 
-import Foundation
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 @main
 struct ReinCommand: ParsableCommand {
@@ -47,10 +51,21 @@ struct ReinCommand: ParsableCommand {
 
 /// Ends the process with a status; C `exit` flushes standard output.
 func terminate(_ status: Int32) -> Never {
-    Foundation.exit(status)
+    exit(status)
 }
 
 /// Writes text (by default one line) to standard error.
 func writeError(_ text: String, terminator: String = "\n") {
-    FileHandle.standardError.write(Data((text + terminator).utf8))
+    let bytes = Array((text + terminator).utf8)
+    var offset = 0
+    while offset < bytes.count {
+        let written = bytes[offset...].withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        if written > 0 {
+            offset += written
+        } else if written < 0 && errno == EINTR {
+            continue
+        } else {
+            return  // nobody left to tell
+        }
+    }
 }

@@ -1,4 +1,13 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Reads `.rein` files and folders into a bundle: discovery, size limit, parsing.
 ///
@@ -52,9 +61,8 @@ public enum BundleLoader {
         }
         for path in paths {
             let absolute = normalise(path.hasPrefix("/") ? path : root + "/" + path)
-            var isDirectory: ObjCBool = false
-            guard fileManager.fileExists(atPath: absolute, isDirectory: &isDirectory) else { throw LoadError.notFound(path) }
-            guard isDirectory.boolValue else {
+            guard let status = fileStatus(absolute) else { throw LoadError.notFound(path) }
+            guard status.isFolder else {
                 add(absolute)
                 continue
             }
@@ -86,18 +94,29 @@ public enum BundleLoader {
         var files: [String] = []
         for entry in entries where !entry.hasPrefix(".") {
             let path = folder + "/" + entry
-            var isDirectory: ObjCBool = false
-            guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-            if isDirectory.boolValue {
+            guard let status = fileStatus(path) else { continue }
+            if status.isFolder {
                 // Do not follow symbolic links to folders: they could loop.
-                let attributes = try? fileManager.attributesOfItem(atPath: path)
-                if attributes?[.type] as? FileAttributeType == .typeSymbolicLink { continue }
+                if isSymbolicLink(path) { continue }
                 files += try walk(path, fileManager: fileManager).map { entry + "/" + $0 }
             } else if entry.hasSuffix(".rein") {
                 files.append(entry)
             }
         }
         return files
+    }
+
+    /// What is at `path`, following symbolic links; nil when there is nothing there (or it
+    /// cannot be examined).
+    private static func fileStatus(_ path: String) -> (isFolder: Bool, size: Int)? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return ((info.st_mode & S_IFMT) == S_IFDIR, Int(info.st_size))
+    }
+
+    private static func isSymbolicLink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
     }
 
     /// Lexical normalisation: no `.` components, no doubled or trailing `/`.
@@ -126,7 +145,7 @@ public enum BundleLoader {
         var fileErrors: [Diagnostic] = []
         for (index, found) in discovered.enumerated() {
             let path = found.displayPath
-            let size = (try? fileManager.attributesOfItem(atPath: found.absolutePath)[.size] as? NSNumber)?.intValue ?? 0
+            let size = fileStatus(found.absolutePath)?.size ?? 0
             if size > maximumFileSize {
                 let source = SourceFile(path: path, bytes: [])
                 fileErrors.append(

@@ -1,5 +1,9 @@
 import Dispatch
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Decides a block of proposal lines on every core, in contiguous chunks, and returns the
 /// decision lines in input order — the same bytes a one-by-one loop writes, since `decide` is
