@@ -36,6 +36,7 @@ struct JSONTapeBuilder {
         if !atEnd { throw fail("unexpected content after value") }
     }
 
+    @inline(__always)
     private mutating func skipWhitespace() {
         while pos < end {
             switch bytes[pos] {
