@@ -11,8 +11,9 @@
    policy_1000.json. Both must pass `rein check` with no problems. policy_to_rein.py of
    policy.json must decide exactly as workload.rein (decision and reason codes, every proposal).
 4. Per workload, every engine RUNS times (median): `rein eval --bundle B --batch P` as a whole
-   process (at least 10 times: a run takes 0.1 s, and its wall time is taken without the
-   /usr/bin/time wrapper, which runs once more for the peak RSS); the plain-Python reference,
+   process (RUNS times, then twice more before every anchor run, so that it is sampled over the
+   same minutes as the engines; its wall time is taken without the /usr/bin/time wrapper, which
+   runs once more for the peak RSS); the plain-Python reference,
    regorus and Cedar (batches of 1000); with --all also
    OPA, rego-cpp and Invariant (on the first 20k / 10k / 100 proposals where README.md does).
    Wall clock is timed here around each child process; peak RSS comes from /usr/bin/time -v.
@@ -320,21 +321,24 @@ def main():
         log(f"{label}: {n} proposals")
 
         # Rein: one run under /usr/bin/time -v for the peak RSS (it also warms the page cache),
-        # then max(RUNS, 10) timed runs without the wrapper (a run is 0.1 s: a median of ten
-        # is cheap and steadier than three). Every run must write the same bytes (determinism).
+        # then timed runs without the wrapper: RUNS now, and two more before each anchor run,
+        # so that Rein is sampled across the same minutes as the engines it is compared with
+        # (this shared machine's speed drifts). Every run must write the same bytes.
         rein_out = out / f"rein_{wl}.jsonl"
         _, rss = rein_eval(rein, bundles[wl], rein_input, rein_out, n)
-        runs, digests = [], {sha256(rein_out)}
-        for i in range(max(a.runs, 10)):
-            wall, _ = rein_eval(rein, bundles[wl], rein_input, rein_out, n, timed=False)
-            digests.add(sha256(rein_out))
-            runs.append({"wall_s": wall, "rss_mb": rss, "n": n})
-            log(f"  {'rein':<12} run {i + 1}: process {wall:.3f} s, {rss:.0f} MB")
-        if len(digests) != 1:
-            failures.append(f"{label}: rein eval wrote different output in different runs")
+        rein_runs, digests = [], {sha256(rein_out)}
+
+        def time_rein(count):
+            for _ in range(count):
+                wall, _ = rein_eval(rein, bundles[wl], rein_input, rein_out, n, timed=False)
+                digests.add(sha256(rein_out))
+                rein_runs.append({"wall_s": wall, "rss_mb": rss, "n": n})
+                log(f"  {'rein':<12} run {len(rein_runs)}: process {wall:.3f} s, {rss:.0f} MB")
+
+        time_rein(a.runs)
         rein_rows = read_rein(rein_out, n)
         write_tsv(rein_rows, out / f"rein_{wl}.tsv")
-        results.append((wl, "rein", "Rein (`rein eval --batch`, whole process)", runs, "-"))
+        results.append((wl, "rein", "Rein (`rein eval --batch`, whole process)", rein_runs, "-"))
 
         if wl == "base":  # the converter must decide exactly as the hand-written bundle
             conv_out = out / "rein_base_converted.jsonl"
@@ -350,6 +354,7 @@ def main():
             m = min(n, limits.get(wl, n))
             runs, tsv = [], None
             for i in range(a.runs):
+                time_rein(2)
                 tsv, r = run_anchor(py, key, runner, extra, wl, proposals, m, i)
                 runs.append(r)
             bad, examples = compare(rein_rows[:m], tsv, m, full)
@@ -357,6 +362,8 @@ def main():
             if bad:
                 failures.append(f"{label}, {name}: {bad} decisions differ from Rein's\n    " + "\n    ".join(examples))
             results.append((wl, key, name, runs, agreement))
+        if len(digests) != 1:
+            failures.append(f"{label}: rein eval wrote different output in different runs")
 
     # In-process latency (rein-bench-decide beside the rein executable): decode and decide
     # measured separately, per call.
@@ -404,8 +411,8 @@ def main():
              "reading P, every decision, writing JSON lines); µs/decision = process time / N.\n"
              "Anchors: eval s = the runner's own STATS eval_s (parse each line, engine call, format; "
              "no start-up, policy load or file I/O); µs/decision and × Rein (eval) use it; process s is "
-             "the whole Python process. × Rein compares µs per decision. Medians of the runs (Rein: of at "
-             "least 10, after one run under /usr/bin/time -v that gives its peak RSS); peak RSS "
+             "the whole Python process. × Rein compares µs per decision. Medians of the runs (Rein's are "
+             "spread over the anchors' runs, after one under /usr/bin/time -v that gives its peak RSS); peak RSS "
              "from /usr/bin/time -v.\n")
     (out / "anchors.md").write_text(table + notes, encoding="utf-8")
     (out / "anchors.json").write_text(json.dumps(raw, indent=1) + "\n", encoding="utf-8")

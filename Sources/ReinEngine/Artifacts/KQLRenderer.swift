@@ -1,0 +1,71 @@
+import ReinSemantics
+import ReinSyntax
+
+/// A query's KQL with every `{arg}` placeholder replaced by the arg's value written as a KQL
+/// literal (FORMATS.md §5). Log Analytics has no `declare query_parameters`, and a `let` name can
+/// be shadowed by a column, so values are written in place — as literals, which the checker only
+/// lets stand where a value goes: no value, whatever it holds, can change the query's structure.
+public enum KQLRenderer {
+    /// The rendered query. `value` gives each placeholder's value (the validated args with
+    /// defaults filled); a placeholder without one fails (it cannot happen for a checked
+    /// template and validated args, and fails closed if it does).
+    static func render(
+        _ template: KQLTemplate, value: (String) -> RuntimeValue?
+    ) -> Result<String, EvaluationFailure> {
+        var out = ""
+        for segment in template.segments {
+            switch segment {
+            case .text(let text):
+                out += text
+            case .placeholder(let name):
+                guard let value = value(name), let literal = literal(value) else {
+                    return .failure(EvaluationFailure(message: "no value for the placeholder `{\(name)}`"))
+                }
+                out += literal
+            }
+        }
+        return .success(out)
+    }
+
+    /// A value as a KQL literal; nil for a value no arg can hold (a list, a range, an effect).
+    static func literal(_ value: RuntimeValue) -> String? {
+        switch value {
+        case .int(let number): String(number)
+        case .bool(let flag): flag ? "true" : "false"
+        case .duration(let duration): timespan(duration)
+        case .string(let text): stringLiteral(text)
+        case .effect, .list, .range: nil
+        }
+    }
+
+    /// A single-quoted KQL string: `\`, `'` and the usual control characters escaped, every
+    /// other control character (C0, DEL, C1) as `\uXXXX`; everything else as is.
+    public static func stringLiteral(_ text: String) -> String {
+        var out = "'"
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "'": out += "\\'"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{0}"..."\u{1F}", "\u{7F}"..."\u{9F}":
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "'"
+    }
+
+    /// A KQL timespan in the largest of `d h m s` that expresses the duration exactly:
+    /// `1h30m` → `90m`, `48h` → `2d`, `0s` → `0s`.
+    public static func timespan(_ duration: DurationValue) -> String {
+        let seconds = duration.seconds
+        if seconds == 0 { return "0s" }
+        for (unit, size) in [("d", Int64(86_400)), ("h", 3_600), ("m", 60)] where seconds % size == 0 {
+            return "\(seconds / size)\(unit)"
+        }
+        return "\(seconds)s"
+    }
+}
