@@ -3,11 +3,13 @@ import ReinSyntax
 
 extension CompiledPolicy {
     /// Step 4, args: in the tool's declaration order, then unknown args in proposal order, one
-    /// reason per arg at most. Returns the validated values with defaults filled.
+    /// reason per arg at most. Returns the validated values with defaults filled (kept when a
+    /// rule may read them, or when `keepingValues`).
     func checkArgs<Members: ArgMembers>(
-        _ given: Members, of tool: CompiledTool, reasons: inout [Reason], trace: inout TraceRecorder
+        _ given: Members, of tool: CompiledTool, reasons: inout [Reason], trace: inout TraceRecorder,
+        keepingValues: Bool = false
     ) -> ValueTable {
-        let keepValues = !tool.ruleIndices.isEmpty
+        let keepValues = keepingValues || !tool.ruleIndices.isEmpty
         var values = ValueTable(capacity: keepValues ? tool.args.count : 0)
         let slots = (0..<given.count).map { given.slot(of: $0, in: tool.argNames) }
         for (index, arg) in tool.args.enumerated() {

@@ -89,14 +89,27 @@ extension CompiledPolicy {
     /// Decides one well-formed proposal (LANGUAGE.md §5), collecting every reason in order.
     public func decide(_ proposal: Proposal, options: DecisionOptions = DecisionOptions()) -> Decision {
         var trace = TraceRecorder(enabled: options.explain)
-        let verdict = verdict(proposal, options: options, trace: &trace)
+        let verdict = verdict(proposal, options: options, trace: &trace).verdict
         if trace.isEnabled {
             trace.record("decision", at: nil, Self.describe(verdict))
         }
         return Decision(id: proposal.id, verdict: verdict, trace: trace.entries)
     }
 
-    private func verdict(_ proposal: Proposal, options: DecisionOptions, trace: inout TraceRecorder) -> Verdict {
+    /// The verdict, and the validated args with defaults filled (complete when `keepingArgs`
+    /// and the args passed; otherwise only what rules needed).
+    func verdict(
+        _ proposal: Proposal, options: DecisionOptions, trace: inout TraceRecorder, keepingArgs: Bool = false
+    ) -> (verdict: Verdict, args: ValueTable) {
+        var args = ValueTable()
+        let verdict = verdict(proposal, options: options, trace: &trace, keepingArgs: keepingArgs, args: &args)
+        return (verdict, args)
+    }
+
+    private func verdict(
+        _ proposal: Proposal, options: DecisionOptions, trace: inout TraceRecorder, keepingArgs: Bool,
+        args argValues: inout ValueTable
+    ) -> Verdict {
         var reasons: [Reason] = []
         let runbookName = proposal.runbook ?? options.defaultRunbook
         let runbookIndex = runbookName.flatMap { self.runbookIndex(named: $0) }
@@ -164,7 +177,7 @@ extension CompiledPolicy {
                     ?? "policy-only mode"))
 
         // Step 4.
-        let argValues = checkArgs(proposal.args, of: tool, reasons: &reasons, trace: &trace)
+        argValues = checkArgs(proposal.args, of: tool, reasons: &reasons, trace: &trace, keepingValues: keepingArgs)
         let contextValues = checkContext(proposal.context, reasons: &reasons, trace: &trace)
         guard reasons.isEmpty else {
             trace.record("rules", at: nil, "not evaluated: steps 1-4 gave \(reasons.count == 1 ? "a reason" : "reasons")")

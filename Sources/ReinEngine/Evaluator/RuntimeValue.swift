@@ -23,6 +23,17 @@ enum RuntimeValue: Sendable {
         }
     }
 
+    /// The value as JSON: what an arg can hold (lists, ranges and effects have no JSON form).
+    var jsonValue: JSONValue? {
+        switch self {
+        case .int(let number): .integer(number)
+        case .duration(let duration): .string(duration.description)
+        case .string(let text): .string(text)
+        case .bool(let flag): .bool(flag)
+        case .effect, .list, .range: nil
+        }
+    }
+
     init(_ literal: LiteralValue) {
         switch literal {
         case .int(let v): self = .int(v)
@@ -48,6 +59,11 @@ struct ValueTable {
 
     subscript(name: String) -> RuntimeValue? {
         entries.first { $0.name.isExactly(name) }?.value
+    }
+
+    /// The values as a JSON object, in order (durations in Rein's notation, `15m`).
+    var jsonObject: JSONObject {
+        JSONObject(entries: entries.compactMap { entry in entry.value.jsonValue.map { (key: entry.name, value: $0) } })
     }
 }
 
