@@ -77,6 +77,13 @@ struct InterpreterTests {
             ]))
     }
 
+    /// A remediation proposed at minute 0 and approved by two people at minutes 1 and 2.
+    static let approvedByTwo: [SessionEvent] = [
+        .propose(at: time(0), scale(3)),
+        .approve(at: time(1), by: "alice@contoso.com", digest: nil),
+        .approve(at: time(2), by: "bob@contoso.com", digest: nil),
+    ]
+
     static let getPods = ProposedAction(
         thought: "which pods?", kind: .toolCall, tool: "get_pods",
         args: JSONObject(entries: [("namespace", .string("payments"))]))
@@ -221,23 +228,13 @@ struct InterpreterTests {
     }
 
     @Test func anExecutionWithoutAResultIsUnconfirmedAndStillDeactivated() throws {
-        let (states, effects, _) = try run([
-            .propose(at: Self.time(0), Self.scale(3)),
-            .approve(at: Self.time(1), by: "alice@contoso.com", digest: nil),
-            .approve(at: Self.time(2), by: "bob@contoso.com", digest: nil),
-            .end(at: Self.time(3)),
-        ])
+        let (states, effects, _) = try run(Self.approvedByTwo + [.end(at: Self.time(3))])
         #expect(actions(effects).suffix(2) == ["execute scale_deployment as remediator", "deactivate_role remediator"])
         #expect(states.last?.outcome == SessionOutcome(.failed, .executionUnconfirmed))
     }
 
     @Test func aFailedExecutionIsDeactivatedToo() throws {
-        let (states, effects, _) = try run([
-            .propose(at: Self.time(0), Self.scale(3)),
-            .approve(at: Self.time(1), by: "alice@contoso.com", digest: nil),
-            .approve(at: Self.time(2), by: "bob@contoso.com", digest: nil),
-            .result(at: Self.time(3), succeeded: false),
-        ])
+        let (states, effects, _) = try run(Self.approvedByTwo + [.result(at: Self.time(3), succeeded: false)])
         #expect(actions(effects).last == "deactivate_role remediator")
         #expect(states.last?.outcome == SessionOutcome(.failed, .executionFailed))
     }
