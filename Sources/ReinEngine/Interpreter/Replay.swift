@@ -1,0 +1,125 @@
+import ReinSemantics
+import ReinSyntax
+
+/// An incident as recorded (FORMATS.md §3), already read and validated by an adapter.
+public struct RecordedIncident: Sendable, Hashable {
+    public var incident: String
+    /// The runbook named by the recording; nil: chosen by trigger.
+    public var runbook: String?
+    public var context: JSONObject?
+    /// The alert payload as received (common alert schema).
+    public var alert: JSONObject
+    public var events: [SessionEvent]
+
+    public init(incident: String, runbook: String?, context: JSONObject?, alert: JSONObject, events: [SessionEvent]) {
+        self.incident = incident
+        self.runbook = runbook
+        self.context = context
+        self.alert = alert
+        self.events = events
+    }
+}
+
+/// A replayed incident: the runbook it ran, how it ended, what each event did, every effect in
+/// order (audit entries included, each with the time of the event that caused it).
+public struct ReplayResult: Sendable, Hashable {
+    public struct Step: Sendable, Hashable {
+        public var index: Int
+        public var event: SessionEvent
+        public var report: StepReport
+    }
+
+    public struct TimedEffect: Sendable, Hashable {
+        public var at: Timestamp
+        public var effect: SessionEffect
+    }
+
+    public var incident: String
+    public var runbook: String
+    public var outcome: SessionOutcome
+    public var steps: [Step]
+    public var effects: [TimedEffect]
+}
+
+/// Why an incident cannot be replayed (the rest of a batch still is).
+public struct ReplayFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+/// Runs a recorded incident through the ``Interpreter``: picks the runbook, feeds the events in
+/// order, fires the approval deadline when the next event (or the end of the recording) comes
+/// after it, and ends the session. Pure: the same incident and bundle give the same result.
+public enum Replay {
+    public static func run(
+        _ recorded: RecordedIncident, policy: CompiledPolicy, bundleDigest: String,
+        sha256: @escaping @Sendable ([UInt8]) -> String
+    ) -> Result<ReplayResult, ReplayFailure> {
+        for (index, pair) in zip(recorded.events, recorded.events.dropFirst()).enumerated() where pair.1.at < pair.0.at {
+            return .failure(ReplayFailure(message: "event \(index + 1) is earlier than event \(index): times must not go back"))
+        }
+        let start = recorded.events.first?.at ?? Timestamp(seconds: 0)
+        let name: String
+        if let named = recorded.runbook {
+            name = named
+        } else if let triggered = policy.runbookTriggered(by: recorded.alert, at: start) {
+            name = triggered
+        } else {
+            let rule = alertRule(recorded.alert).map { "`\($0)`" } ?? "(none)"
+            return .failure(ReplayFailure(message: "no runbook matches alert rule \(rule)"))
+        }
+        guard
+            let machine = Interpreter(
+                policy: policy, incident: recorded.incident, runbook: name, alert: recorded.alert,
+                context: recorded.context, bundleDigest: bundleDigest, sha256: sha256)
+        else { return .failure(ReplayFailure(message: "runbook `\(name)` is not declared")) }
+
+        var (state, opening) = machine.start()
+        var effects = opening.map { ReplayResult.TimedEffect(at: start, effect: $0) }
+        var steps: [ReplayResult.Step] = []
+        func feed(_ event: SessionEvent) -> StepReport {
+            let next = machine.step(state, event)
+            state = next.state
+            effects += next.effects.map { ReplayResult.TimedEffect(at: event.at, effect: $0) }
+            return next.report
+        }
+        func fireDeadline(before time: Timestamp?) {
+            guard case .awaitingApproval(let pending) = state.phase else { return }
+            if let time, time <= pending.deadline { return }
+            _ = feed(.deadline(at: pending.deadline))
+        }
+        for (index, event) in recorded.events.enumerated() {
+            fireDeadline(before: event.at)
+            steps.append(ReplayResult.Step(index: index, event: event, report: feed(event)))
+        }
+        fireDeadline(before: nil)
+        _ = feed(.end(at: recorded.events.last?.at ?? start))
+        guard let outcome = state.outcome else {
+            return .failure(ReplayFailure(message: "the session did not end"))
+        }
+        return .success(
+            ReplayResult(incident: recorded.incident, runbook: name, outcome: outcome, steps: steps, effects: effects))
+    }
+
+    private static func alertRule(_ alert: JSONObject) -> String? {
+        guard case .object(let data)? = alert["data"], case .object(let essentials)? = data["essentials"],
+            case .string(let rule)? = essentials["alertRule"]
+        else { return nil }
+        return rule
+    }
+}
+
+extension CompiledPolicy {
+    /// The first runbook in bundle order whose `trigger` matches the alert (a trigger that fails
+    /// to evaluate does not match; a runbook without one matches nothing), or nil.
+    public func runbookTriggered(by alert: JSONObject, at now: Timestamp) -> String? {
+        let environment = EvaluationEnvironment(
+            args: ValueTable(), toolName: "", toolEffect: nil, alert: alert, context: ValueTable(),
+            session: SessionState(), now: now)
+        for scope in scopes {
+            guard let runbook = scope.model, let trigger = runbook.trigger else { continue }
+            if (try? ExpressionEvaluator.boolValue(trigger, environment)) == true { return runbook.name }
+        }
+        return nil
+    }
+}
