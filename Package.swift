@@ -13,6 +13,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // Source files, lexer, parser, AST, diagnostics and their renderers. Standard library only.
@@ -21,8 +23,16 @@ let package = Package(
         .target(name: "ReinSemantics", dependencies: ["ReinSyntax"]),
         // The pure core that decides: values, strict input, evaluator (no I/O, no clock).
         .target(name: "ReinEngine", dependencies: ["ReinSemantics"]),
-        // Edges: reading files and folders into a bundle, streaming lines in and out.
-        .target(name: "ReinAdapters", dependencies: ["ReinEngine"]),
+        // Edges: reading files and folders into a bundle, streaming lines in and out, recorded
+        // incidents (YAML, JSON), hashing (SHA-256 for digests and the audit chain).
+        .target(
+            name: "ReinAdapters",
+            dependencies: [
+                "ReinEngine",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // The thin command-line front: one file per subcommand.
         .executableTarget(
             name: "rein",

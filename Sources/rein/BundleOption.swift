@@ -17,6 +17,11 @@ func loadBundle(_ paths: [String]) throws -> LoadedBundle {
 /// Loads and compiles the bundle for a command other than `check` (CLI.md): diagnostics go to
 /// stderr; a bundle with errors stops the command with exit 2.
 func loadPolicy(_ paths: [String]) throws -> CompiledPolicy {
+    try loadCompiledBundle(paths).policy
+}
+
+/// ``loadPolicy(_:)`` with the bundle's files (in bundle order, for the bundle digest).
+func loadCompiledBundle(_ paths: [String]) throws -> (policy: CompiledPolicy, sources: [SourceFile]) {
     let bundle = try loadBundle(paths)
     let compilation = bundle.compile()
     if !compilation.diagnostics.isEmpty {
@@ -26,5 +31,5 @@ func loadPolicy(_ paths: [String]) throws -> CompiledPolicy {
         let errors = compilation.diagnostics.count(of: .error)
         throw CLIError("the bundle has \(errors == 1 ? "1 error" : "\(errors) errors"); run `rein check` for details")
     }
-    return policy
+    return (policy, bundle.sources)
 }

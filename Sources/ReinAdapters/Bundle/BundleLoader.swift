@@ -108,7 +108,7 @@ public enum BundleLoader {
 
     /// What is at `path`, following symbolic links; nil when there is nothing there (or it
     /// cannot be examined).
-    private static func fileStatus(_ path: String) -> (isFolder: Bool, size: Int)? {
+    static func fileStatus(_ path: String) -> (isFolder: Bool, size: Int)? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return ((info.st_mode & S_IFMT) == S_IFDIR, Int(info.st_size))

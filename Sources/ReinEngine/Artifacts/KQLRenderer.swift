@@ -69,3 +69,29 @@ public enum KQLRenderer {
         return "\(seconds)s"
     }
 }
+
+extension CompiledPolicy {
+    /// The rendered KQL of a query run with `args` (validated, defaults filled); nil for a tool
+    /// that is not a query, or args that do not fit its declarations.
+    public func renderedKQL(tool name: String, args: JSONObject) -> String? {
+        guard let index = toolIndex(named: name), let template = toolList[index].model.kql else { return nil }
+        let declared = toolList[index].model.args
+        let rendered = KQLRenderer.render(template) { placeholder in
+            guard let arg = declared.first(where: { $0.name.isExactly(placeholder) }), let value = args[placeholder] else {
+                return nil
+            }
+            switch (arg.type, value) {
+            case (.int, .integer(let number)): return .int(number)
+            case (.bool, .bool(let flag)): return .bool(flag)
+            case (.duration, .string(let text)):
+                guard case .success(let seconds) = NumberSyntax.duration(text.utf8.span) else { return nil }
+                return .duration(DurationValue(seconds: seconds))
+            case (.string, .string(let text)), (.name, .string(let text)), (.namespace, .string(let text)),
+                (.enumeration, .string(let text)):
+                return .string(text)
+            default: return nil
+            }
+        }
+        return try? rendered.get()
+    }
+}

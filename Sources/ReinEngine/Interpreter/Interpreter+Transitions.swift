@@ -78,6 +78,7 @@ extension Interpreter {
         }
         pending.approvedBy.append(by)
         step.report.accepted = true
+        step.report.why = "approval \(pending.approvedBy.count) of \(pending.approval.approvers)"
         step.audit("approval", [("by", .string(by)), ("verdict", .string("approve")), ("accepted", .bool(true))])
         guard pending.approvedBy.count >= pending.approval.approvers else {
             step.state.phase = .awaitingApproval(pending)
@@ -109,6 +110,7 @@ extension Interpreter {
         }
         if let why = invalidity(by: by, digest: digest, at: at, pending) { return ignore(approvalBy: by, why: why, &step) }
         step.report.accepted = true
+        step.report.why = "rejected: no action"
         var entry: [(String, JSONValue)] = [("by", .string(by)), ("verdict", .string("reject")), ("accepted", .bool(true))]
         if let comment { entry.append(("comment", .string(comment))) }
         step.audit("approval", entry)

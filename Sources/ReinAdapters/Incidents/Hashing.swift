@@ -1,0 +1,34 @@
+import Crypto
+import ReinEngine
+
+/// SHA-256 (swift-crypto) for what Rein hashes: approval digests, the bundle digest and the
+/// audit chain (FORMATS.md §6, §8).
+public enum Hashing {
+    /// SHA-256 of `bytes` as 64 lowercase hex digits.
+    @Sendable
+    public static func sha256Hex(_ bytes: [UInt8]) -> String {
+        hex(SHA256.hash(data: bytes))
+    }
+
+    /// The bundle digest (FORMATS.md §6): SHA-256 of each file's SHA-256 hex followed by `\n`,
+    /// in bundle order. It hashes the files' bytes, so any edit — even a comment — is a policy
+    /// change that invalidates pending approvals.
+    public static func bundleDigest(_ files: [SourceFile]) -> String {
+        var text: [UInt8] = []
+        for file in files {
+            text += sha256Hex(file.bytes).utf8
+            text.append(0x0A)
+        }
+        return sha256Hex(text)
+    }
+
+    static func hex<Digest: Sequence<UInt8>>(_ digest: Digest) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in digest {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,177 @@
+import ReinEngine
+import Yams
+
+/// A recorded incident file (YAML or JSON) as a tree of values that know where they start, so
+/// that every problem can be reported at `path:line:col`. Scalars stay text here; what a plain
+/// scalar means is decided later, once, by the YAML 1.2 core schema (``IncidentDocument/resolve``).
+struct DocValue {
+    enum Kind {
+        /// `quoted`: written in quotes (a string whatever it looks like); plain scalars are
+        /// resolved by the core schema.
+        case scalar(String, quoted: Bool)
+        case mapping([(key: DocValue, value: DocValue)])
+        case sequence([DocValue])
+    }
+
+    var kind: Kind
+    /// Byte offset of the value's first character in the file.
+    var offset: Int
+}
+
+/// Why a file could not be read into a ``DocValue`` tree.
+struct DocumentError: Error {
+    var message: String
+    var offset: Int
+    var code: String
+}
+
+enum IncidentDocument {
+    /// Deeper documents are refused rather than walked without bound.
+    static let maxDepth = 64
+
+    /// Reads YAML (any file not named `*.json`): one document, no anchors or aliases, no tags,
+    /// no duplicate keys (Yams reports them).
+    static func yaml(_ file: SourceFile) -> Result<DocValue, DocumentError> {
+        let text = String(decoding: file.bytes, as: UTF8.self)
+        let node: Node?
+        do {
+            let parser = try Parser(yaml: text, resolver: .basic, encoding: .utf8)
+            node = try parser.singleRoot()
+        } catch let error as YamlError {
+            return .failure(yamlError(error, file))
+        } catch {
+            return .failure(DocumentError(message: "cannot read the YAML: \(error)", offset: 0, code: "rein.incident.yaml"))
+        }
+        guard let node else {
+            return .failure(DocumentError(message: "the file is empty", offset: 0, code: "rein.incident.empty"))
+        }
+        return convert(node, file, depth: 0)
+    }
+
+    private static func convert(_ node: Node, _ file: SourceFile, depth: Int) -> Result<DocValue, DocumentError> {
+        let offset = node.mark.map { Self.offset(line: $0.line, column: $0.column, in: file) } ?? 0
+        guard depth <= maxDepth else {
+            return .failure(DocumentError(message: "nesting too deep (over \(maxDepth) levels)", offset: offset, code: "rein.incident.too-deep"))
+        }
+        if node.anchor != nil || node.alias != nil {
+            return .failure(
+                DocumentError(
+                    message: "anchors and aliases are not allowed in a recorded incident", offset: offset,
+                    code: "rein.incident.anchor"))
+        }
+        switch node {
+        case .scalar(let scalar):
+            return .success(DocValue(kind: .scalar(scalar.string, quoted: scalar.style != .plain), offset: offset))
+        case .mapping(let mapping):
+            var pairs: [(key: DocValue, value: DocValue)] = []
+            for (key, value) in mapping {
+                guard case .scalar = key else {
+                    let at = key.mark.map { Self.offset(line: $0.line, column: $0.column, in: file) } ?? offset
+                    return .failure(DocumentError(message: "a key must be a plain value", offset: at, code: "rein.incident.key"))
+                }
+                switch (convert(key, file, depth: depth + 1), convert(value, file, depth: depth + 1)) {
+                case (.success(let k), .success(let v)): pairs.append((k, v))
+                case (.failure(let error), _), (_, .failure(let error)): return .failure(error)
+                }
+            }
+            return .success(DocValue(kind: .mapping(pairs), offset: offset))
+        case .sequence(let sequence):
+            var items: [DocValue] = []
+            for item in sequence {
+                switch convert(item, file, depth: depth + 1) {
+                case .success(let value): items.append(value)
+                case .failure(let error): return .failure(error)
+                }
+            }
+            return .success(DocValue(kind: .sequence(items), offset: offset))
+        case .alias:
+            return .failure(
+                DocumentError(
+                    message: "anchors and aliases are not allowed in a recorded incident", offset: offset,
+                    code: "rein.incident.anchor"))
+        }
+    }
+
+    private static func yamlError(_ error: YamlError, _ file: SourceFile) -> DocumentError {
+        switch error {
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return DocumentError(
+                message: "duplicate key \(duplicates.map { "`\($0)`" }.joined(separator: ", "))",
+                offset: offset(line: context.mark.line, column: context.mark.column, in: file), code: "rein.incident.duplicate-key")
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return DocumentError(
+                message: "invalid YAML: \(problem)", offset: offset(line: mark.line, column: mark.column, in: file),
+                code: "rein.incident.yaml")
+        case .reader(let problem, let at, _, _):
+            return DocumentError(message: "invalid YAML: \(problem)", offset: at ?? 0, code: "rein.incident.yaml")
+        default:
+            return DocumentError(message: "invalid YAML: \(error)", offset: 0, code: "rein.incident.yaml")
+        }
+    }
+
+    /// Reads JSON (a file named `*.json`) with Rein's strict reader; duplicate keys are errors.
+    static func json(_ file: SourceFile) -> Result<DocValue, DocumentError> {
+        var tape = JSONTape()
+        if let error = tape.parse(file.bytes) {
+            return .failure(DocumentError(message: "invalid JSON: \(error.message)", offset: error.offset, code: "rein.incident.json"))
+        }
+        return convert(tape, 0, depth: 0)
+    }
+
+    private static func convert(_ tape: JSONTape, _ index: Int, depth: Int) -> Result<DocValue, DocumentError> {
+        let node = tape.nodes[index]
+        let offset = Int(node.start) - (node.kind == .string ? 1 : 0)
+        guard depth <= maxDepth else {
+            return .failure(DocumentError(message: "nesting too deep (over \(maxDepth) levels)", offset: offset, code: "rein.incident.too-deep"))
+        }
+        switch node.kind {
+        case .string:
+            return .success(DocValue(kind: .scalar(tape.string(at: index), quoted: true), offset: offset))
+        case .null, .bool, .integer, .number:
+            let text = String(decoding: tape.bytes[Int(node.start)..<Int(node.end)], as: UTF8.self)
+            return .success(DocValue(kind: .scalar(text, quoted: false), offset: offset))
+        case .array:
+            var items: [DocValue] = []
+            var child = index + 1
+            for _ in 0..<Int(node.count) {
+                switch convert(tape, child, depth: depth + 1) {
+                case .success(let value): items.append(value)
+                case .failure(let error): return .failure(error)
+                }
+                child = Int(tape.nodes[child].next)
+            }
+            return .success(DocValue(kind: .sequence(items), offset: offset))
+        case .object:
+            var pairs: [(key: DocValue, value: DocValue)] = []
+            var seen = Set<ExactString>()
+            var key = index + 1
+            for _ in 0..<Int(node.count) {
+                let name = tape.string(at: key)
+                let keyOffset = Int(tape.nodes[key].start) - 1
+                guard seen.insert(ExactString(name)).inserted else {
+                    return .failure(DocumentError(message: "duplicate key `\(name)`", offset: keyOffset, code: "rein.incident.duplicate-key"))
+                }
+                switch convert(tape, key + 1, depth: depth + 1) {
+                case .success(let value):
+                    pairs.append((DocValue(kind: .scalar(name, quoted: true), offset: keyOffset), value))
+                case .failure(let error): return .failure(error)
+                }
+                key = Int(tape.nodes[key + 1].next)
+            }
+            return .success(DocValue(kind: .mapping(pairs), offset: offset))
+        }
+    }
+
+    /// The byte offset of a 1-based line and column (counted in Unicode scalars).
+    static func offset(line: Int, column: Int, in file: SourceFile) -> Int {
+        guard line >= 1, line <= file.lineStarts.count else { return file.bytes.count }
+        var offset = file.lineStarts[line - 1]
+        var remaining = column - 1
+        while remaining > 0, offset < file.bytes.count, file.bytes[offset] != 0x0A {
+            offset += 1
+            while offset < file.bytes.count, file.bytes[offset] & 0xC0 == 0x80 { offset += 1 }
+            remaining -= 1
+        }
+        return offset
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import ReinAdapters
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Dry-run recorded incidents: what the agent would have been allowed to do.",
+        discussion: """
+            Each INCIDENT is a recorded incident (FORMATS.md §3, YAML or JSON) or a folder of \
+            them (*.yaml, *.yml, *.json, searched recursively). Every file is read and checked \
+            first; then each incident is replayed through its runbook: every proposal decided, \
+            the approval card, approvals counted or ignored (and why), the elevation, the \
+            execution, the outcome. Nothing is executed and no clock is read: times come from \
+            the recording.
+
+            The transcript goes to stdout; --json prints one FORMATS.md §4 object per incident \
+            instead, one per line. Exit status: 0 every incident replayed, 1 an incident file has \
+            errors or an incident cannot be replayed (no runbook matches its alert), 2 the \
+            command could not run (a bundle with errors, a missing path).
+
+            Examples:
+              rein replay runbooks/incidents
+              rein replay --json runbooks/incidents/memory-scale-down.yaml
+              rein replay --bundle policies --bundle runbooks incident.json
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Recorded incident files or folders.", valueName: "incident"))
+    var incidents: [String]
+
+    @Option(name: .customLong("bundle"), help: ArgumentHelp("A file or folder of the bundle (repeatable; default: policies/ and runbooks/).", valueName: "path"))
+    var bundlePaths: [String] = []
+
+    @Flag(help: "Print one replay object (FORMATS.md §4) per incident, one per line.")
+    var json = false
+
+    func validate() throws {
+        if incidents.isEmpty { throw ValidationError("no incidents: give recorded incident files or folders") }
+    }
+
+    func run() throws {
+        let (policy, sources) = try loadCompiledBundle(bundlePaths)
+        let paths: [String]
+        do throws(IncidentLoader.LoadError) {
+            paths = try IncidentLoader.discover(incidents)
+        } catch {
+            throw CLIError(error.description)
+        }
+        guard !paths.isEmpty else { throw CLIError("no recorded incidents (*.yaml, *.yml, *.json) under \(incidents.map { "`\($0)`" }.joined(separator: ", "))") }
+
+        // Read and check every file before replaying anything.
+        var files: [IncidentFile] = []
+        var failed = false
+        for path in paths {
+            let source: SourceFile
+            do throws(IncidentLoader.LoadError) {
+                source = try IncidentLoader.load(path)
+            } catch {
+                throw CLIError(error.description)
+            }
+            let file = IncidentReader.read(source)
+            if !file.diagnostics.isEmpty {
+                writeError(TextDiagnosticRenderer(files: [source]).render(file.diagnostics), terminator: "")
+                failed = true
+            }
+            files.append(file)
+        }
+        if failed { throw ExitCode(1) }
+
+        let digest = Hashing.bundleDigest(sources)
+        let encoder = ReplayEncoder(policy: policy)
+        let output = OutputWriter(descriptor: STDOUT_FILENO)
+        for file in files {
+            guard let incident = file.incident else { continue }
+            switch Replay.run(incident, policy: policy, bundleDigest: digest, sha256: Hashing.sha256Hex) {
+            case .success(let result):
+                if json {
+                    output.writeLine { JSONWriter.append(encoder.json(result, alert: incident.alert), to: &$0) }
+                } else {
+                    output.write(Array(ReplayTranscript.render(result).utf8))
+                }
+            case .failure(let failure):
+                output.flush()
+                writeError("\(file.file.path): error: \(failure.message) [rein.replay.cannot-replay]")
+                failed = true
+            }
+        }
+        output.flush()
+        if failed { throw ExitCode(1) }
+    }
+}
