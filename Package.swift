@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "ReinEngineTests", dependencies: ["ReinEngine", "ReinTestSupport"]),
         .testTarget(
             name: "ReinCorpusTests",
-            dependencies: ["ReinAdapters", "ReinTestSupport"],
+            dependencies: ["ReinAdapters", "ReinTestSupport", .product(name: "Crypto", package: "swift-crypto")],
             resources: []
         ),
     ],

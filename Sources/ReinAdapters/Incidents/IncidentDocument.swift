@@ -29,8 +29,8 @@ enum IncidentDocument {
     /// Deeper documents are refused rather than walked without bound.
     static let maxDepth = 64
 
-    /// Reads YAML (any file not named `*.json`): one document, no anchors or aliases, no tags,
-    /// no duplicate keys (Yams reports them).
+    /// Reads YAML (any file not named `*.json`): one document, no anchors or aliases, no
+    /// duplicate keys (Yams reports them).
     static func yaml(_ file: SourceFile) -> Result<DocValue, DocumentError> {
         let text = String(decoding: file.bytes, as: UTF8.self)
         let node: Node?
@@ -45,6 +45,12 @@ enum IncidentDocument {
         guard let node else {
             return .failure(DocumentError(message: "the file is empty", offset: 0, code: "rein.incident.empty"))
         }
+        if let mark = YAMLAnchorScan.firstAnchorOrAlias(in: file.bytes) {
+            return .failure(
+                DocumentError(
+                    message: "anchors and aliases are not allowed in a recorded incident",
+                    offset: offset(line: mark.line, column: mark.column, in: file), code: "rein.incident.anchor"))
+        }
         return convert(node, file, depth: 0)
     }
 
@@ -52,12 +58,6 @@ enum IncidentDocument {
         let offset = node.mark.map { Self.offset(line: $0.line, column: $0.column, in: file) } ?? 0
         guard depth <= maxDepth else {
             return .failure(DocumentError(message: "nesting too deep (over \(maxDepth) levels)", offset: offset, code: "rein.incident.too-deep"))
-        }
-        if node.anchor != nil || node.alias != nil {
-            return .failure(
-                DocumentError(
-                    message: "anchors and aliases are not allowed in a recorded incident", offset: offset,
-                    code: "rein.incident.anchor"))
         }
         switch node {
         case .scalar(let scalar):
@@ -85,6 +85,7 @@ enum IncidentDocument {
             }
             return .success(DocValue(kind: .sequence(items), offset: offset))
         case .alias:
+            // Found by the scan before composing; kept out of the tree all the same.
             return .failure(
                 DocumentError(
                     message: "anchors and aliases are not allowed in a recorded incident", offset: offset,

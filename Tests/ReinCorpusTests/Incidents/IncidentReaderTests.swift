@@ -1,0 +1,87 @@
+import ReinAdapters
+import Testing
+
+/// Recorded incidents are read strictly (FORMATS.md §3): each problem at its line and column.
+@Suite("Recorded incident reading")
+struct IncidentReaderTests {
+    static let valid = """
+        incident: INC-1
+        context: {environment: prod, retries: 010, flag: yes, on: true, window: 1:30}
+        alert: {data: {essentials: {alertRule: aks-node-memory-high}}}
+        events:
+          - at: 2026-05-09T02:47:05Z
+            propose: {tool: get_pods, args: {namespace: payments}}
+          - at: 2026-05-09T02:48:00Z
+            approve: {by: alice@contoso.com}
+        expect: {outcome: no_action, decisions: [allow], paged: none}
+        """
+
+    func read(_ text: String, path: String = "i.yaml") -> IncidentFile {
+        IncidentReader.read(SourceFile(path: path, text: text))
+    }
+
+    /// `path:line:col: code` of each problem.
+    func problems(_ text: String, path: String = "i.yaml") -> [String] {
+        let file = read(text, path: path)
+        return file.diagnostics.map { diagnostic in
+            "\(file.file.position(of: diagnostic.span.start)) \(diagnostic.code)"
+        }
+    }
+
+    @Test func aValidFileReadsWithTheCoreSchema() throws {
+        let file = read(Self.valid)
+        #expect(file.diagnostics.isEmpty)
+        let incident = try #require(file.incident)
+        #expect(incident.incident == "INC-1")
+        #expect(incident.events.count == 2)
+        let context = try #require(incident.context)
+        // 010 is 10; `yes` and `1:30` are strings; only true/false are booleans.
+        #expect(context["retries"] == .integer(10))
+        #expect(context["flag"] == .string("yes"))
+        #expect(context["on"] == .bool(true))
+        #expect(context["window"] == .string("1:30"))
+        #expect(file.expectation?.decisions == ["allow"])
+    }
+
+    static let broken: [(String, String)] = [
+        ("incident: INC-1\nincident: INC-2\nalert: {}\nevents: []\n", "rein.incident.duplicate-key"),
+        ("incident: INC-1\nalert: &a {}\nctx: *a\nevents: []\n", "rein.incident.anchor"),
+        ("incident: INC-1\nalert: {}\nevents: []\nextra: 1\n", "rein.incident.unknown-key"),
+        ("incident: INC-1\nevents: []\n", "rein.incident.missing-key"),
+        ("incident: 12\nalert: {}\nevents: []\n", "rein.incident.type"),
+        ("incident: INC-1\nalert: {}\nevents:\n  - at: yesterday\n    observe: {output: x}\n", "rein.incident.time"),
+        ("incident: INC-1\nalert: {}\nevents:\n  - at: 2026-05-09T02:47:05Z\n", "rein.incident.event"),
+        (
+            "incident: INC-1\nalert: {}\nevents:\n  - at: 2026-05-09T02:47:05Z\n    propose: {tool: a, remediate: b, args: {}}\n",
+            "rein.incident.event"
+        ),
+        (
+            "incident: INC-1\nalert: {}\nevents:\n  - at: 2026-05-09T02:48:05Z\n    observe: {output: x}\n  - at: 2026-05-09T02:47:05Z\n    observe: {output: y}\n",
+            "rein.incident.time-order"
+        ),
+        ("incident: INC-1\nalert: {}\nevents:\n  - at: 2026-05-09T02:47:05Z\n    result: {status: ok}\n", "rein.incident.value"),
+        ("incident: [unclosed\n", "rein.incident.yaml"),
+        ("", "rein.incident.empty"),
+    ]
+
+    @Test(arguments: broken)
+    func eachProblemHasItsCode(_ text: String, _ code: String) {
+        let file = read(text)
+        #expect(file.incident == nil)
+        #expect(file.diagnostics.map(\.code).contains(code), "\(file.diagnostics.map(\.code))")
+    }
+
+    @Test func problemsAreReportedWhereTheyAre() {
+        #expect(problems("incident: INC-1\nalert: {}\nevents: []\nextra: 1\n") == ["4:1 rein.incident.unknown-key"])
+        #expect(
+            problems("incident: INC-1\nalert: {}\nevents:\n  - at: 2026-13-01T00:00:00Z\n    observe: {output: x}\n")
+                == ["4:9 rein.incident.time"])
+    }
+
+    @Test func jsonFilesAreReadStrictlyToo() {
+        let json = #"{"incident":"INC-1","alert":{},"events":[],"incident":"INC-2"}"#
+        #expect(problems(json, path: "i.json") == ["1:44 rein.incident.duplicate-key"])
+        let valid = #"{"incident":"INC-1","alert":{"a":1.5},"events":[{"at":"2026-05-09T02:47:05Z","observe":{"output":"x"}}]}"#
+        #expect(read(valid, path: "i.json").incident?.events.count == 1)
+    }
+}
