@@ -21,7 +21,7 @@ struct ReinCommand: ParsableCommand {
               rein eval --batch proposals.jsonl  # decide agent proposals
             """,
         version: "0.1.0",
-        subcommands: [CheckCommand.self, EvalCommand.self, ReplayCommand.self]
+        subcommands: [CheckCommand.self, EvalCommand.self, ReplayCommand.self, TestCommand.self]
     )
 
     /// Runs the command with CLI.md's exit codes: 0 done, 1 something failed, 2 the command

@@ -46,31 +46,9 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         let (policy, sources) = try loadCompiledBundle(bundlePaths)
-        let paths: [String]
-        do throws(IncidentLoader.LoadError) {
-            paths = try IncidentLoader.discover(incidents)
-        } catch {
-            throw CLIError(error.description)
-        }
-        guard !paths.isEmpty else { throw CLIError("no recorded incidents (*.yaml, *.yml, *.json) under \(incidents.map { "`\($0)`" }.joined(separator: ", "))") }
-
         // Read and check every file before replaying anything.
-        var files: [IncidentFile] = []
-        var failed = false
-        for path in paths {
-            let source: SourceFile
-            do throws(IncidentLoader.LoadError) {
-                source = try IncidentLoader.load(path)
-            } catch {
-                throw CLIError(error.description)
-            }
-            let file = IncidentReader.read(source)
-            if !file.diagnostics.isEmpty {
-                writeError(TextDiagnosticRenderer(files: [source]).render(file.diagnostics), terminator: "")
-                failed = true
-            }
-            files.append(file)
-        }
+        let files = try readIncidents(incidents)
+        var failed = files.contains { !$0.diagnostics.isEmpty }
         if failed { throw ExitCode(1) }
 
         let digest = Hashing.bundleDigest(sources)

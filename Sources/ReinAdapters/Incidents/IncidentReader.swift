@@ -69,8 +69,11 @@ private struct Reading {
     }
 
     mutating func string(_ value: DocValue, _ what: String) -> String? {
-        if case .scalar(let text, let quoted) = value.kind, quoted || IncidentSchema.resolve(text) == .string(text) {
-            return text
+        if case .scalar(let text, let quoted) = value.kind {
+            if quoted || IncidentSchema.resolve(text) == .string(text) { return text }
+            // A plain `yes`, `010` or `null` is not a string under the core schema.
+            fail("type", "\(what) must be a string", at: value, help: "write it in quotes: \"\(text)\"")
+            return nil
         }
         fail("type", "\(what) must be a string", at: value)
         return nil
