@@ -1,4 +1,5 @@
 import ArgumentParser
+import ReinAdapters
 
 #if canImport(Glibc)
     import Glibc
@@ -21,7 +22,7 @@ struct ReinCommand: ParsableCommand {
               rein eval --batch proposals.jsonl  # decide agent proposals
             """,
         version: "0.1.0",
-        subcommands: [CheckCommand.self, EvalCommand.self, ReplayCommand.self, TestCommand.self]
+        subcommands: [CheckCommand.self, EvalCommand.self, ReplayCommand.self, TestCommand.self, AuditCommand.self]
     )
 
     /// Runs the command with CLI.md's exit codes: 0 done, 1 something failed, 2 the command
@@ -56,16 +57,6 @@ func terminate(_ status: Int32) -> Never {
 
 /// Writes text (by default one line) to standard error.
 func writeError(_ text: String, terminator: String = "\n") {
-    let bytes = Array((text + terminator).utf8)
-    var offset = 0
-    while offset < bytes.count {
-        let written = bytes[offset...].withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
-        if written > 0 {
-            offset += written
-        } else if written < 0 && errno == EINTR {
-            continue
-        } else {
-            return  // nobody left to tell
-        }
-    }
+    // A failed write has nobody left to tell.
+    OutputWriter.writeAll(Array((text + terminator).utf8), to: STDERR_FILENO)
 }

@@ -28,6 +28,7 @@ struct ReplayCommand: ParsableCommand {
               rein replay runbooks/incidents
               rein replay --json runbooks/incidents/memory-scale-down.yaml
               rein replay --bundle policies --bundle runbooks incident.json
+              rein replay runbooks/incidents --audit audit.jsonl
             """
     )
 
@@ -39,6 +40,9 @@ struct ReplayCommand: ParsableCommand {
 
     @Flag(help: "Print one replay object (FORMATS.md §4) per incident, one per line.")
     var json = false
+
+    @Option(help: ArgumentHelp("Append the audit entries to this hash-chained log (FORMATS.md §8); an existing log is verified first and never rewritten.", valueName: "file"))
+    var audit: String?
 
     func validate() throws {
         if incidents.isEmpty { throw ValidationError("no incidents: give recorded incident files or folders") }
@@ -54,12 +58,21 @@ struct ReplayCommand: ParsableCommand {
         let digest = Hashing.bundleDigest(sources)
         let encoder = ReplayEncoder(policy: policy)
         let output = OutputWriter(descriptor: STDOUT_FILENO)
+        var log = try audit.map(AuditFile.open)
+        defer { log?.close() }
         for file in files {
             guard let incident = file.incident else { continue }
             switch Replay.run(incident, policy: policy, bundleDigest: digest, sha256: Hashing.sha256Hex) {
             case .success(let result):
+                var head: String?
+                if var appending = log {
+                    let chain = encoder.audit(result, continuing: appending.chain)
+                    try appending.append(chain)
+                    head = chain.head
+                    log = appending
+                }
                 if json {
-                    output.writeLine { JSONWriter.append(encoder.json(result, alert: incident.alert), to: &$0) }
+                    output.writeLine { JSONWriter.append(encoder.json(result, alert: incident.alert, auditHead: head), to: &$0) }
                 } else {
                     output.write(Array(ReplayTranscript.render(result).utf8))
                 }

@@ -108,6 +108,9 @@ public enum BundleLoader {
 
     /// What is at `path`, following symbolic links; nil when there is nothing there (or it
     /// cannot be examined).
+    /// True when something is at `path` (following symbolic links).
+    public static func exists(_ path: String) -> Bool { fileStatus(path) != nil }
+
     static func fileStatus(_ path: String) -> (isFolder: Bool, size: Int)? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }

@@ -56,9 +56,16 @@ public final class OutputWriter {
     }
 
     private func writeAll(_ bytes: [UInt8]) {
+        Self.writeAll(bytes, to: descriptor)
+    }
+
+    /// Writes every byte to `descriptor`, retrying short and interrupted writes; false when a
+    /// write fails (a closed pipe, a full disk).
+    @discardableResult
+    public static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
         var offset = 0
-        bytes.withUnsafeBufferPointer { pointer in
-            guard let base = pointer.baseAddress else { return }
+        return bytes.withUnsafeBufferPointer { pointer in
+            guard let base = pointer.baseAddress else { return true }
             while offset < pointer.count {
                 let written = systemWrite(descriptor, base + offset, pointer.count - offset)
                 if written > 0 {
@@ -66,9 +73,10 @@ public final class OutputWriter {
                 } else if written < 0 && errno == EINTR {
                     continue
                 } else {
-                    return
+                    return false
                 }
             }
+            return true
         }
     }
 }

@@ -16,13 +16,13 @@ public enum IncidentLoader {
     public enum LoadError: Error, CustomStringConvertible {
         case notFound(String)
         case unreadable(String)
-        case tooLarge(String, Int)
+        case tooLarge(String, Int, Int)
 
         public var description: String {
             switch self {
             case .notFound(let path): "`\(path)` does not exist"
             case .unreadable(let path): "`\(path)` cannot be read"
-            case .tooLarge(let path, let size): "`\(path)` is \(size) bytes, over the \(maximumFileSize) byte limit"
+            case .tooLarge(let path, let size, let limit): "`\(path)` is \(size) bytes, over the \(limit) byte limit"
             }
         }
     }
@@ -48,9 +48,11 @@ public enum IncidentLoader {
     }
 
     /// The file's bytes, as a source file for diagnostics.
-    public static func load(_ path: String, fileManager: FileManager = .default) throws(LoadError) -> SourceFile {
+    public static func load(
+        _ path: String, maxBytes: Int = maximumFileSize, fileManager: FileManager = .default
+    ) throws(LoadError) -> SourceFile {
         let size = BundleLoader.fileStatus(path)?.size ?? 0
-        guard size <= maximumFileSize else { throw .tooLarge(path, size) }
+        guard size <= maxBytes else { throw .tooLarge(path, size, maxBytes) }
         guard let data = fileManager.contents(atPath: path) else { throw .unreadable(path) }
         return SourceFile(path: path, bytes: Array(data))
     }

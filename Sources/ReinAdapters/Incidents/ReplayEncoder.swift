@@ -23,8 +23,9 @@ public struct ReplayEncoder {
         return chain
     }
 
-    /// The FORMATS.md §4 object (`audit_head`: the last entry of this replay's own chain).
-    public func json(_ result: ReplayResult, alert: JSONObject) -> JSONValue {
+    /// The FORMATS.md §4 object. `auditHead`: the hash of the last audit entry written for it
+    /// (by default, of this replay's own chain).
+    public func json(_ result: ReplayResult, alert: JSONObject, auditHead: String? = nil) -> JSONValue {
         let target = Self.alertTarget(alert)
         let steps = result.steps.map { step -> JSONValue in
             var entries: [(key: String, value: JSONValue)] = [
@@ -46,7 +47,7 @@ public struct ReplayEncoder {
             "incident": .string(result.incident), "runbook": .string(result.runbook),
             "outcome": .string(result.outcome.result.rawValue), "reason": .string(result.outcome.reason.rawValue),
             "steps": .array(steps), "effects": .array(effects),
-            "audit_head": .string(audit(result).head),
+            "audit_head": .string(auditHead ?? audit(result).head),
         ]))
     }
 

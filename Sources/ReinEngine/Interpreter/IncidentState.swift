@@ -52,6 +52,12 @@ public struct IncidentState: Sendable, Hashable {
         }
     }
 
+    /// True while an approved remediation runs (its elevation active).
+    public var isExecuting: Bool {
+        if case .executing = phase { return true }
+        return false
+    }
+
     public var outcome: SessionOutcome? {
         if case .closed(let outcome) = phase { return outcome }
         return nil

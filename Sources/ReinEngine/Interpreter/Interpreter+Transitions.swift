@@ -43,7 +43,9 @@ extension Interpreter {
         switch verdict {
         case .deny(let reasons):
             step.state.denials += 1
-            if reasons.contains(where: { $0.code == .iterationLimit }) {
+            // The iteration limit ends the session — unless a remediation is executing: then
+            // its result (or the end of the recording) ends it, and its elevation with it.
+            if reasons.contains(where: { $0.code == .iterationLimit }), !step.state.isExecuting {
                 close(SessionOutcome(.noAction, .iterationLimit), &step)
             }
         case .allow(let identity):

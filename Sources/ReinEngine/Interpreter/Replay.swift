@@ -32,6 +32,9 @@ public struct ReplayResult: Sendable, Hashable {
     public struct TimedEffect: Sendable, Hashable {
         public var at: Timestamp
         public var effect: SessionEffect
+        /// The index of the step whose event caused it; nil for the opening alert, a deadline
+        /// and the end of the recording.
+        public var step: Int?
     }
 
     public var incident: String
@@ -75,25 +78,25 @@ public enum Replay {
         else { return .failure(ReplayFailure(message: "runbook `\(name)` is not declared")) }
 
         var (state, opening) = machine.start()
-        var effects = opening.map { ReplayResult.TimedEffect(at: start, effect: $0) }
+        var effects = opening.map { ReplayResult.TimedEffect(at: start, effect: $0, step: nil) }
         var steps: [ReplayResult.Step] = []
-        func feed(_ event: SessionEvent) -> StepReport {
+        func feed(_ event: SessionEvent, step: Int?) -> StepReport {
             let next = machine.step(state, event)
             state = next.state
-            effects += next.effects.map { ReplayResult.TimedEffect(at: event.at, effect: $0) }
+            effects += next.effects.map { ReplayResult.TimedEffect(at: event.at, effect: $0, step: step) }
             return next.report
         }
         func fireDeadline(before time: Timestamp?) {
             guard case .awaitingApproval(let pending) = state.phase else { return }
             if let time, time <= pending.deadline { return }
-            _ = feed(.deadline(at: pending.deadline))
+            _ = feed(.deadline(at: pending.deadline), step: nil)
         }
         for (index, event) in recorded.events.enumerated() {
             fireDeadline(before: event.at)
-            steps.append(ReplayResult.Step(index: index, event: event, report: feed(event)))
+            steps.append(ReplayResult.Step(index: index, event: event, report: feed(event, step: index)))
         }
         fireDeadline(before: nil)
-        _ = feed(.end(at: recorded.events.last?.at ?? start))
+        _ = feed(.end(at: recorded.events.last?.at ?? start), step: nil)
         guard let outcome = state.outcome else {
             return .failure(ReplayFailure(message: "the session did not end"))
         }

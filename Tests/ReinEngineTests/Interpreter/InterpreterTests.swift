@@ -233,6 +233,23 @@ struct InterpreterTests {
         #expect(states.last?.outcome == SessionOutcome(.failed, .executionUnconfirmed))
     }
 
+    /// Found by the property test: the iteration limit reached while a remediation executes
+    /// must not end the session without ending the elevation; the result ends both.
+    @Test func theIterationLimitDuringAnExecutionWaitsForTheResult() throws {
+        let (states, effects, reports) = try run(
+            Self.approvedByTwo + [
+                .propose(at: Self.time(3), Self.getPods), .propose(at: Self.time(4), Self.getPods),
+                .propose(at: Self.time(5), Self.getPods), .result(at: Self.time(6), succeeded: true),
+            ])
+        guard case .deny(let reasons)? = reports[5].decision?.verdict else {
+            Issue.record("the proposal at the limit was not denied")
+            return
+        }
+        #expect(reasons.map(\.code) == [.approvalPending, .iterationLimit])
+        #expect(actions(effects).last == "deactivate_role remediator")
+        #expect(states.last?.outcome == SessionOutcome(.remediated, .completed))
+    }
+
     @Test func aFailedExecutionIsDeactivatedToo() throws {
         let (states, effects, _) = try run(Self.approvedByTwo + [.result(at: Self.time(3), succeeded: false)])
         #expect(actions(effects).last == "deactivate_role remediator")
