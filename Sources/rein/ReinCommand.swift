@@ -16,13 +16,18 @@ struct ReinCommand: ParsableCommand {
             Runbooks and policies live in Git as .rein files. Without paths, commands use the \
             bundle under policies/ and runbooks/ in the current folder.
 
-            Example:
-              rein check                     # check policies/ and runbooks/
+            Examples:
+              rein check                         # check policies/ and runbooks/
               rein check runbooks/aks.rein --format json
               rein eval --batch proposals.jsonl  # decide agent proposals
+              rein replay runbooks/incidents     # dry-run recorded incidents
+              rein test                          # check the incidents' expect: blocks
+              rein audit verify audit.jsonl      # check the audit log's hash chain
             """,
         version: "0.1.0",
-        subcommands: [CheckCommand.self, EvalCommand.self, ReplayCommand.self, TestCommand.self, AuditCommand.self]
+        subcommands: [
+            CheckCommand.self, EvalCommand.self, ReplayCommand.self, TestCommand.self, RenderCommand.self, AuditCommand.self,
+        ]
     )
 
     /// Runs the command with CLI.md's exit codes: 0 done, 1 something failed, 2 the command

@@ -11,7 +11,7 @@ public struct ReplayEncoder {
     }
 
     /// SHA-1, for the name-based UUIDs of PIM requests.
-    static func sha1(_ bytes: [UInt8]) -> [UInt8] { Array(Insecure.SHA1.hash(data: bytes)) }
+    public static func sha1(_ bytes: [UInt8]) -> [UInt8] { Array(Insecure.SHA1.hash(data: bytes)) }
 
     /// The audit chain of a replay, continuing `chain`.
     public func audit(_ result: ReplayResult, continuing chain: AuditChain = AuditChain()) -> AuditChain {
@@ -93,7 +93,8 @@ public struct ReplayEncoder {
         return .object(JSONObject(["type": .string(word), "request": request]))
     }
 
-    static func alertTarget(_ alert: JSONObject) -> String? {
+    /// The alert's target resource id (`data.essentials.alertTargetIDs[0]`), if it has one.
+    public static func alertTarget(_ alert: JSONObject) -> String? {
         guard case .object(let data)? = alert["data"], case .object(let essentials)? = data["essentials"],
             case .array(let ids)? = essentials["alertTargetIDs"], case .string(let first)? = ids.first
         else { return nil }

@@ -71,6 +71,19 @@ public enum KQLRenderer {
 }
 
 extension CompiledPolicy {
+    /// The bundle's queries (tools with a KQL template), in bundle order.
+    public var queries: [ToolModel] { model.tools.filter { $0.kql != nil } }
+
+    /// A tool's args checked as a proposal's are (LANGUAGE.md §5 step 4) with defaults filled,
+    /// or the reasons they fail.
+    public func validatedArgs(tool name: String, args: JSONObject) -> Result<JSONObject, ArgProblems> {
+        guard let index = toolIndex(named: name) else { return .failure(ArgProblems(reasons: [Self.unknownTool(name)])) }
+        var reasons: [Reason] = []
+        var trace = TraceRecorder(enabled: false)
+        let values = checkArgs(args, of: toolList[index], reasons: &reasons, trace: &trace, keepingValues: true)
+        return reasons.isEmpty ? .success(values.jsonObject) : .failure(ArgProblems(reasons: reasons))
+    }
+
     /// The rendered KQL of a query run with `args` (validated, defaults filled); nil for a tool
     /// that is not a query, or args that do not fit its declarations.
     public func renderedKQL(tool name: String, args: JSONObject) -> String? {
@@ -94,4 +107,9 @@ extension CompiledPolicy {
         }
         return try? rendered.get()
     }
+}
+
+/// Why args fail their declarations: the reasons, in LANGUAGE.md §5 step 4 order.
+public struct ArgProblems: Error, Sendable, Hashable {
+    public var reasons: [Reason]
 }

@@ -63,3 +63,12 @@ public struct IncidentState: Sendable, Hashable {
         return nil
     }
 }
+
+/// What a proposal gets in a session (``Interpreter/assess(_:at:in:)``).
+public struct Assessment: Sendable, Hashable {
+    public var decision: Decision
+    /// The validated args with defaults filled (what rules would read; complete when allowed).
+    public var args: JSONObject
+    /// The action that now awaits approval, for a `require_approval`.
+    public var pending: PendingApproval?
+}

@@ -7,29 +7,10 @@ extension Interpreter {
     /// back to the agent — except the iteration limit, which ends the session.
     func propose(_ action: ProposedAction, at: Timestamp, _ step: inout Transition) {
         let iteration = step.state.iteration
-        let proposal = Proposal(
-            id: "\(incident)#\(iteration)", runbook: runbook.name, kind: action.kind, tool: action.tool,
-            args: action.args, thought: action.thought, context: context,
-            session: ReinEngine.SessionState(
-                iteration: iteration, denials: step.state.denials, tools: step.state.toolsRun),
-            alert: alert, at: at)
-        var options = DecisionOptions()
-        options.approvalPending = step.state.pending != nil
-        var trace = TraceRecorder(enabled: false)
-        var (verdict, args) = policy.verdict(proposal, options: options, trace: &trace, keepingArgs: true)
-        let validated = args.jsonObject
-        var digest: String?
-        if case .requireApproval = verdict {
-            digest = actionDigest(tool: action.tool, args: validated, iteration: iteration)
-            if digest == nil {
-                // Canonical JSON has no form for these args (an int beyond ±2^53): an approval
-                // could not be bound to them. Fail closed.
-                verdict = .deny([
-                    Reason(code: .evaluationError, message: "the args have no canonical form to bind an approval to")
-                ])
-            }
-        }
-        let decision = Decision(id: proposal.id, verdict: verdict)
+        let assessment = assess(action, at: at, in: step.state)
+        let decision = assessment.decision
+        let verdict = decision.verdict
+        let validated = assessment.args
         step.report.decision = decision
         step.state.iteration += 1
         var proposalEntry: [(String, JSONValue)] = [
@@ -51,21 +32,51 @@ extension Interpreter {
         case .allow(let identity):
             step.effects.append(.runTool(tool: action.tool, identity: identity, args: validated))
             step.state.toolsRun.append(action.tool)
-        case .requireApproval(let approval, let elevation, let identity):
-            guard let digest else { return }
-            let pending = PendingApproval(
-                tool: action.tool, kind: action.kind, args: validated, thought: action.thought, iteration: iteration,
-                digest: digest, deadline: at.adding(approval.timeout), approval: approval, elevation: elevation,
-                identity: identity, approvedBy: [])
+        case .requireApproval(let approval, _, _):
+            guard let pending = assessment.pending else { return }
             step.state.phase = .awaitingApproval(pending)
             step.effects.append(.sendApprovalCard(pending))
             step.audit(
                 "card",
                 [
-                    ("tool", .string(action.tool)), ("digest", .string(digest)),
+                    ("tool", .string(action.tool)), ("digest", .string(pending.digest)),
                     ("expiresAt", .string(pending.deadline.description)), ("approvers", .integer(Int64(approval.approvers))),
                 ])
         }
+    }
+
+    /// What a proposal made now, in this state, would get: its decision, its validated args
+    /// (defaults filled), and the pending action a `require_approval` creates (with its digest
+    /// and deadline). The one place a session decides; `rein render` shows its card and PIM
+    /// request.
+    public func assess(_ action: ProposedAction, at: Timestamp, in state: IncidentState) -> Assessment {
+        let iteration = state.iteration
+        let proposal = Proposal(
+            id: "\(incident)#\(iteration)", runbook: runbook.name, kind: action.kind, tool: action.tool,
+            args: action.args, thought: action.thought, context: context,
+            session: ReinEngine.SessionState(iteration: iteration, denials: state.denials, tools: state.toolsRun),
+            alert: alert, at: at)
+        var options = DecisionOptions()
+        options.approvalPending = state.pending != nil
+        var trace = TraceRecorder(enabled: false)
+        let (verdict, args) = policy.verdict(proposal, options: options, trace: &trace, keepingArgs: true)
+        let validated = args.jsonObject
+        guard case .requireApproval(let approval, let elevation, let identity) = verdict else {
+            return Assessment(decision: Decision(id: proposal.id, verdict: verdict), args: validated, pending: nil)
+        }
+        guard let digest = actionDigest(tool: action.tool, args: validated, iteration: iteration) else {
+            // Canonical JSON has no form for these args (an int beyond ±2^53): an approval
+            // could not be bound to them. Fail closed.
+            let denial = Verdict.deny([
+                Reason(code: .evaluationError, message: "the args have no canonical form to bind an approval to")
+            ])
+            return Assessment(decision: Decision(id: proposal.id, verdict: denial), args: validated, pending: nil)
+        }
+        let pending = PendingApproval(
+            tool: action.tool, kind: action.kind, args: validated, thought: action.thought, iteration: iteration,
+            digest: digest, deadline: at.adding(approval.timeout), approval: approval, elevation: elevation,
+            identity: identity, approvedBy: [])
+        return Assessment(decision: Decision(id: proposal.id, verdict: verdict), args: validated, pending: pending)
     }
 
     /// An approval: counted when valid (FORMATS.md §3); the count reached, the action runs —

@@ -1,0 +1,163 @@
+import ArgumentParser
+import ReinAdapters
+
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Print one artifact for inspection: an approval card, a PIM request, or a query's KQL.",
+        subcommands: [RenderCardCommand.self, RenderPIMCommand.self, RenderKQLCommand.self]
+    )
+}
+
+/// What `render card` and `render pim` share: a proposal, decided in a fresh session of its
+/// runbook for an incident and alert.
+struct ProposalRenderOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("A proposal (FORMATS.md §1) that needs approval; - reads stdin.", valueName: "proposal"))
+    var proposal: String
+
+    @Option(help: ArgumentHelp("The alert (common alert schema JSON) the session runs for: its target gives the elevation scope.", valueName: "file"))
+    var alert: String?
+
+    @Option(help: ArgumentHelp("The incident id (default: INC-0).", valueName: "id"))
+    var incident = "INC-0"
+
+    @Option(name: .customLong("bundle"), help: ArgumentHelp("A file or folder of the bundle (repeatable; default: policies/ and runbooks/).", valueName: "path"))
+    var bundlePaths: [String] = []
+
+    /// The pending action the proposal creates, with what rendering it needs.
+    func pending() throws -> (
+        pending: PendingApproval, interpreter: Interpreter, alert: JSONObject, policy: CompiledPolicy, at: Timestamp
+    ) {
+        let (policy, sources) = try loadCompiledBundle(bundlePaths)
+        let alertObject = try alert.map { path -> JSONObject in
+            guard case .success(.object(let object)) = JSONReader.parse(try readText(path)) else {
+                throw CLIError("`\(path)` is not a JSON object (an alert in the common alert schema)")
+            }
+            return object
+        } ?? JSONObject(entries: [])
+        let parsed: Proposal
+        switch ProposalDecoder.decode(line: Array(try readText(proposal).utf8), lineNumber: 1) {
+        case .success(let decoded): parsed = decoded
+        case .failure(let malformed): throw CLIError("the proposal is malformed: \(malformed.message)")
+        }
+        let at = parsed.at ?? Timestamp(seconds: 0)
+        guard let runbook = parsed.runbook ?? policy.runbookTriggered(by: alertObject, at: at) else {
+            throw CLIError("the proposal names no runbook and no runbook's trigger matches the alert")
+        }
+        guard
+            let interpreter = Interpreter(
+                policy: policy, incident: incident, runbook: runbook, alert: alertObject, context: parsed.context,
+                bundleDigest: Hashing.bundleDigest(sources), sha256: Hashing.sha256Hex)
+        else { throw CLIError("runbook `\(runbook)` is not declared") }
+        var state = IncidentState()
+        state.iteration = parsed.session.iteration
+        state.denials = parsed.session.denials
+        state.toolsRun = parsed.session.tools
+        let action = ProposedAction(
+            thought: parsed.thought, kind: parsed.kind ?? .remediation, tool: parsed.tool, args: parsed.args)
+        let assessment = interpreter.assess(action, at: at, in: state)
+        guard let pending = assessment.pending else {
+            throw CLIError("the proposal does not need approval: it is \(DecisionEncoder.jsonLine(assessment.decision))")
+        }
+        return (pending, interpreter, alertObject, policy, at)
+    }
+}
+
+struct RenderCardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "card",
+        abstract: "The Teams Adaptive Card (FORMATS.md §6) a proposal that needs approval sends.",
+        discussion: """
+            Example:
+              rein render card proposal.json --alert alert.json --incident INC-20260509-0247
+            """
+    )
+
+    @OptionGroup var options: ProposalRenderOptions
+
+    func run() throws {
+        let (pending, interpreter, _, _, _) = try options.pending()
+        print(JSONWriter.string(ApprovalCard.card(pending, incident: interpreter.incident, runbook: interpreter.runbook.name)))
+    }
+}
+
+struct RenderPIMCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pim",
+        abstract: "The PIM activation and deactivation requests (FORMATS.md §7) a remediation needs once approved.",
+        discussion: """
+            The activation starts at the proposal's `at` (in a session, the time of the approval \
+            that completes the count). Needs --alert: its target gives the scope.
+
+            Example:
+              rein render pim proposal.json --alert alert.json --incident INC-20260509-0247
+            """
+    )
+
+    @OptionGroup var options: ProposalRenderOptions
+
+    func run() throws {
+        let (pending, interpreter, alert, policy, at) = try options.pending()
+        guard let plan = pending.elevation else { throw CLIError("`\(pending.tool)` is not a remediation: no elevation") }
+        guard let target = ReplayEncoder.alertTarget(alert), let elevation = policy.elevationTarget(for: plan, alertTarget: target) else {
+            throw CLIError("no elevation scope: give --alert whose alertTargetIDs[0] holds the `\(plan.scope)` scope")
+        }
+        for (type, start) in [(PIMRequest.RequestType.activate, Optional(at)), (.deactivate, nil)] {
+            let request = PIMRequest.request(
+                type, plan: plan, target: elevation, incident: interpreter.incident, digest: pending.digest, start: start,
+                sha1: ReplayEncoder.sha1)
+            print(JSONWriter.string(request))
+        }
+    }
+}
+
+struct RenderKQLCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kql",
+        abstract: "A query's KQL with its args written in as literals (FORMATS.md §5).",
+        discussion: """
+            The args are checked as a proposal's would be (types, bounds, forbidden namespaces) \
+            and defaults filled.
+
+            Example:
+              rein render kql pod_memory_trend --args '{"namespace":"payments","pod":"ledger-0"}'
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The query's name.", valueName: "query"))
+    var query: String
+
+    @Option(help: ArgumentHelp("The args, as a JSON object.", valueName: "json"))
+    var args = "{}"
+
+    @Option(name: .customLong("bundle"), help: ArgumentHelp("A file or folder of the bundle (repeatable; default: policies/ and runbooks/).", valueName: "path"))
+    var bundlePaths: [String] = []
+
+    func run() throws {
+        let policy = try loadPolicy(bundlePaths)
+        guard policy.queries.contains(where: { $0.name == query }) else { throw CLIError("`\(query)` is not a query of the bundle") }
+        guard case .success(.object(let object)) = JSONReader.parse(args) else { throw CLIError("--args must be a JSON object") }
+        switch policy.validatedArgs(tool: query, args: object) {
+        case .success(let validated):
+            guard let kql = policy.renderedKQL(tool: query, args: validated) else { throw CLIError("`\(query)` cannot be rendered") }
+            print(kql)
+        case .failure(let problems):
+            for reason in problems.reasons { writeError("rein: \(reason.code.rawValue): \(reason.message)") }
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// A file's text, or stdin's for `-`.
+func readText(_ path: String) throws -> String {
+    if path == "-" {
+        var text = ""
+        while let line = readLine(strippingNewline: false) { text += line }
+        return text
+    }
+    do throws(IncidentLoader.LoadError) {
+        return String(decoding: try IncidentLoader.load(path).bytes, as: UTF8.self)
+    } catch {
+        throw CLIError(error.description)
+    }
+}
