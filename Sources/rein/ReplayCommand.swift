@@ -13,8 +13,8 @@ struct ReplayCommand: ParsableCommand {
         abstract: "Dry-run recorded incidents: what the agent would have been allowed to do.",
         discussion: """
             Each INCIDENT is a recorded incident (FORMATS.md §3, YAML or JSON) or a folder of \
-            them (*.yaml, *.yml, *.json, searched recursively). Every file is read and checked \
-            first; then each incident is replayed through its runbook: every proposal decided, \
+            them (*.yaml, *.yml, *.json, searched recursively, in bytewise path order). Each \
+            file is read and checked whole, then replayed through its runbook: every proposal decided, \
             the approval card, approvals counted or ignored (and why), the elevation, the \
             execution, the outcome. Nothing is executed and no clock is read: times come from \
             the recording.
@@ -50,18 +50,18 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         let (policy, sources) = try loadCompiledBundle(bundlePaths)
-        // Read and check every file before replaying anything.
-        let files = try readIncidents(incidents)
-        var failed = files.contains { !$0.diagnostics.isEmpty }
-        if failed { throw ExitCode(1) }
-
+        var failed = false
         let digest = Hashing.bundleDigest(sources)
         let encoder = ReplayEncoder(policy: policy)
         let output = OutputWriter(descriptor: STDOUT_FILENO)
         var log = try audit.map(AuditFile.open)
         defer { log?.close() }
-        for file in files {
-            guard let incident = file.incident else { continue }
+        // One file at a time: read and checked whole, then replayed (memory stays flat).
+        try forEachIncident(incidents) { file in
+            guard let incident = file.incident else {
+                failed = true
+                return
+            }
             switch Replay.run(incident, policy: policy, bundleDigest: digest, sha256: Hashing.sha256Hex) {
             case .success(let result):
                 var head: String?

@@ -29,17 +29,16 @@ struct TestCommand: ParsableCommand {
 
     func run() throws {
         let (policy, sources) = try loadCompiledBundle(bundlePaths)
-        let files = try readIncidents(incidents.isEmpty ? ["runbooks/incidents"] : incidents)
         let digest = Hashing.bundleDigest(sources)
         var passed = 0, failed = 0, skipped = 0
-        for file in files {
+        try forEachIncident(incidents.isEmpty ? ["runbooks/incidents"] : incidents) { file in
             guard let incident = file.incident, file.diagnostics.isEmpty else {
                 failed += 1
-                continue
+                return
             }
             guard let expectation = file.expectation else {
                 skipped += 1
-                continue
+                return
             }
             switch Replay.run(incident, policy: policy, bundleDigest: digest, sha256: Hashing.sha256Hex) {
             case .success(let result):
@@ -64,9 +63,10 @@ struct TestCommand: ParsableCommand {
     }
 }
 
-/// Finds and reads recorded incidents; every file's diagnostics go to stderr. A missing path
-/// or an unreadable file stops the command (exit 2).
-func readIncidents(_ paths: [String]) throws -> [IncidentFile] {
+/// Finds recorded incidents and reads them one at a time (memory stays flat in their number):
+/// each file is read and checked whole, its diagnostics go to stderr, then `body` gets it. A
+/// missing path or an unreadable file stops the command (exit 2).
+func forEachIncident(_ paths: [String], _ body: (IncidentFile) throws -> Void) throws {
     let found: [String]
     do throws(IncidentLoader.LoadError) {
         found = try IncidentLoader.discover(paths)
@@ -76,7 +76,6 @@ func readIncidents(_ paths: [String]) throws -> [IncidentFile] {
     guard !found.isEmpty else {
         throw CLIError("no recorded incidents (*.yaml, *.yml, *.json) under \(paths.map { "`\($0)`" }.joined(separator: ", "))")
     }
-    var files: [IncidentFile] = []
     for path in found {
         let source: SourceFile
         do throws(IncidentLoader.LoadError) {
@@ -88,7 +87,6 @@ func readIncidents(_ paths: [String]) throws -> [IncidentFile] {
         if !file.diagnostics.isEmpty {
             writeError(TextDiagnosticRenderer(files: [source]).render(file.diagnostics), terminator: "")
         }
-        files.append(file)
+        try body(file)
     }
-    return files
 }

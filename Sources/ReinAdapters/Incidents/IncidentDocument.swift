@@ -1,5 +1,4 @@
 import ReinEngine
-import Yams
 
 /// A recorded incident file (YAML or JSON) as a tree of values that know where they start, so
 /// that every problem can be reported at `path:line:col`. Scalars stay text here; what a plain
@@ -29,85 +28,9 @@ enum IncidentDocument {
     /// Deeper documents are refused rather than walked without bound.
     static let maxDepth = 64
 
-    /// Reads YAML (any file not named `*.json`): one document, no anchors or aliases, no
-    /// duplicate keys (Yams reports them).
+    /// Reads YAML (any file not named `*.json`): see ``YAMLEvents``.
     static func yaml(_ file: SourceFile) -> Result<DocValue, DocumentError> {
-        let text = String(decoding: file.bytes, as: UTF8.self)
-        let node: Node?
-        do {
-            let parser = try Parser(yaml: text, resolver: .basic, encoding: .utf8)
-            node = try parser.singleRoot()
-        } catch let error as YamlError {
-            return .failure(yamlError(error, file))
-        } catch {
-            return .failure(DocumentError(message: "cannot read the YAML: \(error)", offset: 0, code: "rein.incident.yaml"))
-        }
-        guard let node else {
-            return .failure(DocumentError(message: "the file is empty", offset: 0, code: "rein.incident.empty"))
-        }
-        if let mark = YAMLAnchorScan.firstAnchorOrAlias(in: file.bytes) {
-            return .failure(
-                DocumentError(
-                    message: "anchors and aliases are not allowed in a recorded incident",
-                    offset: offset(line: mark.line, column: mark.column, in: file), code: "rein.incident.anchor"))
-        }
-        return convert(node, file, depth: 0)
-    }
-
-    private static func convert(_ node: Node, _ file: SourceFile, depth: Int) -> Result<DocValue, DocumentError> {
-        let offset = node.mark.map { Self.offset(line: $0.line, column: $0.column, in: file) } ?? 0
-        guard depth <= maxDepth else {
-            return .failure(DocumentError(message: "nesting too deep (over \(maxDepth) levels)", offset: offset, code: "rein.incident.too-deep"))
-        }
-        switch node {
-        case .scalar(let scalar):
-            return .success(DocValue(kind: .scalar(scalar.string, quoted: scalar.style != .plain), offset: offset))
-        case .mapping(let mapping):
-            var pairs: [(key: DocValue, value: DocValue)] = []
-            for (key, value) in mapping {
-                guard case .scalar = key else {
-                    let at = key.mark.map { Self.offset(line: $0.line, column: $0.column, in: file) } ?? offset
-                    return .failure(DocumentError(message: "a key must be a plain value", offset: at, code: "rein.incident.key"))
-                }
-                switch (convert(key, file, depth: depth + 1), convert(value, file, depth: depth + 1)) {
-                case (.success(let k), .success(let v)): pairs.append((k, v))
-                case (.failure(let error), _), (_, .failure(let error)): return .failure(error)
-                }
-            }
-            return .success(DocValue(kind: .mapping(pairs), offset: offset))
-        case .sequence(let sequence):
-            var items: [DocValue] = []
-            for item in sequence {
-                switch convert(item, file, depth: depth + 1) {
-                case .success(let value): items.append(value)
-                case .failure(let error): return .failure(error)
-                }
-            }
-            return .success(DocValue(kind: .sequence(items), offset: offset))
-        case .alias:
-            // Found by the scan before composing; kept out of the tree all the same.
-            return .failure(
-                DocumentError(
-                    message: "anchors and aliases are not allowed in a recorded incident", offset: offset,
-                    code: "rein.incident.anchor"))
-        }
-    }
-
-    private static func yamlError(_ error: YamlError, _ file: SourceFile) -> DocumentError {
-        switch error {
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            return DocumentError(
-                message: "duplicate key \(duplicates.map { "`\($0)`" }.joined(separator: ", "))",
-                offset: offset(line: context.mark.line, column: context.mark.column, in: file), code: "rein.incident.duplicate-key")
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return DocumentError(
-                message: "invalid YAML: \(problem)", offset: offset(line: mark.line, column: mark.column, in: file),
-                code: "rein.incident.yaml")
-        case .reader(let problem, let at, _, _):
-            return DocumentError(message: "invalid YAML: \(problem)", offset: at ?? 0, code: "rein.incident.yaml")
-        default:
-            return DocumentError(message: "invalid YAML: \(error)", offset: 0, code: "rein.incident.yaml")
-        }
+        YAMLEvents.read(file)
     }
 
     /// Reads JSON (a file named `*.json`) with Rein's strict reader; duplicate keys are errors.

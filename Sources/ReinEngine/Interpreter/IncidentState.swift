@@ -19,6 +19,24 @@ public struct PendingApproval: Sendable, Hashable {
     public var identity: String?
     /// The people whose approvals counted, in order.
     public var approvedBy: [String]
+
+    public init(
+        tool: String, kind: ProposalKind, args: JSONObject, thought: String?, iteration: Int64, digest: String,
+        deadline: Timestamp, approval: ApprovalRequirement, elevation: ElevationPlan?, identity: String?,
+        approvedBy: [String]
+    ) {
+        self.tool = tool
+        self.kind = kind
+        self.args = args
+        self.thought = thought
+        self.iteration = iteration
+        self.digest = digest
+        self.deadline = deadline
+        self.approval = approval
+        self.elevation = elevation
+        self.identity = identity
+        self.approvedBy = approvedBy
+    }
 }
 
 /// Where a session stands (the interpreter's whole state between two events).

@@ -46,3 +46,38 @@ struct ArtifactTests {
         #expect(chain.nextSeq == 2)
     }
 }
+
+@Suite("Approval card")
+struct ApprovalCardTests {
+    static func pending(thought: String) -> PendingApproval {
+        PendingApproval(
+            tool: "scale_deployment", kind: .remediation,
+            args: JSONObject(["namespace": .string("payments"), "replicas": .integer(3)]), thought: thought, iteration: 2,
+            digest: String(repeating: "d", count: 64), deadline: Timestamp(seconds: 1_778_295_720),
+            approval: ApprovalRequirement(approvers: 2, timeout: DurationValue(seconds: 900), channel: "sre-oncall"),
+            elevation: ElevationPlan(identity: "remediator", role: "Contributor", scope: "resource_group", duration: DurationValue(seconds: 900)),
+            identity: nil, approvedBy: [])
+    }
+
+    @Test func aCardCarriesTheActionAndItsButtons() {
+        let card = JSONWriter.string(ApprovalCard.card(Self.pending(thought: "Scale down."), incident: "INC-1", runbook: "memory"))
+        for part in [
+            #""type":"AdaptiveCard""#, #""version":"1.5""#, #""verb":"approve""#, #""verb":"reject""#,
+            #""digest":"dddd"#, #""expiresAt":"2026-05-09T03:02:00Z""#, "{{DATE(2026-05-09T03:02:00Z)}}",
+            #""title":"replicas","value":"3""#, "Scale down.", "for PT15M",
+        ] {
+            #expect(card.contains(part), "the card lacks \(part)")
+        }
+    }
+
+    /// A thought that would take the card over Teams' 40 KB limit is cut, and the cut marked.
+    @Test func aLongThoughtIsCutUnderTheLimit() {
+        let thought = String(repeating: "é reasoning… ", count: 8_000)
+        let card = JSONWriter.encode(ApprovalCard.card(Self.pending(thought: thought), incident: "INC-1", runbook: "memory"))
+        #expect(card.count < ApprovalCard.maxBytes)
+        #expect(card.count > ApprovalCard.maxBytes - 64)
+        let text = String(decoding: card, as: UTF8.self)
+        #expect(text.contains(" more characters]"))
+        #expect(text.contains(#""verb":"reject""#))
+    }
+}

@@ -61,6 +61,9 @@ struct IncidentReaderTests {
         ),
         ("incident: INC-1\nalert: {}\nevents:\n  - at: 2026-05-09T02:47:05Z\n    result: {status: ok}\n", "rein.incident.value"),
         ("incident: [unclosed\n", "rein.incident.yaml"),
+        ("incident: !!str INC-1\nalert: {}\nevents: []\n", "rein.incident.tag"),
+        ("incident: a\nalert: {}\nevents: []\n---\nincident: b\n", "rein.incident.yaml"),
+        ("incident: INC-1\nalert: {a: 1, a: 2}\nevents: []\n", "rein.incident.duplicate-key"),
         ("", "rein.incident.empty"),
     ]
 
