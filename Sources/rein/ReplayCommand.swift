@@ -52,35 +52,49 @@ struct ReplayCommand: ParsableCommand {
         let (policy, sources) = try loadCompiledBundle(bundlePaths)
         var failed = false
         let digest = Hashing.bundleDigest(sources)
-        let encoder = ReplayEncoder(policy: policy)
         let output = OutputWriter(descriptor: STDOUT_FILENO)
         var log = try audit.map(AuditFile.open)
         defer { log?.close() }
-        // One file at a time: read and checked whole, then replayed (memory stays flat).
-        try forEachIncident(incidents) { file in
-            guard let incident = file.incident else {
-                failed = true
-                return
-            }
-            switch Replay.run(incident, policy: policy, bundleDigest: digest, sha256: Hashing.sha256Hex) {
-            case .success(let result):
-                var head: String?
+        let paths: [String]
+        do throws(IncidentLoader.LoadError) {
+            paths = try IncidentLoader.discover(incidents)
+        } catch {
+            throw CLIError(error.description)
+        }
+        guard !paths.isEmpty else {
+            throw CLIError("no recorded incidents (*.yaml, *.yml, *.json) under \(incidents.map { "`\($0)`" }.joined(separator: ", "))")
+        }
+        // Blocks of files replayed on every core; results written in file order, the audit
+        // chain extended in that order.
+        let batch = ReplayBatch(policy: policy, bundleDigest: digest, json: json)
+        do {
+            try batch.run(paths) { item in
+                if !item.file.diagnostics.isEmpty {
+                    output.flush()
+                    writeError(TextDiagnosticRenderer(files: [item.file.file]).render(item.file.diagnostics), terminator: "")
+                    failed = true
+                }
+                if let failure = item.failure {
+                    output.flush()
+                    writeError("\(item.file.file.path): error: \(failure.message) [rein.replay.cannot-replay]")
+                    failed = true
+                }
+                guard var rendered = item.output else { return }
+                var head = item.ownHead
                 if var appending = log {
-                    let chain = encoder.audit(result, continuing: appending.chain)
+                    var chain = AuditChain(nextSeq: appending.chain.nextSeq, head: appending.chain.head)
+                    for entry in item.audit {
+                        chain.append(at: entry.at, incident: item.incident, type: entry.type, canonicalData: entry.data)
+                    }
                     try appending.append(chain)
                     head = chain.head
                     log = appending
                 }
-                if json {
-                    output.writeLine { JSONWriter.append(encoder.json(result, alert: incident.alert, auditHead: head), to: &$0) }
-                } else {
-                    output.write(Array(ReplayTranscript.render(result).utf8))
-                }
-            case .failure(let failure):
-                output.flush()
-                writeError("\(file.file.path): error: \(failure.message) [rein.replay.cannot-replay]")
-                failed = true
+                if json { rendered = ReplayBatch.settingHead(head, in: rendered) }
+                output.write(rendered)
             }
+        } catch let error as IncidentLoader.LoadError {
+            throw CLIError(error.description)
         }
         output.flush()
         if failed { throw ExitCode(1) }

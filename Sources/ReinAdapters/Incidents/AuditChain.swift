@@ -21,13 +21,34 @@ public struct AuditChain: Sendable {
     /// Appends one entry; false (and nothing appended) when its data has no canonical form.
     @discardableResult
     public mutating func append(at: Timestamp, incident: String, type: String, data: JSONObject) -> Bool {
-        let body = JSONObject([
-            "seq": .integer(nextSeq), "at": .string(at.description), "incident": .string(incident),
-            "type": .string(type), "data": .object(data), "prev": .string(head),
-        ])
-        guard let canonical = CanonicalJSON.encode(.object(body)) else { return false }
-        let hash = Hashing.sha256Hex(canonical)
-        var line = canonical
+        guard let canonical = CanonicalJSON.encode(.object(data)) else { return false }
+        append(at: at, incident: incident, type: type, canonicalData: canonical)
+        return true
+    }
+
+    /// Appends one entry whose data is already canonical JSON. The entry's canonical form is
+    /// written directly — its keys in RFC 8785 order: at, data, incident, prev, seq, type — and
+    /// hashed; `hash` then goes last.
+    public mutating func append(at: Timestamp, incident: String, type: String, canonicalData: [UInt8]) {
+        var line: [UInt8] = []
+        line.reserveCapacity(canonicalData.count + 256)
+        func string(_ text: String) {
+            line += CanonicalJSON.encode(.string(text)) ?? Array("\"\"".utf8)
+        }
+        line += #"{"at":"#.utf8
+        string(at.description)
+        line += #","data":"#.utf8
+        line += canonicalData
+        line += #","incident":"#.utf8
+        string(incident)
+        line += #","prev":""#.utf8
+        line += head.utf8
+        line += #"","seq":"#.utf8
+        line += String(nextSeq).utf8
+        line += #","type":"#.utf8
+        string(type)
+        line.append(0x7D)
+        let hash = Hashing.sha256Hex(line)
         line.removeLast()  // the closing brace: `hash` goes last
         line += #","hash":""#.utf8
         line += hash.utf8
@@ -35,6 +56,5 @@ public struct AuditChain: Sendable {
         lines.append(String(decoding: line, as: UTF8.self))
         head = hash
         nextSeq += 1
-        return true
     }
 }
