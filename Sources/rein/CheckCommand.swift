@@ -5,6 +5,10 @@ import ReinAdapters
 enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
     case text
     case json
+    /// SARIF 2.1.0, for code scanning.
+    case sarif
+    /// GitHub Actions workflow commands (`::error file=…`), to annotate a pull request.
+    case github
 }
 
 struct CheckCommand: ParsableCommand {
@@ -23,6 +27,8 @@ struct CheckCommand: ParsableCommand {
             Examples:
               rein check
               rein check policies runbooks --format json
+              rein check --format sarif > rein.sarif       # for GitHub code scanning
+              rein check --format github                   # annotations in a GitHub Actions job
               rein check runbooks/aks_node_memory_pressure.rein --strict
             """
     )
@@ -33,7 +39,7 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .customLong("bundle"), help: ArgumentHelp("A file or folder of the bundle (repeatable); the same as a PATH.", valueName: "path"))
     var bundlePaths: [String] = []
 
-    @Option(help: "Output format: text or json.")
+    @Option(help: "Output format: text, json, sarif (SARIF 2.1.0 for code scanning) or github (workflow commands).")
     var format: CheckFormat = .text
 
     @Flag(help: "Treat warnings as failures (exit 1).")
@@ -49,6 +55,11 @@ struct CheckCommand: ParsableCommand {
             print(out, terminator: "")
         case .json:
             print(JSONDiagnosticRenderer(files: bundle.sources).render(outcome.diagnostics), terminator: "")
+        case .sarif:
+            let version = ReinCommand.configuration.version
+            print(SARIFDiagnosticRenderer(files: bundle.sources, toolVersion: version).render(outcome.diagnostics), terminator: "")
+        case .github:
+            print(GitHubDiagnosticRenderer(files: bundle.sources).render(outcome.diagnostics), terminator: "")
         }
         if outcome.errorCount > 0 || (strict && outcome.warningCount > 0) {
             throw ExitCode(1)
