@@ -1,6 +1,14 @@
 import ArgumentParser
 import ReinAdapters
 
+/// Output formats of `rein test`.
+enum TestFormat: String, ExpressibleByArgument, CaseIterable {
+    case text
+    case json
+    /// JUnit XML, for CI test reports.
+    case junit
+}
+
 struct TestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test",
@@ -8,8 +16,9 @@ struct TestCommand: ParsableCommand {
         discussion: """
             Every incident with an `expect:` block (FORMATS.md §3) is replayed and each expected \
             key compared: outcome, reason, the decision of each proposal, the page. A failure \
-            prints the expected and actual values; the last line is `N passed, N failed`. \
-            Incidents without `expect:` are skipped (and counted as such). Default: \
+            prints the expected and actual values; the last line of the text report is \
+            `N passed, N failed`. Incidents without `expect:` are skipped (and counted as such); \
+            a file with errors, or an incident that cannot be replayed, fails. Default: \
             runbooks/incidents/.
 
             Exit status: 0 all passed, 1 a test failed or an incident file has errors, 2 the \
@@ -18,6 +27,7 @@ struct TestCommand: ParsableCommand {
             Examples:
               rein test
               rein test runbooks/incidents/memory-scale-down-remediated.yaml
+              rein test --format junit > rein-tests.xml
             """
     )
 
@@ -27,39 +37,38 @@ struct TestCommand: ParsableCommand {
     @Option(name: .customLong("bundle"), help: ArgumentHelp("A file or folder of the bundle (repeatable; default: policies/ and runbooks/).", valueName: "path"))
     var bundlePaths: [String] = []
 
+    @Option(help: "Report format: text, json or junit (JUnit XML).")
+    var format: TestFormat = .text
+
     func run() throws {
         let (policy, sources) = try loadCompiledBundle(bundlePaths)
         let digest = Hashing.bundleDigest(sources)
-        var passed = 0, failed = 0, skipped = 0
+        var report = IncidentTestReport()
         try forEachIncident(incidents.isEmpty ? ["runbooks/incidents"] : incidents) { file in
+            let path = file.file.path
             guard let incident = file.incident, file.diagnostics.isEmpty else {
-                failed += 1
+                let count = file.diagnostics.count
+                report.cases.append(.init(path: path, status: .error, error: "the file has \(count == 1 ? "an error" : "\(count) errors")"))
                 return
             }
             guard let expectation = file.expectation else {
-                skipped += 1
+                report.cases.append(.init(path: path, status: .skipped))
                 return
             }
             switch Replay.run(incident, policy: policy, bundleDigest: digest, sha256: Hashing.sha256Hex) {
             case .success(let result):
                 let mismatches = IncidentTest.compare(result, with: expectation)
-                if mismatches.isEmpty {
-                    passed += 1
-                    print("ok    \(file.file.path)")
-                } else {
-                    failed += 1
-                    print("FAIL  \(file.file.path)")
-                    for mismatch in mismatches {
-                        print("      \(mismatch.key): expected \(mismatch.expected), got \(mismatch.actual)")
-                    }
-                }
+                report.cases.append(.init(path: path, status: mismatches.isEmpty ? .passed : .failed, mismatches: mismatches))
             case .failure(let failure):
-                failed += 1
-                print("FAIL  \(file.file.path)\n      cannot replay: \(failure.message)")
+                report.cases.append(.init(path: path, status: .error, error: "cannot replay: \(failure.message)"))
             }
         }
-        print("\(passed) passed, \(failed) failed" + (skipped > 0 ? ", \(skipped) without expect" : ""))
-        if failed > 0 { throw ExitCode(1) }
+        switch format {
+        case .text: print(report.text(), terminator: "")
+        case .json: print(report.json(), terminator: "")
+        case .junit: print(report.junit(), terminator: "")
+        }
+        if report.failed > 0 { throw ExitCode(1) }
     }
 }
 
