@@ -26,7 +26,8 @@ struct ReinCommand: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            CheckCommand.self, EvalCommand.self, ReplayCommand.self, TestCommand.self, RenderCommand.self, AuditCommand.self,
+            CheckCommand.self, EvalCommand.self, ReplayCommand.self, TestCommand.self, DiffCommand.self, RenderCommand.self,
+            AuditCommand.self,
         ]
     )
 

@@ -106,7 +106,7 @@ public struct ReplayEncoder {
         return value
     }
 
-    static func word(_ event: SessionEvent) -> String {
+    public static func word(_ event: SessionEvent) -> String {
         switch event {
         case .propose: "propose"
         case .observe: "observe"

@@ -37,12 +37,12 @@ public struct GitHubDiagnosticRenderer: Sendable {
     }
 
     /// A message: `%`, CR and LF escaped.
-    static func data(_ text: String) -> String {
+    public static func data(_ text: String) -> String {
         escape(text, [("%", "%25"), ("\r", "%0D"), ("\n", "%0A")])
     }
 
     /// A property value: a message's escapes, and `:` and `,`.
-    static func property(_ text: String) -> String {
+    public static func property(_ text: String) -> String {
         escape(text, [("%", "%25"), ("\r", "%0D"), ("\n", "%0A"), (":", "%3A"), (",", "%2C")])
     }
 
