@@ -40,10 +40,18 @@ struct TestCommand: ParsableCommand {
     @Option(help: "Report format: text, json or junit (JUnit XML).")
     var format: TestFormat = .text
 
+    @Flag(help: "Report which tools, queries, runbooks and rules the incidents exercised (before the last line; on stderr with --format json or junit).")
+    var coverage = false
+
+    @Option(name: .customLong("min-coverage"), help: ArgumentHelp("Fail (exit 1) when coverage is below this percentage (implies --coverage).", valueName: "percent"))
+    var minCoverage: Double?
+
     func run() throws {
         let (policy, sources) = try loadCompiledBundle(bundlePaths)
         let digest = Hashing.bundleDigest(sources)
         var report = IncidentTestReport()
+        var covered = IncidentCoverage()
+        let measuring = coverage || minCoverage != nil
         try forEachIncident(incidents.isEmpty ? ["runbooks/incidents"] : incidents) { file in
             let path = file.file.path
             guard let incident = file.incident, file.diagnostics.isEmpty else {
@@ -55,20 +63,31 @@ struct TestCommand: ParsableCommand {
                 report.cases.append(.init(path: path, status: .skipped))
                 return
             }
-            switch Replay.run(incident, policy: policy, bundleDigest: digest, sha256: Hashing.sha256Hex) {
+            switch Replay.run(incident, policy: policy, bundleDigest: digest, sha256: Hashing.sha256Hex, explain: measuring) {
             case .success(let result):
+                if measuring { covered.add(result) }
                 let mismatches = IncidentTest.compare(result, with: expectation)
                 report.cases.append(.init(path: path, status: mismatches.isEmpty ? .passed : .failed, mismatches: mismatches))
             case .failure(let failure):
                 report.cases.append(.init(path: path, status: .error, error: "cannot replay: \(failure.message)"))
             }
         }
+        let coverageReport = measuring ? covered.report(policy) : nil
         switch format {
-        case .text: print(report.text(), terminator: "")
-        case .json: print(report.json(), terminator: "")
-        case .junit: print(report.junit(), terminator: "")
+        case .text:
+            // The report's last line stays `N passed, N failed`: coverage goes before it.
+            var lines = report.text().split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            let summary = lines.popLast() ?? ""
+            print(lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n") + (coverageReport?.text ?? "") + summary)
+        case .json, .junit:
+            print(format == .json ? report.json() : report.junit(), terminator: "")
+            if let coverageReport { writeError(coverageReport.text, terminator: "") }
         }
         if report.failed > 0 { throw ExitCode(1) }
+        if let minCoverage, let coverageReport, coverageReport.percent < minCoverage {
+            writeError("rein: coverage \(Int(coverageReport.percent))% is below --min-coverage \(Int(minCoverage))%")
+            throw ExitCode(1)
+        }
     }
 }
 

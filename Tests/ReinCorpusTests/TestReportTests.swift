@@ -67,3 +67,19 @@ extension CLITests {
         #expect(json["passed"] as? Int == 1 && json["failed"] as? Int == 2 && json["skipped"] as? Int == 1)
     }
 }
+
+/// `rein test --coverage` and `--min-coverage`.
+extension CLITests {
+    @Test func coverageListsWhatTheIncidentsDidNotExercise() throws {
+        let run = try rein(["test", "--coverage"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("  runbooks: 4 of 4 (100%)"))
+        #expect(run.stdout.contains("    not exercised: rollback_deployment"))
+        #expect(run.stdout.contains("    not exercised: runbooks/aks_crashloop_backoff.rein:26:3 deny rollback_deployment"))
+        #expect(run.stdout.hasSuffix("10 passed, 0 failed\n"))
+        let strict = try rein(["test", "--min-coverage", "90"])
+        #expect(strict.status == 1)
+        #expect(strict.stderr.contains("is below --min-coverage 90%"))
+        #expect(try rein(["test", "--min-coverage", "50"]).status == 0)
+    }
+}

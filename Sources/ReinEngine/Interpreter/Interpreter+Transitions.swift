@@ -58,11 +58,12 @@ extension Interpreter {
             alert: alert, at: at)
         var options = DecisionOptions()
         options.approvalPending = state.pending != nil
-        var trace = TraceRecorder(enabled: false)
+        var trace = TraceRecorder(enabled: explain)
         let (verdict, args) = policy.verdict(proposal, options: options, trace: &trace, keepingArgs: true)
         let validated = args.jsonObject
         guard case .requireApproval(let approval, let elevation, let identity) = verdict else {
-            return Assessment(decision: Decision(id: proposal.id, verdict: verdict), args: validated, pending: nil)
+            return Assessment(
+                decision: Decision(id: proposal.id, verdict: verdict, trace: trace.entries), args: validated, pending: nil)
         }
         guard let digest = actionDigest(tool: action.tool, args: validated, iteration: iteration) else {
             // Canonical JSON has no form for these args (an int beyond ±2^53): an approval
@@ -76,7 +77,8 @@ extension Interpreter {
             tool: action.tool, kind: action.kind, args: validated, thought: action.thought, iteration: iteration,
             digest: digest, deadline: at.adding(approval.timeout), approval: approval, elevation: elevation,
             identity: identity, approvedBy: [])
-        return Assessment(decision: Decision(id: proposal.id, verdict: verdict), args: validated, pending: pending)
+        return Assessment(
+            decision: Decision(id: proposal.id, verdict: verdict, trace: trace.entries), args: validated, pending: pending)
     }
 
     /// An approval: counted when valid (FORMATS.md §3); the count reached, the action runs —

@@ -21,6 +21,8 @@ public struct Interpreter: Sendable {
     public let bundleDigest: String
     /// SHA-256 as lowercase hex (given by the adapter that links a crypto library).
     public let sha256: @Sendable ([UInt8]) -> String
+    /// Decisions carry their `--explain` trace (for coverage: which rules were evaluated).
+    public var explain = false
 
     /// nil when the bundle declares no runbook named exactly `runbook`.
     public init?(

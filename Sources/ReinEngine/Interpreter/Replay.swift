@@ -54,9 +54,10 @@ public struct ReplayFailure: Error, Sendable, Hashable, CustomStringConvertible 
 /// order, fires the approval deadline when the next event (or the end of the recording) comes
 /// after it, and ends the session. Pure: the same incident and bundle give the same result.
 public enum Replay {
+    /// `explain`: decisions carry their trace (which checks and rules ran).
     public static func run(
         _ recorded: RecordedIncident, policy: CompiledPolicy, bundleDigest: String,
-        sha256: @escaping @Sendable ([UInt8]) -> String
+        sha256: @escaping @Sendable ([UInt8]) -> String, explain: Bool = false
     ) -> Result<ReplayResult, ReplayFailure> {
         for (index, pair) in zip(recorded.events, recorded.events.dropFirst()).enumerated() where pair.1.at < pair.0.at {
             return .failure(ReplayFailure(message: "event \(index + 1) is earlier than event \(index): times must not go back"))
@@ -72,10 +73,11 @@ public enum Replay {
             return .failure(ReplayFailure(message: "no runbook matches alert rule \(rule)"))
         }
         guard
-            let machine = Interpreter(
+            var machine = Interpreter(
                 policy: policy, incident: recorded.incident, runbook: name, alert: recorded.alert,
                 context: recorded.context, bundleDigest: bundleDigest, sha256: sha256)
         else { return .failure(ReplayFailure(message: "runbook `\(name)` is not declared")) }
+        machine.explain = explain
 
         var (state, opening) = machine.start()
         var effects = opening.map { ReplayResult.TimedEffect(at: start, effect: $0, step: nil) }
@@ -124,5 +126,15 @@ extension CompiledPolicy {
             if (try? ExpressionEvaluator.boolValue(trigger, environment)) == true { return runbook.name }
         }
         return nil
+    }
+}
+
+extension CompiledPolicy {
+    /// What recorded incidents can exercise, in bundle order: tools (not queries), queries,
+    /// runbooks, and rules (each by its location and a short description).
+    public var coverageItems: (tools: [String], queries: [String], runbooks: [String], rules: [(at: String, summary: String)]) {
+        let tools = toolList.filter { $0.model.kql == nil }.map(\.model.name)
+        let queries = toolList.filter { $0.model.kql != nil }.map(\.model.name)
+        return (tools, queries, scopes.compactMap { $0.model?.name }, rules.map { ($0.location, $0.summary) })
     }
 }
