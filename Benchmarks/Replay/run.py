@@ -45,7 +45,9 @@ def incident(i, rng):
         t += dt
         events.append(f"  - at: {stamp(t)}\n    {body}\n")
 
-    for k in range(6):
+    # Seven proposals in all: under the runbook's limit of 8, so the session reaches the card,
+    # the approvals, the elevation and the execution.
+    for k in range(4):
         add(rng.randint(5, 40), f'propose: {{thought: "Look at {ns} memory ({k}).", tool: get_top_pods_by_memory, args: {{namespace: {ns}}}}}')
         add(2, f'observe: {{output: "{dep}-{k} {rng.randint(300, 3900)}Mi"}}')
     add(30, f'propose: {{thought: "Describe {dep}.", tool: describe_deployment, args: {{namespace: {ns}, deployment: {dep}}}}}')
@@ -53,10 +55,13 @@ def incident(i, rng):
     add(20, f'propose: {{thought: "Scale {dep} to 8.", remediate: scale_deployment, args: {{namespace: {ns}, deployment: {dep}, replicas: 8}}}}')
     replicas = rng.randint(2, 6)
     add(20, f'propose: {{thought: "Denied; scale to {replicas}.", remediate: scale_deployment, args: {{namespace: {ns}, deployment: {dep}, replicas: {replicas}}}}}')
+    add(5, 'observe: {output: "card sent to sre-oncall"}')
     add(60, "approve: {by: mallory@example.net}")
     first, second = rng.sample(PEOPLE, 2)
     add(60, f"approve: {{by: {first}}}")
+    add(5, 'observe: {output: "waiting for a second approver"}')
     add(30, f"approve: {{by: {first.upper()}}}")
+    add(5, 'observe: {output: "still waiting"}')
     if rng.random() < 0.8:
         add(60, f"approve: {{by: {second}}}")
         add(30, f"result: {{status: {'succeeded' if rng.random() < 0.9 else 'failed'}}}")
@@ -75,7 +80,7 @@ def main():
     ap.add_argument("--rein", help="a rein executable (default: build one)")
     a = ap.parse_args()
 
-    folder = WORK / f"incidents_{a.n}"
+    folder = WORK / f"incidents_v2_{a.n}"
     if not folder.is_dir():
         tmp = WORK / "tmp"
         shutil.rmtree(tmp, ignore_errors=True)

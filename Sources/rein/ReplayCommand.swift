@@ -66,7 +66,7 @@ struct ReplayCommand: ParsableCommand {
         }
         // Blocks of files replayed on every core; results written in file order, the audit
         // chain extended in that order.
-        let batch = ReplayBatch(policy: policy, bundleDigest: digest, json: json)
+        let batch = ReplayBatch(policy: policy, bundleDigest: digest, json: json, ownHeads: log == nil)
         do {
             try batch.run(paths) { item in
                 if !item.file.diagnostics.isEmpty {

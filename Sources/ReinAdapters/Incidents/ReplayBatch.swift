@@ -24,7 +24,7 @@ public struct ReplayBatch: Sendable {
         public var incident: String
         /// The audit entries, in order, their data already canonical.
         public var audit: [(at: Timestamp, type: String, data: [UInt8])]
-        /// The head of the incident's own audit chain (from seq 0).
+        /// The head of the incident's own audit chain (from seq 0; when `ownHeads`).
         public var ownHead: String
     }
 
@@ -35,12 +35,19 @@ public struct ReplayBatch: Sendable {
     public let policy: CompiledPolicy
     public let bundleDigest: String
     public let json: Bool
+    /// Whether each item's own audit chain head is wanted (not when the caller builds the
+    /// chain of a log: the work would be thrown away).
+    public let ownHeads: Bool
     public let workers: Int
 
-    public init(policy: CompiledPolicy, bundleDigest: String, json: Bool, workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    public init(
+        policy: CompiledPolicy, bundleDigest: String, json: Bool, ownHeads: Bool = true,
+        workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) {
         self.policy = policy
         self.bundleDigest = bundleDigest
         self.json = json
+        self.ownHeads = ownHeads
         self.workers = Swift.max(1, workers)
     }
 
@@ -93,7 +100,9 @@ public struct ReplayBatch: Sendable {
                 return (timed.at, type, canonical)
             }
             var own = AuditChain()
-            for entry in audit { own.append(at: entry.at, incident: incident.incident, type: entry.type, canonicalData: entry.data) }
+            if ownHeads {
+                for entry in audit { own.append(at: entry.at, incident: incident.incident, type: entry.type, canonicalData: entry.data) }
+            }
             var output: [UInt8]
             if json {
                 output = JSONWriter.encode(encoder.json(result, alert: incident.alert, auditHead: Self.headPlaceholder))
