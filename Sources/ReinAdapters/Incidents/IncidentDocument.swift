@@ -87,10 +87,16 @@ enum IncidentDocument {
     }
 
     /// The byte offset of a 1-based line and column (counted in Unicode scalars).
-    static func offset(line: Int, column: Int, in file: SourceFile) -> Int {
+    /// `from`: a known (column, offset) earlier on the same line to walk on from, so that many
+    /// positions on one long line cost one walk, not one each.
+    static func offset(line: Int, column: Int, in file: SourceFile, from known: (column: Int, offset: Int)? = nil) -> Int {
         guard line >= 1, line <= file.lineStarts.count else { return file.bytes.count }
         var offset = file.lineStarts[line - 1]
         var remaining = column - 1
+        if let known, known.column <= column, known.offset >= offset {
+            offset = known.offset
+            remaining = column - known.column
+        }
         while remaining > 0, offset < file.bytes.count, file.bytes[offset] != 0x0A {
             offset += 1
             while offset < file.bytes.count, file.bytes[offset] & 0xC0 == 0x80 { offset += 1 }

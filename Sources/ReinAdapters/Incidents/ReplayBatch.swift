@@ -77,8 +77,9 @@ public struct ReplayBatch: Sendable {
                 results[index] = Result { () throws(IncidentLoader.LoadError) -> Item in try item(paths[index]) }
             }
         }
-        return try slots.map { slot in
-            guard let slot else { throw IncidentLoader.LoadError.unreadable("?") }
+        return try zip(paths, slots).map { path, slot in
+            // Every slot is filled by now; an empty one would mean the file was never read.
+            guard let slot else { throw IncidentLoader.LoadError.unreadable(path) }
             return try slot.get()
         }
     }

@@ -5,21 +5,24 @@ import ReinEngine
 public enum ReplayTranscript {
     public static func render(_ result: ReplayResult) -> String {
         var lines = ["\(result.incident) — runbook \(result.runbook)"]
-        var effectsByTime: [Timestamp: [SessionEffect]] = [:]
-        for timed in result.effects { effectsByTime[timed.at, default: []].append(timed.effect) }
-        var shownTimes = Set<Timestamp>()
-        for step in result.steps {
-            lines.append("  \(step.event.at)  \(describe(step))")
-            // Effects are listed once per time, under the first event at that time.
-            guard shownTimes.insert(step.event.at).inserted else { continue }
-            for effect in effectsByTime[step.event.at] ?? [] {
-                if let text = describe(effect) { lines.append("      → \(text)") }
+        // Effects come in the order they happened: each step's own under it, those of the
+        // deadline or the end of the recording (no step) on their own line, at their time.
+        var effects = result.effects[...]
+        func unowned() {
+            while let next = effects.first, next.step == nil {
+                if let text = describe(next.effect) { lines.append("  \(next.at)  → \(text)") }
+                effects.removeFirst()
             }
         }
-        let last = result.steps.last?.event.at
-        for timed in result.effects where last.map({ timed.at > $0 }) ?? true {
-            if let text = describe(timed.effect) { lines.append("  \(timed.at)  → \(text)") }
+        for step in result.steps {
+            unowned()
+            lines.append("  \(step.event.at)  \(describe(step))")
+            while let next = effects.first, next.step == step.index {
+                if let text = describe(next.effect) { lines.append("      → \(text)") }
+                effects.removeFirst()
+            }
         }
+        unowned()
         lines.append("  outcome: \(result.outcome.result.rawValue) (\(result.outcome.reason.rawValue))")
         return lines.joined(separator: "\n") + "\n"
     }

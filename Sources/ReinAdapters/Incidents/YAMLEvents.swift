@@ -44,8 +44,16 @@ struct YAMLEvents {
         return .success(event)
     }
 
-    private func offset(_ mark: yaml_mark_t) -> Int {
-        IncidentDocument.offset(line: Int(mark.line) + 1, column: Int(mark.column) + 1, in: file)
+    /// The last position converted: events come in file order, so the next one is usually
+    /// further on the same line.
+    private var cursor: (line: Int, column: Int, offset: Int)?
+
+    private mutating func offset(_ mark: yaml_mark_t) -> Int {
+        let line = Int(mark.line) + 1, column = Int(mark.column) + 1
+        let known = cursor.flatMap { $0.line == line ? (column: $0.column, offset: $0.offset) : nil }
+        let offset = IncidentDocument.offset(line: line, column: column, in: file, from: known)
+        cursor = (line, column, offset)
+        return offset
     }
 
     private mutating func document() -> Result<DocValue, DocumentError> {

@@ -81,6 +81,14 @@ struct IncidentReaderTests {
                 == ["4:9 rein.incident.time"])
     }
 
+    /// Positions on one long line (a flow sequence of 2,000 events) are still exact.
+    @Test func positionsOnALongLine() {
+        let event = "{at: 2026-05-09T02:47:05Z, observe: {output: é}}, "
+        let text = "incident: INC-1\nalert: {}\nevents: [" + String(repeating: event, count: 2_000) + "{at: nope, observe: {output: x}}]\n"
+        let column = "events: [".count + 2_000 * event.count + "{at: ".count + 1
+        #expect(problems(text) == ["3:\(column) rein.incident.time"])
+    }
+
     @Test func jsonFilesAreReadStrictlyToo() {
         let json = #"{"incident":"INC-1","alert":{},"events":[],"incident":"INC-2"}"#
         #expect(problems(json, path: "i.json") == ["1:44 rein.incident.duplicate-key"])
