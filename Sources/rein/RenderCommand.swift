@@ -135,7 +135,7 @@ struct RenderKQLCommand: ParsableCommand {
 
     func run() throws {
         let policy = try loadPolicy(bundlePaths)
-        guard policy.queries.contains(where: { $0.name == query }) else { throw CLIError("`\(query)` is not a query of the bundle") }
+        guard policy.queries.contains(where: { $0.name.isExactly(query) }) else { throw CLIError("`\(query)` is not a query of the bundle") }
         guard case .success(.object(let object)) = JSONReader.parse(args) else { throw CLIError("--args must be a JSON object") }
         switch policy.validatedArgs(tool: query, args: object) {
         case .success(let validated):

@@ -55,15 +55,7 @@ struct ReplayCommand: ParsableCommand {
         let output = OutputWriter(descriptor: STDOUT_FILENO)
         var log = try audit.map(AuditFile.open)
         defer { log?.close() }
-        let paths: [String]
-        do throws(IncidentLoader.LoadError) {
-            paths = try IncidentLoader.discover(incidents)
-        } catch {
-            throw CLIError(error.description)
-        }
-        guard !paths.isEmpty else {
-            throw CLIError("no recorded incidents (*.yaml, *.yml, *.json) under \(incidents.map { "`\($0)`" }.joined(separator: ", "))")
-        }
+        let paths = try discoverIncidents(incidents)
         // Blocks of files replayed on every core; results written in file order, the audit
         // chain extended in that order.
         let batch = ReplayBatch(policy: policy, bundleDigest: digest, json: json, ownHeads: log == nil)

@@ -95,16 +95,7 @@ struct TestCommand: ParsableCommand {
 /// each file is read and checked whole, its diagnostics go to stderr, then `body` gets it. A
 /// missing path or an unreadable file stops the command (exit 2).
 func forEachIncident(_ paths: [String], _ body: (IncidentFile) throws -> Void) throws {
-    let found: [String]
-    do throws(IncidentLoader.LoadError) {
-        found = try IncidentLoader.discover(paths)
-    } catch {
-        throw CLIError(error.description)
-    }
-    guard !found.isEmpty else {
-        throw CLIError("no recorded incidents (*.yaml, *.yml, *.json) under \(paths.map { "`\($0)`" }.joined(separator: ", "))")
-    }
-    for path in found {
+    for path in try discoverIncidents(paths) {
         let source: SourceFile
         do throws(IncidentLoader.LoadError) {
             source = try IncidentLoader.load(path)
@@ -117,4 +108,19 @@ func forEachIncident(_ paths: [String], _ body: (IncidentFile) throws -> Void) t
         }
         try body(file)
     }
+}
+
+/// The recorded incident files under `paths`, in bytewise order; none, or a missing path, stops
+/// the command (exit 2).
+func discoverIncidents(_ paths: [String]) throws -> [String] {
+    let found: [String]
+    do throws(IncidentLoader.LoadError) {
+        found = try IncidentLoader.discover(paths)
+    } catch {
+        throw CLIError(error.description)
+    }
+    guard !found.isEmpty else {
+        throw CLIError("no recorded incidents (*.yaml, *.yml, *.json) under \(paths.map { "`\($0)`" }.joined(separator: ", "))")
+    }
+    return found
 }
