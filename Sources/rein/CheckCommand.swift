@@ -14,7 +14,7 @@ enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Parse and type-check a bundle of .rein files.",
+        abstract: "Parse, type-check and lint a bundle of .rein files.",
         discussion: """
             Every PATH (or --bundle PATH) is a .rein file or a folder searched recursively; together \
             they form one bundle. Without any, the bundle is policies/ and runbooks/ in the current \
@@ -24,12 +24,18 @@ struct CheckCommand: ParsableCommand {
             Exit status: 0 clean, 1 errors found (or warnings with --strict), 2 the check could \
             not run (missing path, unreadable file, bad flag).
 
+            When the bundle has no errors, the lint rules run too (docs/LINT.md; --list-rules \
+            prints them). A finding is silenced on one line by a comment that says why, on that \
+            line or alone on the line above: `# rein:ignore RULE-ID reason`.
+
             Examples:
               rein check
               rein check policies runbooks --format json
               rein check --format sarif > rein.sarif       # for GitHub code scanning
               rein check --format github                   # annotations in a GitHub Actions job
               rein check runbooks/aks_node_memory_pressure.rein --strict
+              rein check --rule unused-tool=off --rule long-elevation=error
+              rein check --list-rules
             """
     )
 
@@ -45,9 +51,25 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Treat warnings as failures (exit 1).")
     var strict = false
 
+    @Option(name: .customLong("rule"), help: ArgumentHelp(
+        "Set a lint rule's level: error, warning, note or off (repeatable).", valueName: "id=level"))
+    var ruleLevels: [String] = []
+
+    @Flag(help: "List the lint rules with their default levels, and exit.")
+    var listRules = false
+
     func run() throws {
+        if listRules {
+            print(LintRules.all.map { "\($0.id) (\($0.defaultLevel.rawValue)): \($0.summary)" }.joined(separator: "\n"))
+            return
+        }
+        let levels: LintLevels
+        switch LintLevels.parse(ruleLevels) {
+        case .success(let parsed): levels = parsed
+        case .failure(let error): throw CLIError("--rule: " + error.message)
+        }
         let bundle = try loadBundle(paths + bundlePaths)
-        let outcome = bundle.check()
+        let outcome = bundle.check(lint: levels)
         switch format {
         case .text:
             var out = TextDiagnosticRenderer(files: bundle.sources).render(outcome.diagnostics)
@@ -57,7 +79,8 @@ struct CheckCommand: ParsableCommand {
             print(JSONDiagnosticRenderer(files: bundle.sources).render(outcome.diagnostics), terminator: "")
         case .sarif:
             let version = ReinCommand.configuration.version
-            print(SARIFDiagnosticRenderer(files: bundle.sources, toolVersion: version).render(outcome.diagnostics), terminator: "")
+            let renderer = SARIFDiagnosticRenderer(files: bundle.sources, toolVersion: version, summary: LintRules.summary(of:))
+            print(renderer.render(outcome.diagnostics), terminator: "")
         case .github:
             print(GitHubDiagnosticRenderer(files: bundle.sources).render(outcome.diagnostics), terminator: "")
         }
@@ -74,6 +97,8 @@ struct CheckCommand: ParsableCommand {
         if outcome.warningCount > 0 {
             parts.append(outcome.warningCount == 1 ? "1 warning" : "\(outcome.warningCount) warnings")
         }
+        let notes = outcome.diagnostics.count(of: .note)
+        if notes > 0 { parts.append(notes == 1 ? "1 note" : "\(notes) notes") }
         return "\(filesText) checked: " + parts.joined(separator: ", ")
     }
 }

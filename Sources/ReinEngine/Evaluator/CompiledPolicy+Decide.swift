@@ -249,7 +249,7 @@ extension CompiledPolicy {
             guard applicable.first == index else {
                 trace.record(
                     "rule `\(rule.summary)`", at: rule.location,
-                    "not applicable: " + (Self.inapplicability(of: rule.model, to: tool.model) ?? "out of scope"))
+                    "not applicable: " + (rule.model.inapplicability(to: tool.model) ?? "out of scope"))
                 continue
             }
             if let owner = rule.runbookIndex, owner != runbookIndex { continue }

@@ -169,7 +169,7 @@ public struct CompiledPolicy: Sendable {
         policyOnly = scope(nil, index: nil)
         var patterns = PatternCompiler()
         let toolList = model.tools.map { tool in
-            let ruleIndices = rules.indices.filter { Self.rule(rules[$0].model, appliesTo: tool) }
+            let ruleIndices = rules.indices.filter { rules[$0].model.applies(to: tool) }
             return CompiledTool(
                 model: tool, location: location(tool.declarationSpan),
                 args: tool.args.map { patterns.arg($0, location: location($0.statementSpan)) },
@@ -236,39 +236,6 @@ public struct CompiledPolicy: Sendable {
     /// The index into `scopes` of the runbook named exactly `name`.
     func runbookIndex(named name: String) -> Int? {
         runbookTable.index(of: name.utf8.span)
-    }
-
-    /// True when `rule` applies to `tool` (LANGUAGE.md §4: a `*` rule needs every arg it reads,
-    /// at the type it reads it).
-    static func rule(_ rule: RuleModel, appliesTo tool: ToolModel) -> Bool {
-        inapplicability(of: rule, to: tool) == nil
-    }
-
-    /// Why `rule` does not apply to `tool`, or nil when it does.
-    static func inapplicability(of rule: RuleModel, to tool: ToolModel) -> String? {
-        switch rule.target {
-        case .tools(let names):
-            return names.containsExactly(tool.name) ? nil : "`\(tool.name)` is not among its targets"
-        case .all:
-            for use in rule.argUses {
-                guard let arg = tool.args.first(where: { $0.name.isExactly(use.name) }) else {
-                    return "`\(tool.name)` has no arg `\(use.name)`"
-                }
-                guard compatible(arg.type, use.type) else {
-                    return "`\(tool.name)`'s arg `\(use.name)` is not read as \(use.type)"
-                }
-            }
-            return nil
-        }
-    }
-
-    static func compatible(_ argType: ArgType, _ use: ValueType) -> Bool {
-        switch (argType, use) {
-        case (_, .any): true
-        case (.int, .int), (.duration, .duration), (.bool, .bool): true
-        case (.string, .string), (.name, .string), (.namespace, .string), (.enumeration, .string): true
-        default: false
-        }
     }
 
     private static func summary(of rule: RuleModel) -> String {

@@ -30,6 +30,8 @@ enum KQLScanner {
         var segments: [KQLSegment] = []
         /// Offsets of the opening quotes of strings that do not end.
         var unterminatedStrings: [Int] = []
+        /// The byte ranges of string contents and comments, in order: what is not KQL code.
+        var nonCode: [Range<Int>] = []
     }
 
     static func scan(_ bytes: [UInt8]) -> Result {
@@ -42,6 +44,7 @@ enum KQLScanner {
 
         /// Placeholders in `bytes[lower..<upper]` (inside a string or a comment).
         func collect(_ lower: Int, _ upper: Int, _ position: Position) {
+            if lower < upper { result.nonCode.append(lower..<upper) }
             var cursor = lower
             while cursor < upper {
                 if let end = placeholderEnd(bytes, at: cursor), end <= upper {

@@ -7,10 +7,13 @@
 public struct SARIFDiagnosticRenderer: Sendable {
     public let files: [SourceFile]
     public let toolVersion: String
+    /// Help text for codes ``DiagnosticCatalog`` does not list (lint rules).
+    public let extraSummary: @Sendable (String) -> String?
 
-    public init(files: [SourceFile], toolVersion: String) {
+    public init(files: [SourceFile], toolVersion: String, summary: @escaping @Sendable (String) -> String? = { _ in nil }) {
         self.files = files
         self.toolVersion = toolVersion
+        self.extraSummary = summary
     }
 
     public func render(_ diagnostics: [Diagnostic]) -> String {
@@ -18,10 +21,12 @@ public struct SARIFDiagnosticRenderer: Sendable {
         let index = Dictionary(uniqueKeysWithValues: codes.enumerated().map { ($0.element, $0.offset) })
         let rules = codes.map { code -> String in
             let level = diagnostics.first { $0.code == code }.map { Self.level($0.severity) } ?? "error"
-            let summary = DiagnosticCatalog.summary(of: code) ?? code
+            let lint = extraSummary(code)
+            let summary = DiagnosticCatalog.summary(of: code) ?? lint ?? code
+            let docs = lint == nil ? "docs/DIAGNOSTICS.md" : "docs/LINT.md"
             return "{\"id\":\(JSONString.quote(code)),"
                 + "\"shortDescription\":{\"text\":\(JSONString.quote(summary))},"
-                + "\"help\":{\"text\":\(JSONString.quote("\(code): \(summary). See docs/DIAGNOSTICS.md."))},"
+                + "\"help\":{\"text\":\(JSONString.quote("\(code): \(summary). See \(docs)."))},"
                 + "\"defaultConfiguration\":{\"level\":\"\(level)\"}}"
         }
         let results = diagnostics.map { diagnostic -> String in

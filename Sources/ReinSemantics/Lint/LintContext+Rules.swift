@@ -1,0 +1,81 @@
+import ReinSyntax
+
+/// A `deny` rule with the tools it applies to and, for each, what its condition can do.
+struct DenyAnalysis {
+    var rule: RuleModel
+    var tools: [ToolModel]
+    var outcomes: [Possibility]
+}
+
+extension LintContext {
+    /// Every `deny` rule that applies to at least one tool, analysed per tool. Left out: rules
+    /// that apply to none (they get the checker's `arg-matches-no-tool` or `arg-type-conflict`
+    /// warning) and rules an earlier identical one shadows (`shadowed-rule` reports them).
+    func denyAnalyses() -> [DenyAnalysis] {
+        model.rules.enumerated().compactMap { index, rule in
+            guard case .deny = rule.action, shadowingRules[index] == nil else { return nil }
+            let tools = tools(for: rule)
+            guard !tools.isEmpty else { return nil }
+            let outcomes = tools.map { ConditionAnalysis(model: model, tool: $0).possibility(of: rule.condition) }
+            return DenyAnalysis(rule: rule, tools: tools, outcomes: outcomes)
+        }
+    }
+
+    /// A finding for each `deny` whose outcome for every tool it applies to satisfies
+    /// `condition`; its message and help from `text`, the help led by the bounds it reads.
+    func denyFindings(
+        where condition: (Possibility) -> Bool, _ text: (DenyAnalysis) -> (message: String, help: String)
+    ) -> [LintFinding] {
+        denyAnalyses().compactMap { analysis in
+            guard analysis.outcomes.allSatisfy(condition) else { return nil }
+            let (message, help) = text(analysis)
+            let bounds = analysis.tools.first.flatMap { boundsText(of: analysis.rule, for: $0) }
+            return LintFinding(at: analysis.rule.span, message, help: (bounds.map { "\($0); " } ?? "") + help)
+        }
+    }
+
+    /// The declared bounds of the args and context keys a rule reads, for a help line:
+    /// "`replicas` is `int in 1..10`".
+    func boundsText(of rule: RuleModel, for tool: ToolModel) -> String? {
+        var parts: [String] = []
+        for use in rule.argUses where !parts.contains(where: { $0.hasPrefix("`\(use.name)`") }) {
+            if let arg = tool.args.first(where: { $0.name.isExactly(use.name) }) { parts.append(Self.declared(arg)) }
+        }
+        for key in Self.contextKeys(in: rule.condition, depth: 0) {
+            if let arg = model.contextKey(named: key), !parts.contains(Self.declared(arg)) { parts.append(Self.declared(arg)) }
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: ", ")
+    }
+
+    /// "`replicas` is `int in 1..10`".
+    static func declared(_ arg: ArgModel) -> String {
+        var type = arg.type.description
+        switch arg.range {
+        case .int(let range)?: type += " in \(range.lowerBound)..\(range.upperBound)"
+        case .duration(let range)?: type += " in \(range.lowerBound)..\(range.upperBound)"
+        case nil: break
+        }
+        return "`\(arg.name)` is `\(type)`"
+    }
+
+    private static func contextKeys(in expr: CheckedExpr, depth: Int) -> [String] {
+        guard depth < ConditionAnalysis.depthLimit else { return [] }
+        switch expr.kind {
+        case .context(let key): return [key]
+        case .not(let inner): return contextKeys(in: inner, depth: depth + 1)
+        case .list(let items), .logical(_, let items): return items.flatMap { contextKeys(in: $0, depth: depth + 1) }
+        case .comparison(_, let left, let right):
+            return contextKeys(in: left, depth: depth + 1) + contextKeys(in: right, depth: depth + 1)
+        default: return []
+        }
+    }
+
+    /// "`a`", "`a` and `b`", "`a`, `b` and 3 more".
+    static func nameList(_ names: [String]) -> String {
+        let quoted = names.prefix(3).map { "`\($0)`" }
+        let more = names.count - quoted.count
+        if more > 0 { return quoted.joined(separator: ", ") + " and \(more) more" }
+        guard quoted.count > 1 else { return quoted.first ?? "" }
+        return quoted.dropLast().joined(separator: ", ") + " and " + (quoted.last ?? "")
+    }
+}
