@@ -132,7 +132,13 @@ struct BundleGenerator {
     }
 
     private func runbook(_ index: Int) -> String {
-        let reads = (0..<4).map { "tool_\((index * 5 + $0 * 7) % tools / 10 * 10 + $0 % 9)" }
+        // Five of the read tools each (every tenth tool writes), so that the runbooks together
+        // list every tool: a real bundle has no unused ones (`rein.lint.unused-tool`).
+        let readTools = tools - tools / 10
+        let reads = (0..<5).map { offset -> String in
+            let read = (index * 5 + offset) % max(1, readTools)
+            return "tool_\(read / 9 * 10 + read % 9)"
+        }
         let writes = ["tool_\((index * 10) % tools / 10 * 10 + 9)", "tool_\((index * 10 + 10) % tools / 10 * 10 + 9)"]
         let query = "query_\(index % max(1, queries))"
         return """

@@ -3,7 +3,7 @@ import ReinAdapters
 
 // The front-end benchmark: `swift run -c release rein-bench [--runs N] [--write DIR]`.
 // Generates a bundle of 1,000 tools, 200 queries and 200 runbooks (≥ 1 MB), then reports
-// parse throughput, check time (medians of N runs) and peak memory.
+// parse throughput, check and lint times (medians of N runs) and peak memory.
 
 var runs = 15
 var writeFolder: String?
@@ -58,12 +58,15 @@ if !sample.diagnostics.isEmpty {
 
 var parseTimes: [Double] = []
 var checkTimes: [Double] = []
+var lintTimes: [Double] = []
 var totalTimes: [Double] = []
 for _ in 0..<runs {
     var parsed: [SourceFileSyntax] = []
     parseTimes.append(seconds { parsed = parseAll() })
     let bundle = LoadedBundle(files: parsed, loadDiagnostics: [])
-    checkTimes.append(seconds { _ = Checker.check(bundle.files) })
+    var result: CheckResult?
+    checkTimes.append(seconds { result = Checker.check(bundle.files) })
+    if let model = result?.model { lintTimes.append(seconds { _ = Linter.lint(bundle.files, model: model) }) }
     totalTimes.append(seconds { _ = LoadedBundle(files: parseAll(), loadDiagnostics: []).check() })
 }
 
@@ -82,5 +85,6 @@ print("bundle: \(sources.count) files, \(totalBytes) bytes (\(String(format: "%.
 print("runs: \(runs) (medians)")
 print(String(format: "parse:            %7.1f ms  %6.1f MB/s   (target ≥ 30 MB/s)", parseMedian * 1000, megabytes / parseMedian))
 print(String(format: "check (semantic): %7.1f ms", median(checkTimes) * 1000))
-print(String(format: "parse + check:    %7.1f ms               (target ≤ 100 ms)", median(totalTimes) * 1000))
+print(String(format: "lint (all rules): %7.1f ms", median(lintTimes) * 1000))
+print(String(format: "parse + check + lint: %5.1f ms             (target ≤ 100 ms)", median(totalTimes) * 1000))
 print(String(format: "peak memory:      %7.1f MB               (target ≤ 100 MB)", peakResidentMegabytes()))

@@ -8,25 +8,12 @@ struct DenyAnalysis {
 }
 
 extension LintContext {
-    /// Every `deny` rule that applies to at least one tool, analysed per tool. Left out: rules
-    /// that apply to none (they get the checker's `arg-matches-no-tool` or `arg-type-conflict`
-    /// warning) and rules an earlier identical one shadows (`shadowed-rule` reports them).
-    func denyAnalyses() -> [DenyAnalysis] {
-        model.rules.enumerated().compactMap { index, rule in
-            guard case .deny = rule.action, shadowingRules[index] == nil else { return nil }
-            let tools = tools(for: rule)
-            guard !tools.isEmpty else { return nil }
-            let outcomes = tools.map { ConditionAnalysis(model: model, tool: $0).possibility(of: rule.condition) }
-            return DenyAnalysis(rule: rule, tools: tools, outcomes: outcomes)
-        }
-    }
-
     /// A finding for each `deny` whose outcome for every tool it applies to satisfies
     /// `condition`; its message and help from `text`, the help led by the bounds it reads.
     func denyFindings(
         where condition: (Possibility) -> Bool, _ text: (DenyAnalysis) -> (message: String, help: String)
     ) -> [LintFinding] {
-        denyAnalyses().compactMap { analysis in
+        denyAnalyses.compactMap { analysis in
             guard analysis.outcomes.allSatisfy(condition) else { return nil }
             let (message, help) = text(analysis)
             let bounds = analysis.tools.first.flatMap { boundsText(of: analysis.rule, for: $0) }

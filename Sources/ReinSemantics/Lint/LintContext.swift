@@ -10,6 +10,11 @@ public struct LintContext: Sendable {
     /// Rules made redundant by an earlier identical rule → that earlier rule (indices into
     /// `model.rules`). Other rules do not judge these again: the earlier one speaks for both.
     let shadowingRules: [Int: Int]
+    /// What conditions can rely on before any tool is known (see `ConditionAnalysis`).
+    let baseAnalysis: ConditionAnalysis
+    /// Every `deny` rule that applies to some tool and no earlier rule shadows, with what its
+    /// condition can do for each tool (shared by the rules about deny conditions).
+    let denyAnalyses: [DenyAnalysis]
     /// Runbook declarations by name, first one only (the checker reports duplicates).
     private let runbookSyntax: [String: Declaration]
 
@@ -24,7 +29,16 @@ public struct LintContext: Sendable {
             }
         }
         runbookSyntax = runbooks
-        shadowingRules = ShadowedRule.shadowing(in: model.rules)
+        let shadowing = ShadowedRule.shadowing(in: model.rules)
+        shadowingRules = shadowing
+        let base = ConditionAnalysis(model: model)
+        baseAnalysis = base
+        denyAnalyses = model.rules.enumerated().compactMap { index, rule in
+            guard case .deny = rule.action, shadowing[index] == nil else { return nil }
+            let tools = Self.tools(for: rule, in: model)
+            guard !tools.isEmpty else { return nil }
+            return DenyAnalysis(rule: rule, tools: tools, outcomes: base.outcomes(of: rule, for: tools))
+        }
     }
 
     /// True when the bundle declares no runbook: policy-only mode, where every declared tool
@@ -41,7 +55,7 @@ public struct LintContext: Sendable {
 
     /// The tools a rule applies to: its named targets that exist, or for `*` every tool that
     /// has the args the rule reads at the types it reads them.
-    public func tools(for rule: RuleModel) -> [ToolModel] {
+    private static func tools(for rule: RuleModel, in model: SemanticModel) -> [ToolModel] {
         switch rule.target {
         case .tools(let names): names.compactMap { model.tool(named: $0) }
         case .all: model.tools.filter { rule.applies(to: $0) }

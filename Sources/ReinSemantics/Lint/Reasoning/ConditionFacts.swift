@@ -1,11 +1,10 @@
 import ReinSyntax
 
 extension ConditionAnalysis {
-    /// The analysis of conditions evaluated for `tool` (a rule's target; nil for a trigger):
-    /// the tool's args with their bounds, its name and effect, every context key, and the
-    /// fixed ranges of `alert.severity` (0–4), `now.hour` (0–23), `now.weekday` (1–7) and the
-    /// session counters (≥ 0).
-    init(model: SemanticModel, tool: ToolModel?) {
+    /// What is known before any tool: every context key with its declared type and bounds,
+    /// and the fixed ranges of `alert.severity` (0–4), `now.hour` (0–23), `now.weekday` (1–7)
+    /// and the session counters (≥ 0). The analysis of a runbook's trigger.
+    init(model: SemanticModel) {
         var facts: [PathKey: ValueDomain] = [
             .alert(.severity): .interval(0, 4),
             .now(.hour): .interval(0, 23),
@@ -17,11 +16,56 @@ extension ConditionAnalysis {
         ]
         for field in AlertField.allCases where field != .severity { facts[.alert(field)] = .anyString }
         for key in model.context { facts[.context(key.name)] = ValueDomain(key) }
-        if let tool {
-            facts[.tool(.name)] = .strings([ExactString(tool.name)])
-            if let effect = tool.effect { facts[.tool(.effect)] = .strings([ExactString(effect.rawValue)]) }
-            for arg in tool.args { facts[.arg(arg.name)] = ValueDomain(arg) }
-        }
         self.init(facts: facts)
+    }
+
+    /// This analysis for a rule evaluated against `tool`: adds the tool's name and effect and
+    /// the bounds of the args the rule reads.
+    func evaluating(_ rule: RuleModel, for tool: ToolModel) -> ConditionAnalysis {
+        var facts = facts
+        facts[.tool(.name)] = .strings([ExactString(tool.name)])
+        if let effect = tool.effect { facts[.tool(.effect)] = .strings([ExactString(effect.rawValue)]) }
+        for use in rule.argUses {
+            if let arg = tool.args.first(where: { $0.name.isExactly(use.name) }) { facts[.arg(arg.name)] = ValueDomain(arg) }
+        }
+        return ConditionAnalysis(facts: facts)
+    }
+
+    /// What `rule`'s condition can do for each of `tools`. Tools that look the same to the
+    /// condition (same effect, same bounds on the args it reads, and the same name when it
+    /// reads `tool.name`) share one analysis: a `*` rule over a thousand tools costs a few.
+    func outcomes(of rule: RuleModel, for tools: [ToolModel]) -> [Possibility] {
+        let readsName = rule.condition.readsToolName(depth: 0)
+        var cache: [ToolFacts: Possibility] = [:]
+        return tools.map { tool in
+            let key = ToolFacts(
+                name: readsName ? ExactString(tool.name) : nil, effect: tool.effect,
+                args: rule.argUses.map { use in tool.args.first { $0.name.isExactly(use.name) }.map(ValueDomain.init) })
+            if let known = cache[key] { return known }
+            let outcome = evaluating(rule, for: tool).possibility(of: rule.condition)
+            cache[key] = outcome
+            return outcome
+        }
+    }
+}
+
+/// What a condition can see of a tool.
+private struct ToolFacts: Hashable {
+    var name: ExactString?
+    var effect: ToolEffect?
+    var args: [ValueDomain?]
+}
+
+extension CheckedExpr {
+    /// True when the expression reads `tool.name`.
+    fileprivate func readsToolName(depth: Int) -> Bool {
+        guard depth < ConditionAnalysis.depthLimit else { return true }
+        switch kind {
+        case .tool(.name): return true
+        case .not(let inner): return inner.readsToolName(depth: depth + 1)
+        case .list(let items), .logical(_, let items): return items.contains { $0.readsToolName(depth: depth + 1) }
+        case .comparison(_, let left, let right): return left.readsToolName(depth: depth + 1) || right.readsToolName(depth: depth + 1)
+        default: return false
+        }
     }
 }

@@ -36,7 +36,7 @@ struct TriggerNeverMatches: LintRule {
         ])
 
     func findings(in bundle: LintContext) -> [LintFinding] {
-        let analysis = ConditionAnalysis(model: bundle.model, tool: nil)
+        let analysis = bundle.baseAnalysis
         return bundle.model.runbooks.compactMap { runbook in
             guard let trigger = runbook.trigger, !analysis.possibility(of: trigger).canBeTrue else { return nil }
             return LintFinding(
