@@ -19,6 +19,7 @@ struct ReinCommand: ParsableCommand {
             Examples:
               rein check                         # check policies/ and runbooks/
               rein check runbooks/aks.rein --format json
+              rein fmt --check                   # list files not in the canonical layout
               rein eval --batch proposals.jsonl  # decide agent proposals
               rein replay runbooks/incidents     # dry-run recorded incidents
               rein test                          # check the incidents' expect: blocks
@@ -26,7 +27,7 @@ struct ReinCommand: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            CheckCommand.self, EvalCommand.self, ReplayCommand.self, TestCommand.self, DiffCommand.self, RenderCommand.self,
+            CheckCommand.self, FmtCommand.self, EvalCommand.self, ReplayCommand.self, TestCommand.self, DiffCommand.self, RenderCommand.self,
             AuditCommand.self,
         ]
     )

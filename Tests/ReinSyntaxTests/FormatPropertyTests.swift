@@ -1,0 +1,89 @@
+import Foundation
+import ReinSyntax
+import Testing
+
+/// The layout is canonical: however a file is indented and spaced, with LF or CRLF and with
+/// trailing white space, it formats to the same bytes, as long as its line breaks (and which
+/// of them are blank lines) are the same.
+@Suite("Format property")
+struct FormatPropertyTests {
+    /// The files of the soundness check that parse without errors.
+    static var validInputs: [String] {
+        FormatSoundnessTests.inputs.filter { path in
+            guard let data = try? Data(contentsOf: FormatSoundnessTests.root.appendingPathComponent(path)) else { return false }
+            return Parser.parse(SourceFile(path: path, bytes: [UInt8](data)), fileIndex: 0).diagnostics.isEmpty
+        }
+    }
+
+    @Test func thereAreValidInputs() {
+        #expect(Self.validInputs.count >= 50)
+    }
+
+    @Test(arguments: validInputs)
+    func respacingDoesNotChangeTheResult(path: String) throws {
+        let bytes = [UInt8](try Data(contentsOf: FormatSoundnessTests.root.appendingPathComponent(path)))
+        let expected = try #require(SourceFormatter.format(bytes).text)
+        var random = SeededRandom(seed: UInt64(truncatingIfNeeded: path.utf8.reduce(5381) { $0 &* 33 &+ Int($1) }))
+        for _ in 0..<4 {
+            let variant = Self.respaced(bytes, random: &random)
+            let formatted = SourceFormatter.format(variant).text
+            #expect(formatted == expected, "\(path): a re-spaced variant formats differently:\n\(String(decoding: variant, as: UTF8.self))")
+        }
+    }
+
+    /// The file with the white space between its tokens and comments replaced: random spaces
+    /// and tabs where there were some, random indentation, random trailing white space (not
+    /// after a comment: it would belong to the comment), CRLF or LF, and runs of two to four
+    /// line ends where there was a blank line. Tokens (`"""` blocks included) and comments are
+    /// copied unchanged.
+    static func respaced(_ original: [UInt8], random: inout SeededRandom) -> [UInt8] {
+        let file = SourceFile(path: "x", bytes: original)
+        let source = file.bytes
+        let lexed = Lexer.tokenize(file, fileIndex: 0)
+        var items = lexed.tokens.filter { $0.kind != .newline && $0.kind != .endOfFile }.map { (start: $0.start, end: $0.end, isComment: false) }
+        items += lexed.comments.map { (start: $0.span.start, end: $0.span.end, isComment: true) }
+        items.sort { $0.start < $1.start }
+        let lineEnd: [UInt8] = random.next(below: 2) == 0 ? [0x0A] : [0x0D, 0x0A]
+        var out: [UInt8] = source.count == original.count ? [] : [0xEF, 0xBB, 0xBF]
+        var position = 0
+        var afterComment = false
+        for (start, end, isComment) in items + [(source.count, source.count, false)] {
+            let gap = source[position..<start]
+            let breaks = gap.filter { $0 == 0x0A }.count
+            if breaks == 0 {
+                if !gap.isEmpty { out += whiteSpace(1 + random.next(below: 3), random: &random) }
+            } else {
+                let count = breaks == 1 ? 1 : 2 + random.next(below: 3)
+                for line in 0..<count {
+                    let trailing = line == 0 && afterComment ? 0 : random.next(below: 3)
+                    out += whiteSpace(trailing, random: &random) + lineEnd
+                }
+                if start < source.count { out += whiteSpace(random.next(below: 7), random: &random) }
+            }
+            out += source[start..<end]
+            position = end
+            afterComment = isComment
+        }
+        return out
+    }
+
+    static func whiteSpace(_ count: Int, random: inout SeededRandom) -> [UInt8] {
+        (0..<count).map { _ in random.next(below: 3) == 0 ? 0x09 : 0x20 }
+    }
+}
+
+/// SplitMix64: a small seeded generator, so that every run tests the same variants.
+struct SeededRandom {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next(below bound: Int) -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        value ^= value >> 31
+        return Int(value % UInt64(max(1, bound)))
+    }
+}
