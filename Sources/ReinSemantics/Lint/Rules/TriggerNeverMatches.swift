@@ -1,15 +1,19 @@
 import ReinSyntax
 
-/// A runbook whose trigger is false for every alert.
+/// A runbook whose trigger never selects it: false for every alert, or true only for alerts
+/// that an earlier runbook's trigger already takes.
 struct TriggerNeverMatches: LintRule {
     let id = "trigger-never-matches"
     let defaultLevel = Severity.warning
-    let summary = "a runbook whose trigger can never match an alert"
+    let summary = "a runbook whose trigger can never select it: no alert satisfies it, or an earlier runbook takes every alert it matches"
     let rationale = """
-        A runbook is chosen by its trigger; one that no alert can satisfy is dead, and the \
-        incidents it was written for fall through to another runbook or to none. Azure alert \
-        severities run from 0 (critical) to 4 (verbose), so `alert.severity > 4` never holds, \
-        and `alert.severity <= 1 and alert.severity >= 3` contradicts itself.
+        A runbook is chosen by the first trigger in bundle order that matches the alert; one \
+        that can never be chosen is dead, and the incidents it was written for go to another \
+        runbook. Azure alert severities run from 0 (critical) to 4 (verbose), so \
+        `alert.severity > 4` never holds, and `alert.severity <= 1 and alert.severity >= 3` \
+        contradicts itself. An earlier runbook whose trigger is this one's or a part of it \
+        (`alert.rule like "aks-*"` before `alert.rule like "aks-*" and alert.severity <= 1`) \
+        takes every alert first: put the narrower runbook first (files sort by path).
         """
     let examples = LintExamples(
         triggering: [
@@ -25,23 +29,64 @@ struct TriggerNeverMatches: LintRule {
               trigger alert.severity <= 1 and alert.severity >= 3
             }
             """,
+            """
+            runbook any_aks_alert {
+              title "Any AKS alert"
+              trigger alert.rule like "aks-*"
+            }
+            runbook critical_disk_pressure {
+              title "Critical node disk pressure"
+              trigger alert.rule like "aks-*" and alert.severity <= 1
+            }
+            """,
         ],
         passing: [
             """
-            runbook disk_pressure {
-              title "Node disk pressure"
-              trigger alert.rule like "aks-disk-*" and alert.severity <= 2
+            runbook critical_disk_pressure {
+              title "Critical node disk pressure"
+              trigger alert.rule like "aks-*" and alert.severity <= 1
+            }
+            runbook any_aks_alert {
+              title "Any AKS alert"
+              trigger alert.rule like "aks-*"
             }
             """,
         ])
 
     func findings(in bundle: LintContext) -> [LintFinding] {
-        let analysis = bundle.baseAnalysis
-        return bundle.model.runbooks.compactMap { runbook in
-            guard let trigger = runbook.trigger, !analysis.possibility(of: trigger).canBeTrue else { return nil }
-            return LintFinding(
-                at: trigger.span, "the trigger of runbook `\(runbook.name)` can never match an alert",
-                help: "`alert.severity` runs from 0 to 4, `now.hour` from 0 to 23 and `now.weekday` from 1 to 7; check the comparisons")
+        var earlier: [(name: String, trigger: CheckedExpr, conjuncts: [CheckedExpr], alwaysTrue: Bool)] = []
+        var findings: [LintFinding] = []
+        for runbook in bundle.model.runbooks {
+            guard let trigger = runbook.trigger else { continue }
+            let possibility = bundle.baseAnalysis.possibility(of: trigger)
+            let conjuncts = Self.conjuncts(of: trigger)
+            if !possibility.canBeTrue {
+                findings.append(
+                    LintFinding(
+                        at: trigger.span, "the trigger of runbook `\(runbook.name)` can never match an alert",
+                        help: "`alert.severity` runs from 0 to 4, `now.hour` from 0 to 23 and `now.weekday` from 1 to 7; check the comparisons"))
+            } else if let first = earlier.first(where: { $0.alwaysTrue || Self.isPart($0.conjuncts, of: conjuncts) }) {
+                findings.append(
+                    LintFinding(
+                        at: trigger.span,
+                        "the trigger of runbook `\(runbook.name)` never selects it: runbook `\(first.name)` comes first and takes every alert it matches",
+                        notes: [DiagnosticNote("the earlier trigger", at: first.trigger.span)],
+                        help: "put the narrower runbook first in bundle order (files sort by path), or narrow the earlier trigger"))
+            }
+            earlier.append((runbook.name, trigger, conjuncts, !possibility.canBeFalse))
         }
+        return findings
+    }
+
+    /// The operands of a top-level `and` (the expression itself otherwise).
+    static func conjuncts(of expr: CheckedExpr) -> [CheckedExpr] {
+        if case .logical(.and, let operands) = expr.kind { return operands }
+        return [expr]
+    }
+
+    /// True when every condition of `part` is also one of `whole`'s: whenever `whole` holds, so
+    /// does `part`.
+    static func isPart(_ part: [CheckedExpr], of whole: [CheckedExpr]) -> Bool {
+        part.allSatisfy { condition in whole.contains { $0.hasSameStructure(as: condition) } }
     }
 }
