@@ -23,8 +23,10 @@ struct FmtCommand: ParsableCommand {
             A file is rewritten (atomically) only when its layout changes; each one rewritten \
             is listed on stdout. With --check nothing is written: the files that would change \
             are listed and the exit status is 1 if there are any. A file with syntax errors \
-            is never rewritten: its diagnostics go to stderr and the exit status is 1. Exit \
-            status 2: the command could not run (missing path, unreadable file, bad flag).
+            is never rewritten: its diagnostics go to stderr, the other files are still \
+            formatted, and the exit status is 2 (as for every command given a bundle that does \
+            not parse). Exit status 2 also when the command could not run (missing path, \
+            unreadable file, bad flag).
 
             Examples:
               rein fmt                      # policies/ and runbooks/
@@ -42,7 +44,8 @@ struct FmtCommand: ParsableCommand {
 
     func run() throws {
         let files = try discoverFiles(paths).map { ($0, try readFile($0)) }
-        var failed = false
+        var wouldChange = false
+        var unformatted = false
         for (file, contents) in files {
             switch try outcome(file, contents) {
             case .unchanged:
@@ -50,12 +53,13 @@ struct FmtCommand: ParsableCommand {
             case .changed(let formatted):
                 if !check { try writeAtomically(formatted, to: file) }
                 print(file.displayPath)
-                failed = failed || check
+                wouldChange = wouldChange || check
             case .notFormatted:
-                failed = true
+                unformatted = true
             }
         }
-        if failed { throw ExitCode(1) }
+        if unformatted { throw ExitCode(2) }
+        if wouldChange { throw ExitCode(1) }
     }
 
     private enum Outcome {
@@ -72,7 +76,7 @@ struct FmtCommand: ParsableCommand {
             // Loading it as a bundle reports the size exactly as `rein check` does (unread).
             let bundle = try loadBundle([file.absolutePath])
             writeError(TextDiagnosticRenderer(files: bundle.sources).render(bundle.syntaxDiagnostics), terminator: "")
-            writeError("rein: \(file.displayPath) was not formatted: it is too large")
+            writeError("rein: error: \(file.displayPath) was not formatted: it is too large")
             return .notFormatted
         }
         switch SourceFormatter.format(contents) {
@@ -81,7 +85,7 @@ struct FmtCommand: ParsableCommand {
         case .syntaxErrors(let diagnostics):
             let source = SourceFile(path: file.displayPath, bytes: contents)
             writeError(TextDiagnosticRenderer(files: [source]).render(diagnostics), terminator: "")
-            writeError("rein: \(file.displayPath) was not formatted: fix its syntax errors first")
+            writeError("rein: error: \(file.displayPath) was not formatted: fix its syntax errors first")
             return .notFormatted
         case .unverified(let reason):
             writeError("rein: error: \(file.displayPath) was not formatted: the formatter could not keep its meaning (\(reason)); please report this")

@@ -69,23 +69,23 @@ extension CLITests {
         let folder = try folder(with: ["bad.rein": broken, "good.rein": Self.messy])
         defer { try? FileManager.default.removeItem(at: folder) }
         let run = try rein(["fmt", "."], in: folder)
-        #expect(run.status == 1)
+        #expect(run.status == 2)
         #expect(run.stdout == "good.rein\n")
         #expect(run.stderr.hasPrefix("bad.rein:2:3: error: unknown statement `efect` in tool `t` [rein.parse.unknown-statement]\n"))
-        #expect(run.stderr.hasSuffix("rein: bad.rein was not formatted: fix its syntax errors first\n"))
+        #expect(run.stderr.hasSuffix("rein: error: bad.rein was not formatted: fix its syntax errors first\n"))
         #expect(try contents(folder, "bad.rein") == broken)
         #expect(try contents(folder, "good.rein") == Self.canonical)
         let check = try rein(["fmt", "--check", "bad.rein"], in: folder)
-        #expect(check.status == 1 && check.stdout.isEmpty)
+        #expect(check.status == 2 && check.stdout.isEmpty)
     }
 
     @Test func anOversizedFileIsNotFormatted() throws {
         let folder = try folder(with: ["big.rein": String(repeating: "#", count: 9 * 1_048_576)])
         defer { try? FileManager.default.removeItem(at: folder) }
         let run = try rein(["fmt", "big.rein"], in: folder)
-        #expect(run.status == 1)
+        #expect(run.status == 2)
         #expect(run.stderr.hasPrefix("big.rein:1:1: error: file is 9437184 bytes (9.0 MiB), over the 8 MiB limit"))
-        #expect(run.stderr.hasSuffix("rein: big.rein was not formatted: it is too large\n"))
+        #expect(run.stderr.hasSuffix("rein: error: big.rein was not formatted: it is too large\n"))
     }
 
     @Test func pathsThatCannotBeReadStopTheCommand() throws {
