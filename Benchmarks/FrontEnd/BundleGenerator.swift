@@ -49,7 +49,7 @@ struct BundleGenerator {
           max_iterations 12
           max_elevation 30m
           approval_timeout 15m
-          context environment: "prod" | "staging" | "dev"
+          context environment:   "prod" | "staging" | "dev"
           context change_freeze: bool = false
           require approvals 2 when context.environment == "prod" and tool.effect == write
           deny * when tool.effect == write and context.change_freeze because "change freeze in effect"
@@ -71,11 +71,11 @@ struct BundleGenerator {
                 tool tool_\(index) {
                   effect write
                   description "Set the replica count of deployment group \(index)"
-                  arg namespace: namespace
+                  arg namespace:  namespace
                   arg deployment: name
-                  arg replicas: int in 1..\(10 + index % 20)
-                  arg reason: string len 1..200 matching #"^[A-Za-z0-9 .,:;_-]+$"#
-                  arg grace: duration in 0s..10m = 30s
+                  arg replicas:   int in 1..\(10 + index % 20)
+                  arg reason:     string len 1..200 matching #"^[A-Za-z0-9 .,:;_-]+$"#
+                  arg grace:      duration in 0s..10m = 30s
                   elevate remediator role "Azure Kubernetes Service Cluster Admin Role" for 15m
                 }
 
@@ -91,11 +91,11 @@ struct BundleGenerator {
               effect read
               description "Inspect workloads of group \(index) in one namespace"
               arg namespace: namespace
-              arg pod: name = "pod-\(index)"
-              arg limit: int in 1..\(50 + index % 50) = 10
-              arg window: duration in 1m..24h = 1h
-              arg verbose: bool = false
-              arg sort: "memory" | "cpu" | "restarts" = "memory"
+              arg pod:       name = "pod-\(index)"
+              arg limit:     int in 1..\(50 + index % 50) = 10
+              arg window:    duration in 1m..24h = 1h
+              arg verbose:   bool = false
+              arg sort:      "memory" | "cpu" | "restarts" = "memory"
             }
 
             """
@@ -109,9 +109,9 @@ struct BundleGenerator {
         query query_\(index) {
           description "Memory of one pod over time, variant \(index)"
           arg namespace: namespace
-          arg pod: name
-          arg lookback: duration in 5m..24h = 1h
-          arg top: int in 1..100 = 10
+          arg pod:       name
+          arg lookback:  duration in 5m..24h = 1h
+          arg top:       int in 1..100 = 10
           kql \"\"\"
             Perf
             | where TimeGenerated > ago({lookback})
