@@ -134,6 +134,23 @@ struct LintFindingTests {
         #expect(!LintRun(Self.scale + other + runbooks).codes.contains("rein.lint.shadowed-rule"))
     }
 
+    @Test(arguments: [
+        // An earlier trigger that is part of a later one takes its alerts; order matters.
+        (["alert.rule like \"aks-*\"", "alert.severity <= 1 and alert.rule like \"aks-*\""], ["5:11"]),
+        (["alert.severity <= 1 and alert.rule like \"aks-*\"", "alert.rule like \"aks-*\""], []),
+        // An earlier trigger that always holds takes every alert.
+        (["alert.severity <= 4", "alert.rule == \"x\"", "alert.rule == \"y\""], ["5:11", "8:11"]),
+        // The same trigger twice; different triggers.
+        (["alert.rule == \"x\"", "alert.rule == \"x\""], ["5:11"]),
+        (["alert.rule == \"x\"", "alert.rule == \"y\"", "alert.rule == \"x\" or alert.rule == \"y\""], []),
+    ])
+    func triggersTakenByAnEarlierRunbook(triggers: [String], findings: [String]) {
+        let source = triggers.enumerated().map { "runbook r\($0) {\n  trigger \($1)\n}\n" }.joined()
+        let run = LintRun(source)
+        #expect(run.errors.isEmpty)
+        #expect(run.findings == findings.map { "rein.lint.trigger-never-matches@\($0)" })
+    }
+
     @Test func kqlTimeFilterIgnoresStringsAndCommentsAndExemptsTablelessSources() {
         func query(_ kql: String) -> String {
             "query q {\n  description \"d\"\n  kql \"\"\"\n    \(kql)\n    \"\"\"\n}\n"

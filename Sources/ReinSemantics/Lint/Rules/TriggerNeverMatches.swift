@@ -54,28 +54,44 @@ struct TriggerNeverMatches: LintRule {
         ])
 
     func findings(in bundle: LintContext) -> [LintFinding] {
-        var earlier: [(name: String, trigger: CheckedExpr, conjuncts: [CheckedExpr], alwaysTrue: Bool)] = []
+        var earlier: [(name: String, trigger: CheckedExpr, conjuncts: [CheckedExpr])] = []
+        // Earlier runbooks by the structure of their first condition: only those whose first
+        // condition is among a later trigger's can take its alerts (no quadratic scan).
+        var byFirstCondition: [Int: [Int]] = [:]
+        var firstAlwaysTrue: Int?
         var findings: [LintFinding] = []
         for runbook in bundle.model.runbooks {
             guard let trigger = runbook.trigger else { continue }
             let possibility = bundle.baseAnalysis.possibility(of: trigger)
             let conjuncts = Self.conjuncts(of: trigger)
+            let hashes = conjuncts.map(Self.structureHash)
             if !possibility.canBeTrue {
                 findings.append(
                     LintFinding(
                         at: trigger.span, "the trigger of runbook `\(runbook.name)` can never match an alert",
                         help: "`alert.severity` runs from 0 to 4, `now.hour` from 0 to 23 and `now.weekday` from 1 to 7; check the comparisons"))
-            } else if let first = earlier.first(where: { $0.alwaysTrue || Self.isPart($0.conjuncts, of: conjuncts) }) {
-                findings.append(
-                    LintFinding(
-                        at: trigger.span,
-                        "the trigger of runbook `\(runbook.name)` never selects it: runbook `\(first.name)` comes first and takes every alert it matches",
-                        notes: [DiagnosticNote("the earlier trigger", at: first.trigger.span)],
-                        help: "put the narrower runbook first in bundle order (files sort by path), or narrow the earlier trigger"))
+            } else {
+                let candidates = (Set(hashes).flatMap { byFirstCondition[$0] ?? [] } + (firstAlwaysTrue.map { [$0] } ?? [])).sorted()
+                if let first = candidates.first(where: { Self.isPart(earlier[$0].conjuncts, of: conjuncts) || $0 == firstAlwaysTrue }) {
+                    findings.append(
+                        LintFinding(
+                            at: trigger.span,
+                            "the trigger of runbook `\(runbook.name)` never selects it: runbook `\(earlier[first].name)` comes first and takes every alert it matches",
+                            notes: [DiagnosticNote("the earlier trigger", at: earlier[first].trigger.span)],
+                            help: "put the narrower runbook first in bundle order (files sort by path), or narrow the earlier trigger"))
+                }
             }
-            earlier.append((runbook.name, trigger, conjuncts, !possibility.canBeFalse))
+            if !possibility.canBeFalse, firstAlwaysTrue == nil { firstAlwaysTrue = earlier.count }
+            if let first = hashes.first { byFirstCondition[first, default: []].append(earlier.count) }
+            earlier.append((runbook.name, trigger, conjuncts))
         }
         return findings
+    }
+
+    private static func structureHash(_ expr: CheckedExpr) -> Int {
+        var hasher = Hasher()
+        expr.hashStructure(into: &hasher)
+        return hasher.finalize()
     }
 
     /// The operands of a top-level `and` (the expression itself otherwise).
