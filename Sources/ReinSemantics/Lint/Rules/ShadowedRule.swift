@@ -43,8 +43,8 @@ struct ShadowedRule: LintRule {
     }
 
     /// For each rule that an earlier one makes redundant, the first such earlier rule (indices
-    /// into `SemanticModel.rules`). Rules are bucketed by their structure, so this is linear
-    /// in the number of rules unless many share one.
+    /// into `SemanticModel.rules`). Rules are bucketed by kind, targets and condition, so this
+    /// is linear in the number of rules unless many identical ones live in different runbooks.
     static func shadowing(in rules: [RuleModel]) -> [Int: Int] {
         var buckets: [Int: [Int]] = [:]
         var result: [Int: Int] = [:]
@@ -52,6 +52,10 @@ struct ShadowedRule: LintRule {
             var hasher = Hasher()
             rule.condition.hashStructure(into: &hasher)
             if case .deny = rule.action { hasher.combine(0) } else { hasher.combine(1) }
+            switch rule.target {
+            case .all: hasher.combine(0)
+            case .tools(let names): hasher.combine(Set(names.map(ExactString.init)))
+            }
             let key = hasher.finalize()
             let earlier = buckets[key, default: []]
             if let first = earlier.first(where: { shadows(rules[$0], rule) }) { result[index] = first }
