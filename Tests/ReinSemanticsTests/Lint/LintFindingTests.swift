@@ -13,6 +13,7 @@ struct LintFindingTests {
           arg replicas: int in 1..10
           arg mode: "fast" | "safe" = "safe"
           arg wait: duration in 1m..10m = 5m
+          arg floor: int in 1..3 = 1
           elevate remediator role "Contributor" for 15m
         }
 
@@ -58,12 +59,20 @@ struct LintFindingTests {
         ("context.freeze and not context.freeze", "never"),
         ("context.env == \"prod\" and context.env == \"dev\"", "never"),
         ("args.replicas > 3 and (args.replicas < 2 or args.mode == \"fast\")", "either"),
+        // A path on the other side takes nothing away unless it has one value.
+        ("args.mode != context.speed and args.mode == \"fast\"", "either"),
+        ("args.replicas != args.floor and args.replicas == 1", "either"),
+        ("args.mode not in [context.speed] and args.mode == \"fast\"", "either"),
+        ("args.mode in [context.speed]", "either"),
+        ("args.mode in [\"fast\", context.speed]", "either"),
+        ("args.floor in [1, 2, 3]", "always"),
     ])
     func denyReasoning(condition: String, expected: String) {
         let policy = """
             policy limits {
               context freeze: bool = false
               context env: "prod" | "dev"
+              context speed: "fast" | "safe"
               deny scale when \(condition) because "no"
             }
             """
@@ -99,7 +108,7 @@ struct LintFindingTests {
             }
             """)
         let finding = try #require(run.diagnostics.first { $0.code == "rein.lint.deny-never-matches" })
-        #expect(run.bundle.location(finding.span) == "10:3")
+        #expect(run.bundle.location(finding.span) == "11:3")
         #expect(finding.severity == .warning)
         #expect(finding.help?.contains("`replicas` is `int in 1..10`") == true)
     }

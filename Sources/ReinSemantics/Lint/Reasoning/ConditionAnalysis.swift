@@ -71,7 +71,7 @@ struct ConditionAnalysis {
                 ? Possibility(canBeTrue: allWanted, canBeFalse: someOther)
                 : Possibility(canBeTrue: someOther, canBeFalse: allWanted)
         case .comparison(let op, let left, let right):
-            return compare(op, domain(of: left, under: facts), domain(of: right, under: facts), right)
+            return compare(op, domain(of: left, under: facts), domain(of: right, under: facts), right, under: facts)
         default:
             if let key = PathKey(expr.kind), case .bools(let values)? = facts[key] {
                 return Possibility(canBeTrue: values.contains(true), canBeFalse: values.contains(false))
@@ -119,7 +119,10 @@ struct ConditionAnalysis {
 
     // MARK: Comparisons
 
-    private func compare(_ op: ComparisonOperator, _ left: ValueDomain, _ right: ValueDomain, _ rightExpr: CheckedExpr) -> Possibility {
+    private func compare(
+        _ op: ComparisonOperator, _ left: ValueDomain, _ right: ValueDomain, _ rightExpr: CheckedExpr,
+        under facts: [PathKey: ValueDomain]
+    ) -> Possibility {
         switch op {
         case .equal, .notEqual:
             guard left != .unknown, right != .unknown else { return .either }
@@ -142,7 +145,10 @@ struct ConditionAnalysis {
             } else if left == .unknown || right == .unknown {
                 member = .either
             } else {
-                member = Possibility(canBeTrue: left.overlaps(right), canBeFalse: !left.isSubset(of: right))
+                // Always a member only of a list that does not vary: `[context.speed]` may hold
+                // any one of its values, not all of them.
+                let alwaysIn = constant(rightExpr, under: facts) != nil && left.isSubset(of: right)
+                member = Possibility(canBeTrue: left.overlaps(right), canBeFalse: !alwaysIn)
             }
             return op == .in ? member : member.negated
         case .like:
@@ -150,15 +156,24 @@ struct ConditionAnalysis {
         }
     }
 
-    /// `x in [1, 5, 9]` for an int or duration `x`.
+    /// `x in [1, 5, 9]` for an int or duration `x`: always a member when the items cover
+    /// every value `x` can have.
     private static func intMembership(_ value: ValueDomain, _ items: [ValueDomain]) -> Possibility {
-        var canBeTrue = false, canBeFalse = true
+        guard case .interval(let lower, let upper) = value else { return .either }
+        var values: [Int64] = []
         for item in items {
             guard case .interval(let c, let d) = item, c == d else { return .either }
-            if value.overlaps(item) { canBeTrue = true }
-            if value.isSubset(of: item) { canBeFalse = false }
+            values.append(c)
         }
-        return Possibility(canBeTrue: canBeTrue, canBeFalse: canBeFalse)
+        let canBeTrue = values.contains { lower <= $0 && $0 <= upper }
+        // Covered when the sorted items run through lower...upper without a gap.
+        var next = lower
+        for item in Set(values).sorted() where item >= next && item <= upper {
+            guard item == next else { break }
+            if item == upper { return Possibility(canBeTrue: canBeTrue, canBeFalse: false) }
+            next = item + 1
+        }
+        return Possibility(canBeTrue: canBeTrue, canBeFalse: true)
     }
 
     // MARK: Assumptions
@@ -212,9 +227,11 @@ struct ConditionAnalysis {
             if case .list = valueSide.kind, case .interval = current { return facts }
             return value == .unknown ? facts : narrow(key, to: value, under: facts)
         case (.notEqual, _), (.notIn, _):
+            // Only values the other side always has can be taken away: `args.a != args.b` with
+            // `b` in 1..5 says nothing about `a`.
+            guard let excluded = constant(valueSide, under: facts) else { return facts }
             if case .list = valueSide.kind, case .interval = current { return facts }
-            if case .interval = value, op == .notEqual, value.single == nil { return facts }
-            let rest = current.subtracting(value)
+            let rest = current.subtracting(excluded)
             return rest.isEmpty ? nil : facts.merging([key: rest]) { $1 }
         case (.less, .interval(_, let d)):
             return d == .min ? nil : narrow(key, to: .interval(.min, d - 1), under: facts)
@@ -226,6 +243,20 @@ struct ConditionAnalysis {
             return narrow(key, to: .interval(c, .max), under: facts)
         default:
             return facts
+        }
+    }
+
+    /// The values of an operand that does not vary: a literal, a range literal, a path with a
+    /// single possible value, or a list of those; nil otherwise.
+    private func constant(_ expr: CheckedExpr, under facts: [PathKey: ValueDomain]) -> ValueDomain? {
+        switch expr.kind {
+        case .range: return domain(of: expr, under: facts)
+        case .list(let items):
+            guard items.allSatisfy({ constant($0, under: facts) != nil }) else { return nil }
+            return domain(of: expr, under: facts)
+        default:
+            let value = domain(of: expr, under: facts)
+            return value.single == nil ? nil : value
         }
     }
 

@@ -7,8 +7,8 @@ struct ShadowedRule: LintRule {
     let summary = "a deny or require approvals rule identical to an earlier one that is in force wherever it is"
     let rationale = """
         A rule with the same target and condition as an earlier rule (and, for `deny`, the same \
-        message; for `require approvals`, no more approvers) changes no decision: the earlier \
-        one already decides. It usually comes from a copy and paste whose edit was forgotten. \
+        message; for `require approvals`, no more approvers) changes no verdict: whenever it \
+        matches, the earlier one already does, and it only repeats a reason. It usually comes from a copy and paste whose edit was forgotten. \
         A policy rule is in force in every runbook, so it shadows a runbook's copy; a runbook's \
         rule shadows only later copies in the same runbook.
         """
@@ -36,7 +36,7 @@ struct ShadowedRule: LintRule {
         return bundle.shadowingRules.keys.sorted().compactMap { index in
             guard let earlier = bundle.shadowingRules[index] else { return nil }
             return LintFinding(
-                at: rules[index].span, "this rule repeats an earlier one and changes no decision",
+                at: rules[index].span, "this rule repeats an earlier one: whenever it matches, the earlier one already does",
                 notes: [DiagnosticNote("the earlier rule", at: rules[earlier].span)],
                 help: "remove it, or change what it was meant to change")
         }
