@@ -66,6 +66,9 @@ struct LintFindingTests {
         ("args.mode in [context.speed]", "either"),
         ("args.mode in [\"fast\", context.speed]", "either"),
         ("args.floor in [1, 2, 3]", "always"),
+        // Strings compare exactly, as at run time: "é" (one scalar) is not "e\u{301}" (two).
+        ("args.mode == \"fast\" and \"\\u{e9}\" != \"e\\u{301}\"", "either"),
+        ("\"\\u{e9}\" == \"e\\u{301}\"", "never"),
     ])
     func denyReasoning(condition: String, expected: String) {
         let policy = """
@@ -147,8 +150,10 @@ struct LintFindingTests {
         // An earlier trigger that is part of a later one takes its alerts; order matters.
         (["alert.rule like \"aks-*\"", "alert.severity <= 1 and alert.rule like \"aks-*\""], ["5:11"]),
         (["alert.severity <= 1 and alert.rule like \"aks-*\"", "alert.rule like \"aks-*\""], []),
-        // An earlier trigger that always holds takes every alert.
-        (["alert.severity <= 4", "alert.rule == \"x\"", "alert.rule == \"y\""], ["5:11", "8:11"]),
+        // An earlier trigger that always holds and cannot fail takes every alert; one that
+        // reads the alert fails on an alert without that field, and then does not match.
+        (["now.hour <= 23", "alert.rule == \"x\"", "alert.rule == \"y\""], ["5:11", "8:11"]),
+        (["alert.severity <= 4", "alert.rule == \"x\""], []),
         // The same trigger twice; different triggers.
         (["alert.rule == \"x\"", "alert.rule == \"x\""], ["5:11"]),
         (["alert.rule == \"x\"", "alert.rule == \"y\"", "alert.rule == \"x\" or alert.rule == \"y\""], []),

@@ -128,7 +128,7 @@ struct ConditionAnalysis {
             guard left != .unknown, right != .unknown else { return .either }
             let equal = Possibility(
                 canBeTrue: left.overlaps(right),
-                canBeFalse: !(left.single != nil && left.single == right.single))
+                canBeFalse: !(left.single != nil && left == right))
             return op == .equal ? equal : equal.negated
         case .less, .lessEqual, .greater, .greaterEqual:
             guard case .interval(let a, let b) = left, case .interval(let c, let d) = right else { return .either }

@@ -49,7 +49,8 @@ enum ValueDomain: Hashable {
         }
     }
 
-    /// The one value left, if exactly one is.
+    /// The one value left, if exactly one is. (Compare domains, not these values, to compare
+    /// strings exactly: `LiteralValue` compares them as Swift strings, `"é" == "e\u{301}"`.)
     var single: LiteralValue? {
         switch self {
         case .interval(let lower, let upper) where lower == upper: .int(lower)

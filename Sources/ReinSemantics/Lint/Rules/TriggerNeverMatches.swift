@@ -81,7 +81,12 @@ struct TriggerNeverMatches: LintRule {
                             help: "put the narrower runbook first in bundle order (files sort by path), or narrow the earlier trigger"))
                 }
             }
-            if !possibility.canBeFalse, firstAlwaysTrue == nil { firstAlwaysTrue = earlier.count }
+            // Always true only if it cannot fail either: a trigger that reads the alert fails on
+            // an alert without that field, and one that reads the context fails in replay (no
+            // context is passed when choosing a runbook) — and a trigger that fails does not match.
+            if !possibility.canBeFalse, firstAlwaysTrue == nil, !Self.canFail(trigger, depth: 0) {
+                firstAlwaysTrue = earlier.count
+            }
             if let first = hashes.first { byFirstCondition[first, default: []].append(earlier.count) }
             earlier.append((runbook.name, trigger, conjuncts))
         }
@@ -92,6 +97,18 @@ struct TriggerNeverMatches: LintRule {
         var hasher = Hasher()
         expr.hashStructure(into: &hasher)
         return hasher.finalize()
+    }
+
+    /// True when evaluating the trigger may fail: it reads `alert` or `context`.
+    static func canFail(_ expr: CheckedExpr, depth: Int) -> Bool {
+        guard depth < ConditionAnalysis.depthLimit else { return true }
+        switch expr.kind {
+        case .alert, .context, .arg, .session, .tool, .invalid: return true
+        case .not(let inner): return canFail(inner, depth: depth + 1)
+        case .list(let items), .logical(_, let items): return items.contains { canFail($0, depth: depth + 1) }
+        case .comparison(_, let left, let right): return canFail(left, depth: depth + 1) || canFail(right, depth: depth + 1)
+        case .literal, .effect, .range, .now: return false
+        }
     }
 
     /// The operands of a top-level `and` (the expression itself otherwise).
