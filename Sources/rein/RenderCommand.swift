@@ -41,7 +41,7 @@ struct ProposalRenderOptions: ParsableArguments {
         case .failure(let malformed): throw CLIError("the proposal is malformed: \(malformed.message)")
         }
         let at = parsed.at ?? Timestamp(seconds: 0)
-        guard let runbook = parsed.runbook ?? policy.runbookTriggered(by: alertObject, at: at) else {
+        guard let runbook = parsed.runbook ?? policy.runbookTriggered(by: alertObject, context: parsed.context, at: at) else {
             throw CLIError("the proposal names no runbook and no runbook's trigger matches the alert")
         }
         guard

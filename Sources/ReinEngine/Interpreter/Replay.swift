@@ -66,7 +66,7 @@ public enum Replay {
         let name: String
         if let named = recorded.runbook {
             name = named
-        } else if let triggered = policy.runbookTriggered(by: recorded.alert, at: start) {
+        } else if let triggered = policy.runbookTriggered(by: recorded.alert, context: recorded.context, at: start) {
             name = triggered
         } else {
             let rule = alertRule(recorded.alert).map { "`\($0)`" } ?? "(none)"
@@ -116,11 +116,15 @@ public enum Replay {
 
 extension CompiledPolicy {
     /// The first runbook in bundle order whose `trigger` matches the alert (a trigger that fails
-    /// to evaluate does not match; a runbook without one matches nothing), or nil.
-    public func runbookTriggered(by alert: JSONObject, at now: Timestamp) -> String? {
+    /// to evaluate does not match; a runbook without one matches nothing), or nil. A trigger
+    /// reads the incident's `context` as a proposal does (declared keys, defaults filled); a key
+    /// that is missing or invalid there makes a trigger that reads it fail.
+    public func runbookTriggered(by alert: JSONObject, context: JSONObject?, at now: Timestamp) -> String? {
+        var ignored: [Reason] = []
+        var trace = TraceRecorder(enabled: false)
         let environment = EvaluationEnvironment(
-            args: ValueTable(), toolName: "", toolEffect: nil, alert: alert, context: ValueTable(),
-            session: SessionState(), now: now)
+            args: ValueTable(), toolName: "", toolEffect: nil, alert: alert,
+            context: checkContext(context, reasons: &ignored, trace: &trace), session: SessionState(), now: now)
         for scope in scopes {
             guard let runbook = scope.model, let trigger = runbook.trigger else { continue }
             if (try? ExpressionEvaluator.boolValue(trigger, environment)) == true { return runbook.name }

@@ -37,6 +37,34 @@ struct ReplayTests {
         #expect(try replay([], runbook: "disk") == .failure(ReplayFailure(message: "runbook `disk` is not declared")))
     }
 
+    /// A trigger reads the incident's context as proposals do: declared keys, defaults filled;
+    /// a key that is missing or invalid makes a trigger that reads it fail (no match).
+    @Test(arguments: [
+        (#"{"environment": "staging"}"#, "staging_only"),
+        (#"{"environment": "prod"}"#, "any"),
+        (#"{"environment": "qa"}"#, "any"),
+        (nil, "any"),
+    ])
+    func triggersReadTheIncidentsContext(context: String?, chosen: String) throws {
+        let bundle = """
+            policy p {
+              context environment: "prod" | "staging"
+            }
+            runbook staging_only {
+              trigger alert.rule == "x" and context.environment == "staging"
+            }
+            runbook any {
+              trigger alert.rule == "x"
+            }
+            """
+        let policy = try #require(CompiledPolicy.compile([SourceFile(path: "t.rein", text: bundle)]).policy)
+        let object: JSONObject? = try context.map { text in
+            guard case .object(let object) = try JSONReader.parse(text).get() else { throw ReplayFailure(message: "not an object") }
+            return object
+        }
+        #expect(policy.runbookTriggered(by: Self.alert(rule: "x"), context: object, at: Timestamp(seconds: 0)) == chosen)
+    }
+
     @Test func timesMustNotGoBack() throws {
         let events: [SessionEvent] = [
             .observe(at: InterpreterTests.time(2), output: "x"), .observe(at: InterpreterTests.time(1), output: "y"),

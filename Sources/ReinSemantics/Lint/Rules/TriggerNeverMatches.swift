@@ -82,8 +82,8 @@ struct TriggerNeverMatches: LintRule {
                 }
             }
             // Always true only if it cannot fail either: a trigger that reads the alert fails on
-            // an alert without that field, and one that reads the context fails in replay (no
-            // context is passed when choosing a runbook) — and a trigger that fails does not match.
+            // an alert without that field, one that reads the context on an incident without
+            // that key — and a trigger that fails does not match.
             if !possibility.canBeFalse, firstAlwaysTrue == nil, !Self.canFail(trigger, depth: 0) {
                 firstAlwaysTrue = earlier.count
             }
@@ -99,7 +99,8 @@ struct TriggerNeverMatches: LintRule {
         return hasher.finalize()
     }
 
-    /// True when evaluating the trigger may fail: it reads `alert` or `context`.
+    /// True when evaluating the trigger may fail: it reads `alert` or `context` (or anything
+    /// but literals and `now`).
     static func canFail(_ expr: CheckedExpr, depth: Int) -> Bool {
         guard depth < ConditionAnalysis.depthLimit else { return true }
         switch expr.kind {
