@@ -41,6 +41,10 @@ struct SuppressionReader {
             return
         }
         let name = String(words[1])
+        if name.hasPrefix("rein."), !name.hasPrefix(LintRules.codePrefix) {
+            invalid(comment, "`\(abbreviated(name))` is not a lint rule", help: "only lint findings (`rein.lint.*`) can be silenced; fix what the checker reports")
+            return
+        }
         guard let rule = LintRules.rule(named: name) else {
             let hint = Suggestions.didYouMean(name, in: LintRules.all.map(\.id))
             invalid(comment, "unknown lint rule `\(abbreviated(name))`", help: hint ?? "`rein check --list-rules` lists the ids")

@@ -104,7 +104,7 @@ public enum DiagnosticCatalog {
         ("rein.check.loosens-policy", "a runbook max_iterations above a policy's max_iterations; an approval timeout above a policy's approval_timeout; an elevate … for above a policy's max_elevation (note at the tightest policy value)"),
         ("rein.check.exceeds-max-activation", "an elevate … for above the identity's max_activation (when that is the tighter bound; note at it)"),
         ("rein.check.too-many-errors", "a file with more than 100 checker diagnostics: at the first error left out (the 101st in output order); nothing of the file after it is reported"),
-        ("rein.lint.invalid-suppression", "a # rein:… comment that is not # rein:ignore RULE-ID reason: another directive, no rule id, an unknown rule id (with a suggestion), or no reason; it silences nothing"),
+        ("rein.lint.invalid-suppression", "a # rein:… comment that is not # rein:ignore RULE-ID reason: another directive, no rule id, an unknown rule id (with a suggestion) or a checker code (only lint findings can be silenced), or no reason; it silences nothing"),
         ("rein.lint.unused-suppression", "a # rein:ignore comment whose rule reports nothing on the line it covers (not reported when that rule is off)"),
         ("rein.incident.empty", "the file holds no document"),
         ("rein.incident.yaml", "the YAML does not parse, holds more than one document, or a key has no value"),

@@ -57,6 +57,7 @@ struct LintSuppressionTests {
         ("# rein:ignore", "`rein:ignore` names no rule"),
         ("# rein:ignore missing-descripton typo", "unknown lint rule `missing-descripton`"),
         ("# rein:disable missing-description why", "unknown directive `rein:disable`"),
+        ("# rein:ignore rein.check.arg-matches-no-tool why", "`rein.check.arg-matches-no-tool` is not a lint rule"),
     ])
     func malformedSuppressionsAreReportedAndSilenceNothing(comment: String, message: String) throws {
         let run = LintRun(comment + "\n" + Self.tool)
