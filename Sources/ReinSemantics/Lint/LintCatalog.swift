@@ -27,7 +27,8 @@ public enum LintCatalog {
             The reason is required. A suppression without one, or naming no known rule, is a \
             `rein.lint.invalid-suppression` warning and silences nothing; one that silences \
             nothing is a `rein.lint.unused-suppression` warning. A finding belongs to the line \
-            its location starts on.
+            its location starts on. As the checker does, at most 100 lint diagnostics are shown \
+            per file, then one `rein.lint.too-many-findings` warning.
 
             The test suite checks every example below: each bundle under "Triggers it" gets at \
             least one finding of its rule, none under "Does not" gets any. The examples use two \

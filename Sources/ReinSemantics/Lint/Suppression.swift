@@ -20,6 +20,10 @@ struct SuppressionReader {
 
     var suppressions: [Suppression] = []
     var diagnostics: [Diagnostic] = []
+    /// The last stand-alone suppression's target: a later stand-alone one above that line has
+    /// only comment and blank lines below it up to there, so it shares the target (a stack of
+    /// suppressions is scanned once, not once per comment).
+    private var lastTarget: (file: Int, line: Int)?
 
     init(files: [SourceFileSyntax]) {
         for file in files {
@@ -55,7 +59,15 @@ struct SuppressionReader {
             return
         }
         let line = file.line(of: comment.span.start)
-        let target = Self.standsAlone(comment, in: file) ? Self.nextCodeLine(after: line, in: file) : line
+        var target = line
+        if Self.standsAlone(comment, in: file) {
+            if let last = lastTarget, last.file == comment.span.file, line < last.line {
+                target = last.line
+            } else {
+                target = Self.nextCodeLine(after: line, in: file)
+                lastTarget = (comment.span.file, target)
+            }
+        }
         suppressions.append(Suppression(ruleID: rule.id, span: comment.span, targetLine: target))
     }
 

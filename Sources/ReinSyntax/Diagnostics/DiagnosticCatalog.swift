@@ -106,6 +106,7 @@ public enum DiagnosticCatalog {
         ("rein.check.too-many-errors", "a file with more than 100 checker diagnostics: at the first error left out (the 101st in output order); nothing of the file after it is reported"),
         ("rein.lint.invalid-suppression", "a # rein:… comment that is not # rein:ignore RULE-ID reason: another directive, no rule id, an unknown rule id (with a suggestion) or a checker code (only lint findings can be silenced), or no reason; it silences nothing"),
         ("rein.lint.unused-suppression", "a # rein:ignore comment whose rule reports nothing on the line it covers (not reported when that rule is off)"),
+        ("rein.lint.too-many-findings", "the 101st lint diagnostic of one file, as the checker caps its own: the rest of that file's findings are not shown"),
         ("rein.incident.empty", "the file holds no document"),
         ("rein.incident.yaml", "the YAML does not parse, holds more than one document, or a key has no value"),
         ("rein.incident.json", "a *.json file is not strict JSON"),

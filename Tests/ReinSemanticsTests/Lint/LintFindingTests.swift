@@ -86,6 +86,19 @@ struct LintFindingTests {
         #expect((never ? "never" : always ? "always" : "either") == expected, "\(run.findings)")
     }
 
+    /// Nested `and`/`or` would cost 2^depth steps if every level analysed its operands twice
+    /// without bound; a step budget keeps 60 levels (near the parser's cap) instant and sound.
+    @Test func deeplyNestedConditionsStayWithinTheStepBudget() {
+        var condition = "alert.rule like \"a\""
+        for level in 0..<60 {
+            condition = level % 2 == 0 ? "now.hour >= 0 and (\(condition))" : "now.hour < 0 or (\(condition))"
+        }
+        let run = LintRun(Self.scale + "policy p {\n  deny scale when \(condition) because \"x\"\n}\n")
+        #expect(run.errors.isEmpty)
+        #expect(!run.codes.contains("rein.lint.deny-never-matches"))
+        #expect(!run.codes.contains("rein.lint.deny-always-matches"))
+    }
+
     @Test func aStarRuleIsJudgedOverEveryToolItAppliesTo() {
         let source = Self.scale + """
             tool resize {

@@ -67,6 +67,23 @@ struct LintSuppressionTests {
         #expect(run.codes.contains("rein.lint.missing-description"))
     }
 
+    @Test func aFileShowsAtMostAHundredFindingsThenOneMarker() {
+        let tools = (0..<150).map { "tool t\($0) {\n  effect read\n}\n" }.joined()
+        let run = LintRun(tools)
+        #expect(run.codes.count == 101)
+        #expect(run.codes.prefix(100).allSatisfy { $0 == "rein.lint.missing-description" })
+        #expect(run.findings.last == "rein.lint.too-many-findings@301:6")
+    }
+
+    @Test func aLongStackOfSuppressionsCoversTheLineBelowIt() {
+        let stack = String(repeating: "# rein:ignore missing-description why\n", count: 2_000)
+        let run = LintRun(stack + "tool t {\n  effect read\n}\n")
+        // The first one silences the finding; the other 1,999 silence nothing.
+        #expect(run.codes.filter { $0 == "rein.lint.missing-description" }.isEmpty)
+        #expect(run.codes.count == 101)
+        #expect(run.codes.last == "rein.lint.too-many-findings")
+    }
+
     @Test func anUnknownRuleGetsASuggestion() {
         let run = LintRun("# rein:ignore missing-descripton typo\n" + Self.tool)
         #expect(run.diagnostics.first?.help == "did you mean `missing-description`?")

@@ -47,26 +47,38 @@ struct ConditionAnalysis {
 
     /// Nesting beyond this is taken as "either" (the parser already caps it at 64).
     static let depthLimit = 100
+    /// The steps one condition may take. An `and` or `or` analyses its operands twice (under
+    /// its assumptions and without), so nested ones cost up to 2^depth steps; past the budget
+    /// every answer is "either" (and every assumption adds nothing), which stays sound.
+    static let stepBudget = 20_000
 
     func possibility(of expr: CheckedExpr) -> Possibility {
-        possibility(of: expr, under: facts, depth: 0)
+        var budget = Self.stepBudget
+        return possibility(of: expr, under: facts, depth: 0, budget: &budget)
     }
 
-    private func possibility(of expr: CheckedExpr, under facts: [PathKey: ValueDomain], depth: Int) -> Possibility {
-        guard depth < Self.depthLimit else { return .either }
+    private func possibility(
+        of expr: CheckedExpr, under facts: [PathKey: ValueDomain], depth: Int, budget: inout Int
+    ) -> Possibility {
+        budget -= 1
+        guard depth < Self.depthLimit, budget > 0 else { return .either }
         switch expr.kind {
         case .literal(.bool(let value)):
             return Possibility(canBeTrue: value, canBeFalse: !value)
         case .not(let inner):
-            return possibility(of: inner, under: facts, depth: depth + 1).negated
+            return possibility(of: inner, under: facts, depth: depth + 1, budget: &budget).negated
         case .logical(let op, let operands):
             // `or` is `not (not a and not b)`: the same reasoning with the outcomes swapped.
             let wanted = op == .and
-            let narrowed = assume(operands, are: wanted, under: facts, depth: depth + 1)
-            let allWanted = narrowed.map { narrowed in
-                operands.allSatisfy { reaches(wanted, possibility(of: $0, under: narrowed, depth: depth + 1)) }
-            } ?? false
-            let someOther = operands.contains { reaches(!wanted, possibility(of: $0, under: facts, depth: depth + 1)) }
+            var allWanted = false
+            if let narrowed = assume(operands, are: wanted, under: facts, depth: depth + 1, budget: &budget) {
+                allWanted = operands.allSatisfy {
+                    reaches(wanted, possibility(of: $0, under: narrowed, depth: depth + 1, budget: &budget))
+                }
+            }
+            let someOther = operands.contains {
+                reaches(!wanted, possibility(of: $0, under: facts, depth: depth + 1, budget: &budget))
+            }
             return wanted
                 ? Possibility(canBeTrue: allWanted, canBeFalse: someOther)
                 : Possibility(canBeTrue: someOther, canBeFalse: allWanted)
@@ -181,25 +193,28 @@ struct ConditionAnalysis {
     /// The facts once every operand is assumed to evaluate to `outcome`, or nil when they
     /// contradict each other (some path is left with no value).
     private func assume(
-        _ operands: [CheckedExpr], are outcome: Bool, under facts: [PathKey: ValueDomain], depth: Int
+        _ operands: [CheckedExpr], are outcome: Bool, under facts: [PathKey: ValueDomain], depth: Int,
+        budget: inout Int
     ) -> [PathKey: ValueDomain]? {
         var facts = facts
         for operand in operands {
-            guard let narrowed = assume(operand, is: outcome, under: facts, depth: depth) else { return nil }
+            guard let narrowed = assume(operand, is: outcome, under: facts, depth: depth, budget: &budget) else { return nil }
             facts = narrowed
         }
         return facts
     }
 
     private func assume(
-        _ expr: CheckedExpr, is outcome: Bool, under facts: [PathKey: ValueDomain], depth: Int
+        _ expr: CheckedExpr, is outcome: Bool, under facts: [PathKey: ValueDomain], depth: Int,
+        budget: inout Int
     ) -> [PathKey: ValueDomain]? {
-        guard depth < Self.depthLimit else { return facts }
+        budget -= 1
+        guard depth < Self.depthLimit, budget > 0 else { return facts }
         switch expr.kind {
         case .not(let inner):
-            return assume(inner, is: !outcome, under: facts, depth: depth + 1)
+            return assume(inner, is: !outcome, under: facts, depth: depth + 1, budget: &budget)
         case .logical(let op, let operands) where (op == .and) == outcome:
-            return assume(operands, are: outcome, under: facts, depth: depth + 1)
+            return assume(operands, are: outcome, under: facts, depth: depth + 1, budget: &budget)
         case .comparison(let op, let left, let right):
             return assumeComparison(op, left, right, is: outcome, under: facts)
         default:
