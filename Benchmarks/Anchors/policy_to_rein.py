@@ -112,6 +112,9 @@ def convert(spec, source):
         if t["effect"] not in ("read", "write"):
             fail(f"tool {name}: unknown effect {t['effect']!r}")
         lines = [f"tool {ident('tool', name)} {{", f"  effect {t['effect']}"]
+        # The spec has no descriptions; the model sees every tool (policy-only mode), and
+        # `rein check` asks each one to have one (rein.lint.missing-description).
+        lines.append(f"  description {string_literal(t.get('description') or name.replace('_', ' '))}")
         for arg, a in t["args"].items():
             lines.append(f"  arg {ident('arg', arg)}: {arg_type(spec, arg, a)}")
         if t["effect"] == "write":
