@@ -1,7 +1,7 @@
 import ReinSyntax
 
 /// The semantic checker: name resolution, declaration rules, static typing of conditions,
-/// KQL template checks and policy tightening over a whole bundle (LANGUAGE.md §1–4).
+/// KQL template checks and policy tightening over a whole bundle (Grammar/README.md §2–12).
 ///
 /// ```swift
 /// let files = sources.enumerated().map { Parser.parse($1, fileIndex: $0) }

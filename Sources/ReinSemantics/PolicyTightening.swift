@@ -1,6 +1,6 @@
 import ReinSyntax
 
-/// A runbook or tool may only tighten policy (LANGUAGE.md §3, runbook): its
+/// A runbook or tool may only tighten policy (Grammar/README.md §8): its
 /// `max_iterations`, approval `timeout` and `elevate … for` may not exceed the tightest
 /// policy value (nor, for an elevation, its identity's `max_activation`). One mistake gives
 /// one diagnostic, against the tightest bound, with a note where that bound is set. Values are

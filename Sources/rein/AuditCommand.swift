@@ -14,7 +14,7 @@ struct AuditVerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Check every entry's hash and chain link.",
         discussion: """
-            Recomputes each entry's SHA-256 over its canonical JSON (FORMATS.md §8) and checks \
+            Recomputes each entry's SHA-256 over its canonical JSON (docs/FORMATS.md §8) and checks \
             that it links to the entry before it. On a break, prints the first bad seq and why. \
             Exit status: 0 the chain is intact, 1 it is broken, 2 the file cannot be read.
 

@@ -14,7 +14,7 @@ func loadBundle(_ paths: [String]) throws -> LoadedBundle {
     }
 }
 
-/// Loads and compiles the bundle for a command other than `check` (CLI.md): diagnostics go to
+/// Loads and compiles the bundle for a command other than `check` (docs/CLI.md): diagnostics go to
 /// stderr; a bundle with errors stops the command with exit 2.
 func loadPolicy(_ paths: [String]) throws -> CompiledPolicy {
     try loadCompiledBundle(paths).policy

@@ -12,8 +12,8 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Decide agent proposals: allow, deny with reasons, or require approval.",
         discussion: """
-            Reads proposals (FORMATS.md §1) and writes one decision line per proposal \
-            (FORMATS.md §2) to stdout, in input order. --batch and - read JSON Lines: every \
+            Reads proposals (docs/FORMATS.md §1) and writes one decision line per proposal \
+            (docs/FORMATS.md §2) to stdout, in input order. --batch and - read JSON Lines: every \
             line, blank or not, gets exactly one decision; a malformed line is denied with \
             malformed_proposal. --proposal reads one JSON object, which may span several lines.
 

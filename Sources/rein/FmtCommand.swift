@@ -7,8 +7,8 @@ import ReinAdapters
     import Darwin
 #endif
 
-/// `rein fmt [PATH…] [--check]` (CLI.md): rewrites files in the canonical layout of
-/// docs/FORMAT.md, or with `--check` lists those that are not in it.
+/// `rein fmt [PATH…] [--check]` (docs/CLI.md): rewrites files in the canonical layout of
+/// docs/LAYOUT.md, or with `--check` lists those that are not in it.
 struct FmtCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fmt",
@@ -18,7 +18,7 @@ struct FmtCommand: ParsableCommand {
             without any, policies/ and runbooks/ in the current folder, whichever exist. Only \
             the layout changes: indentation, spacing, blank lines, the alignment of arg types \
             and trailing comments. Every token, every comment and their order are kept, and \
-            formatting twice changes nothing (docs/FORMAT.md).
+            formatting twice changes nothing (docs/LAYOUT.md).
 
             A file is rewritten (atomically) only when its layout changes; each one rewritten \
             is listed on stdout. With --check nothing is written: the files that would change \

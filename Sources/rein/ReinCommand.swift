@@ -32,7 +32,7 @@ struct ReinCommand: ParsableCommand {
         ]
     )
 
-    /// Runs the command with CLI.md's exit codes: 0 done, 1 something failed, 2 the command
+    /// Runs the command with docs/CLI.md's exit codes: 0 done, 1 something failed, 2 the command
     /// could not run (bad flag, unreadable file, …) with `rein: error: …` on stderr.
     static func main() {
         do {

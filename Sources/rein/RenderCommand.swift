@@ -12,7 +12,7 @@ struct RenderCommand: ParsableCommand {
 /// What `render card` and `render pim` share: a proposal, decided in a fresh session of its
 /// runbook for an incident and alert.
 struct ProposalRenderOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("A proposal (FORMATS.md §1) that needs approval; - reads stdin.", valueName: "proposal"))
+    @Argument(help: ArgumentHelp("A proposal (docs/FORMATS.md §1) that needs approval; - reads stdin.", valueName: "proposal"))
     var proposal: String
 
     @Option(help: ArgumentHelp("The alert (common alert schema JSON) the session runs for: its target gives the elevation scope.", valueName: "file"))
@@ -66,7 +66,7 @@ struct ProposalRenderOptions: ParsableArguments {
 struct RenderCardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "card",
-        abstract: "The Teams Adaptive Card (FORMATS.md §6) a proposal that needs approval sends.",
+        abstract: "The Teams Adaptive Card (docs/FORMATS.md §6) a proposal that needs approval sends.",
         discussion: """
             Example:
               rein render card proposal.json --alert alert.json --incident INC-20260509-0247
@@ -84,7 +84,7 @@ struct RenderCardCommand: ParsableCommand {
 struct RenderPIMCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pim",
-        abstract: "The PIM activation and deactivation requests (FORMATS.md §7) a remediation needs once approved.",
+        abstract: "The PIM activation and deactivation requests (docs/FORMATS.md §7) a remediation needs once approved.",
         discussion: """
             The activation starts at the proposal's `at` (in a session, the time of the approval \
             that completes the count). Needs --alert: its target gives the scope.
@@ -114,7 +114,7 @@ struct RenderPIMCommand: ParsableCommand {
 struct RenderKQLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kql",
-        abstract: "A query's KQL with its args written in as literals (FORMATS.md §5).",
+        abstract: "A query's KQL with its args written in as literals (docs/FORMATS.md §5).",
         discussion: """
             The args are checked as a proposal's would be (types, bounds, forbidden namespaces) \
             and defaults filled.

@@ -12,14 +12,14 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "Dry-run recorded incidents: what the agent would have been allowed to do.",
         discussion: """
-            Each INCIDENT is a recorded incident (FORMATS.md §3, YAML or JSON) or a folder of \
+            Each INCIDENT is a recorded incident (docs/FORMATS.md §3, YAML or JSON) or a folder of \
             them (*.yaml, *.yml, *.json, searched recursively, in bytewise path order). Each \
             file is read and checked whole, then replayed through its runbook: every proposal decided, \
             the approval card, approvals counted or ignored (and why), the elevation, the \
             execution, the outcome. Nothing is executed and no clock is read: times come from \
             the recording.
 
-            The transcript goes to stdout; --json prints one FORMATS.md §4 object per incident \
+            The transcript goes to stdout; --json prints one docs/FORMATS.md §4 object per incident \
             instead, one per line. Exit status: 0 every incident replayed, 1 an incident file has \
             errors or an incident cannot be replayed (no runbook matches its alert), 2 the \
             command could not run (a bundle with errors, a missing path).
@@ -38,10 +38,10 @@ struct ReplayCommand: ParsableCommand {
     @Option(name: .customLong("bundle"), help: ArgumentHelp("A file or folder of the bundle (repeatable; default: policies/ and runbooks/).", valueName: "path"))
     var bundlePaths: [String] = []
 
-    @Flag(help: "Print one replay object (FORMATS.md §4) per incident, one per line.")
+    @Flag(help: "Print one replay object (docs/FORMATS.md §4) per incident, one per line.")
     var json = false
 
-    @Option(help: ArgumentHelp("Append the audit entries to this hash-chained log (FORMATS.md §8); an existing log is verified first and never rewritten.", valueName: "file"))
+    @Option(help: ArgumentHelp("Append the audit entries to this hash-chained log (docs/FORMATS.md §8); an existing log is verified first and never rewritten.", valueName: "file"))
     var audit: String?
 
     func validate() throws {

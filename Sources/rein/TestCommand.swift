@@ -14,7 +14,7 @@ struct TestCommand: ParsableCommand {
         commandName: "test",
         abstract: "Replay recorded incidents and check their expect: blocks.",
         discussion: """
-            Every incident with an `expect:` block (FORMATS.md §3) is replayed and each expected \
+            Every incident with an `expect:` block (docs/FORMATS.md §3) is replayed and each expected \
             key compared: outcome, reason, the decision of each proposal, the page. A failure \
             prints the expected and actual values; the last line of the text report is \
             `N passed, N failed`. Incidents without `expect:` are skipped (and counted as such); \

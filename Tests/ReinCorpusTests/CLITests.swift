@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// End-to-end tests of the built `rein` executable: exit codes and output of CLI.md.
+/// End-to-end tests of the built `rein` executable: exit codes and output of docs/CLI.md.
 @Suite("rein (CLI)")
 struct CLITests {
     struct Run {

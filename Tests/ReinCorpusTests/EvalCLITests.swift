@@ -2,7 +2,7 @@ import Foundation
 import ReinAdapters
 import Testing
 
-/// `rein eval` end to end (CLI.md): inputs, output, exit codes.
+/// `rein eval` end to end (docs/CLI.md): inputs, output, exit codes.
 extension CLITests {
     static let decisions = "Tests/Corpus/decisions"
 

@@ -2,7 +2,7 @@ import Foundation
 import ReinAdapters
 import Testing
 
-/// `rein replay` and `rein test` end to end on the example incidents (CLI.md).
+/// `rein replay` and `rein test` end to end on the example incidents (docs/CLI.md).
 extension CLITests {
     @Test func replayOfTheExamplesIsDeterministic() throws {
         let first = try rein(["replay", "--json", "runbooks/incidents"])

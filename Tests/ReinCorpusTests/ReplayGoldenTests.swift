@@ -3,7 +3,7 @@ import ReinAdapters
 import Testing
 
 /// Golden replays of the example incidents (`runbooks/incidents`): for each, the transcript
-/// (`Tests/Corpus/replay/NAME.txt`) and the FORMATS.md §4 object with its approval card, PIM
+/// (`Tests/Corpus/replay/NAME.txt`) and the docs/FORMATS.md §4 object with its approval card, PIM
 /// requests and rendered KQL (`NAME.json`, pretty-printed one key per line for readable diffs).
 /// `REIN_UPDATE_GOLDEN=1 swift test` rewrites them.
 @Suite("Golden replays")

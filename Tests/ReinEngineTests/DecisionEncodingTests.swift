@@ -4,7 +4,7 @@ import ReinSyntax
 
 private func minutes(_ m: Int64) -> DurationValue { DurationValue(seconds: m * 60) }
 
-/// The four lines of FORMATS.md §2, reproduced byte for byte.
+/// The four lines of docs/FORMATS.md §2, reproduced byte for byte.
 @Suite struct DecisionSpecExampleTests {
     @Test func allowLine() {
         let d = Decision(id: "p-1", verdict: .allow(identity: "observer"))
@@ -138,7 +138,7 @@ private func minutes(_ m: Int64) -> DurationValue { DurationValue(seconds: m * 6
 }
 
 @Suite struct ReasonCodeTests {
-    /// The closed set of FORMATS.md §2, in spec order.
+    /// The closed set of docs/FORMATS.md §2, in spec order.
     static let specCodes = [
         "malformed_proposal", "session_closed", "approval_pending", "iteration_limit",
         "unknown_tool", "unknown_runbook", "not_in_runbook", "write_needs_remediation", "unknown_arg",

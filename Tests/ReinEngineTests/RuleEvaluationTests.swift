@@ -1,7 +1,7 @@
 import Testing
 @testable import ReinEngine
 
-/// Rule evaluation at run time (LANGUAGE.md §4–5): args compared with each other at unlike
+/// Rule evaluation at run time (Grammar/README.md §11 and §13): args compared with each other at unlike
 /// types, `now` from the proposal's `at` (else the Unix epoch), `session` sequence rules and
 /// `alert` fields, each failure failing closed with `evaluation_error`.
 @Suite struct RuleEvaluationTests {

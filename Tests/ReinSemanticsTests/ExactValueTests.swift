@@ -2,7 +2,7 @@ import ReinSemantics
 import ReinSyntax
 import Testing
 
-/// LANGUAGE.md §3: "values are checked exactly as given: no trimming, no case folding, no
+/// Grammar/README.md §7: "values are checked exactly as given: no trimming, no case folding, no
 /// Unicode normalisation". `é` written precomposed (U+00E9) and as `e` + U+0301 are two values.
 @Suite("Exact values")
 struct ExactValueTests {

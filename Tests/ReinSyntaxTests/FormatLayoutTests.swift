@@ -1,7 +1,7 @@
 import ReinSyntax
 import Testing
 
-/// The canonical layout, rule by rule (docs/FORMAT.md).
+/// The canonical layout, rule by rule (docs/LAYOUT.md).
 @Suite("Format layout")
 struct FormatLayoutTests {
     /// The formatted text, or a description of why there is none.

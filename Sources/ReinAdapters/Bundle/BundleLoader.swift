@@ -11,11 +11,11 @@
 
 /// Reads `.rein` files and folders into a bundle: discovery, size limit, parsing.
 ///
-/// Bundle order (LANGUAGE.md §1): every path is resolved against the working folder and
+/// Bundle order (Grammar/README.md §2): every path is resolved against the working folder and
 /// normalised lexically, folders are searched recursively for `*.rein` (folders whose name
 /// starts with `.`, and symbolic links to folders, are skipped), the same file named twice
 /// counts once, and all files are sorted bytewise by their path relative to the working
-/// folder — the path every diagnostic shows (CLI.md: paths in output are relative).
+/// folder — the path every diagnostic shows (docs/CLI.md: paths in output are relative).
 public enum BundleLoader {
     /// Files larger than this are refused with one diagnostic, unread.
     public static let maximumFileSize = 8 * 1024 * 1024

@@ -44,7 +44,7 @@ public struct LineBlock: Sendable {
 }
 
 /// Reads `\n`-terminated lines from a file descriptor in fixed-size chunks, so memory stays
-/// bounded by the longest accepted line whatever the input's size (FORMATS.md §1 batch input).
+/// bounded by the longest accepted line whatever the input's size (docs/FORMATS.md §1 batch input).
 ///
 /// Only `\n` ends a line (a `\r` before it stays part of the line). A last line without `\n`
 /// is still a line; an input that ends with `\n` has no extra empty line after it. A line longer

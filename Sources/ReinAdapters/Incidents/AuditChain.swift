@@ -1,6 +1,6 @@
 import ReinEngine
 
-/// The audit log's hash chain (FORMATS.md §8): each entry is
+/// The audit log's hash chain (docs/FORMATS.md §8): each entry is
 /// `{"seq","at","incident","type","data","prev","hash"}`, where `hash` is the SHA-256 of the
 /// canonical JSON (RFC 8785) of the entry without `hash`, and `prev` the previous entry's hash
 /// (64 zeros for `seq` 0). Appending continues a chain from its last entry.

@@ -1,6 +1,6 @@
 import ReinEngine
 
-/// Checks an audit log (FORMATS.md §8) entry by entry: each line one JSON object with exactly
+/// Checks an audit log (docs/FORMATS.md §8) entry by entry: each line one JSON object with exactly
 /// the keys `seq`, `at`, `incident`, `type`, `data`, `prev`, `hash`; `seq` counting from 0 with
 /// no gap; `prev` the previous entry's `hash` (64 zeros first); `hash` the SHA-256 of the
 /// canonical JSON of the entry without `hash`. The first broken entry is reported, with why.

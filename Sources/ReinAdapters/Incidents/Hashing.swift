@@ -2,7 +2,7 @@ import Crypto
 import ReinEngine
 
 /// SHA-256 (swift-crypto) for what Rein hashes: approval digests, the bundle digest and the
-/// audit chain (FORMATS.md §6, §8).
+/// audit chain (docs/FORMATS.md §6, §8).
 public enum Hashing {
     /// SHA-256 of `bytes` as 64 lowercase hex digits.
     @Sendable
@@ -10,7 +10,7 @@ public enum Hashing {
         hex(SHA256.hash(data: bytes))
     }
 
-    /// The bundle digest (FORMATS.md §6): SHA-256 of each file's SHA-256 hex followed by `\n`,
+    /// The bundle digest (docs/FORMATS.md §6): SHA-256 of each file's SHA-256 hex followed by `\n`,
     /// in bundle order. It hashes the files' bytes, so any edit — even a comment — is a policy
     /// change that invalidates pending approvals.
     public static func bundleDigest(_ files: [SourceFile]) -> String {

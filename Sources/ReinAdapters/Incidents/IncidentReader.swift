@@ -1,6 +1,6 @@
 import ReinEngine
 
-/// What `rein test` checks of a replay (FORMATS.md §3 `expect`); each key is optional.
+/// What `rein test` checks of a replay (docs/FORMATS.md §3 `expect`); each key is optional.
 public struct IncidentExpectation: Sendable, Hashable {
     public var outcome: SessionOutcome.Result?
     public var reason: SessionOutcome.Reason?
@@ -18,7 +18,7 @@ public struct IncidentFile: Sendable {
     public var diagnostics: [Diagnostic]
 }
 
-/// Reads recorded incidents (FORMATS.md §3) strictly: the incident's own keys and every
+/// Reads recorded incidents (docs/FORMATS.md §3) strictly: the incident's own keys and every
 /// event's shape are checked — unknown or missing keys, wrong types, malformed or backward
 /// times — and each problem is reported at `path:line:col` before anything is replayed. The
 /// `alert` payload is taken as received. YAML follows the 1.2 core schema.

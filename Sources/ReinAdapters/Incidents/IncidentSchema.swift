@@ -1,6 +1,6 @@
 import ReinEngine
 
-/// The YAML 1.2 core schema for plain scalars (FORMATS.md §3): only `true`/`True`/`TRUE` and
+/// The YAML 1.2 core schema for plain scalars (docs/FORMATS.md §3): only `true`/`True`/`TRUE` and
 /// `false`/`False`/`FALSE` are booleans (`yes`, `no`, `on` are strings); `~`, `null`, `Null`,
 /// `NULL` and the empty scalar are null; decimal (`010` is 10), `0o` octal and `0x` hex are
 /// integers; numbers with a fraction or exponent, `.inf` and `.nan` are floats; anything else

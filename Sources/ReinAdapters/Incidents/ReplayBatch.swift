@@ -9,7 +9,7 @@ import ReinEngine
 
 /// Replays recorded incident files on every core, a block at a time, and hands the results
 /// back in file order — the same bytes as one at a time. Each file is read, checked, replayed
-/// and rendered (transcript or FORMATS.md §4 line, and its audit entries canonicalised) in
+/// and rendered (transcript or docs/FORMATS.md §4 line, and its audit entries canonicalised) in
 /// parallel; only the audit chain, whose every link depends on the one before, is built in
 /// order, by the caller. Memory stays flat: one block in flight.
 public struct ReplayBatch: Sendable {

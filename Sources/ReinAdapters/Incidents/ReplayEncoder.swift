@@ -1,7 +1,7 @@
 import Crypto
 import ReinEngine
 
-/// Replay results as FORMATS.md §4 objects and as a readable transcript. Effects are rendered
+/// Replay results as docs/FORMATS.md §4 objects and as a readable transcript. Effects are rendered
 /// here: the approval card (§6), the PIM requests (§7), the KQL of a query run (§5).
 public struct ReplayEncoder {
     public let policy: CompiledPolicy
@@ -23,7 +23,7 @@ public struct ReplayEncoder {
         return chain
     }
 
-    /// The FORMATS.md §4 object. `auditHead`: the hash of the last audit entry written for it
+    /// The docs/FORMATS.md §4 object. `auditHead`: the hash of the last audit entry written for it
     /// (by default, of this replay's own chain).
     public func json(_ result: ReplayResult, alert: JSONObject, auditHead: String? = nil) -> JSONValue {
         let target = Self.alertTarget(alert)

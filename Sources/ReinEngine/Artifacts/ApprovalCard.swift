@@ -1,4 +1,4 @@
-/// The Teams Adaptive Card (1.5) that asks for approval of a pending action (FORMATS.md §6):
+/// The Teams Adaptive Card (1.5) that asks for approval of a pending action (docs/FORMATS.md §6):
 /// the incident, runbook and tool, every arg, the agent's thought, the elevation approval will
 /// trigger and the expiry; `approve` and `reject` buttons (`Action.Execute`) whose data carry the
 /// incident, the digest and the expiry. The card stays under Teams' 40 KB bot-message limit: a

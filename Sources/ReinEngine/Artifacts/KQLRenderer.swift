@@ -2,7 +2,7 @@ import ReinSemantics
 import ReinSyntax
 
 /// A query's KQL with every `{arg}` placeholder replaced by the arg's value written as a KQL
-/// literal (FORMATS.md §5). Log Analytics has no `declare query_parameters`, and a `let` name can
+/// literal (docs/FORMATS.md §5). Log Analytics has no `declare query_parameters`, and a `let` name can
 /// be shadowed by a column, so values are written in place — as literals, which the checker only
 /// lets stand where a value goes: no value, whatever it holds, can change the query's structure.
 public enum KQLRenderer {
@@ -74,7 +74,7 @@ extension CompiledPolicy {
     /// The bundle's queries (tools with a KQL template), in bundle order.
     public var queries: [ToolModel] { model.tools.filter { $0.kql != nil } }
 
-    /// A tool's args checked as a proposal's are (LANGUAGE.md §5 step 4) with defaults filled,
+    /// A tool's args checked as a proposal's are (Grammar/README.md §13 step 4) with defaults filled,
     /// or the reasons they fail.
     public func validatedArgs(tool name: String, args: JSONObject) -> Result<JSONObject, ArgProblems> {
         guard let index = toolIndex(named: name) else { return .failure(ArgProblems(reasons: [Self.unknownTool(name)])) }
@@ -109,7 +109,7 @@ extension CompiledPolicy {
     }
 }
 
-/// Why args fail their declarations: the reasons, in LANGUAGE.md §5 step 4 order.
+/// Why args fail their declarations: the reasons, in Grammar/README.md §13 step 4 order.
 public struct ArgProblems: Error, Sendable, Hashable {
     public var reasons: [Reason]
 }

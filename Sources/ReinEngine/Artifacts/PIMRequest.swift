@@ -1,6 +1,6 @@
 import ReinSemantics
 
-/// The Azure PIM `roleAssignmentScheduleRequests` PUT for an elevation (FORMATS.md §7): the
+/// The Azure PIM `roleAssignmentScheduleRequests` PUT for an elevation (docs/FORMATS.md §7): the
 /// engine activates an existing eligibility, never creates one, and ends it afterwards.
 public enum PIMRequest {
     public enum RequestType: String, Sendable {

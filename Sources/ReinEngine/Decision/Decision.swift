@@ -1,12 +1,12 @@
 import ReinSemantics
 
-/// Why a proposal was denied: the closed set of reason codes of FORMATS.md §2.
+/// Why a proposal was denied: the closed set of reason codes of docs/FORMATS.md §2.
 ///
 /// The raw value is the code exactly as it appears in decision JSON. The cases are declared in the
-/// order the spec lists them, which is also the collection order of LANGUAGE.md §5 (steps 1–5),
+/// order the spec lists them, which is also the collection order of Grammar/README.md §13 (steps 1–5),
 /// except that `malformed_proposal` always stands alone.
 public enum ReasonCode: String, Sendable, Hashable, CaseIterable {
-    /// The proposal is not well formed (FORMATS.md §1); given alone, without `at`.
+    /// The proposal is not well formed (docs/FORMATS.md §1); given alone, without `at`.
     case malformedProposal = "malformed_proposal"
     /// A host asked about a session that has ended.
     case sessionClosed = "session_closed"
@@ -118,14 +118,14 @@ public struct TraceEntry: Sendable, Hashable {
 public enum Verdict: Sendable, Hashable {
     /// Allowed; the tool runs as the given standing identity.
     case allow(identity: String)
-    /// Denied, with every reason collected in LANGUAGE.md §5 order (never empty when produced by
+    /// Denied, with every reason collected in Grammar/README.md §13 order (never empty when produced by
     /// the evaluator).
     case deny([Reason])
     /// Needs approval. A remediation carries an elevation plan and no identity; a tool call carries
     /// no elevation and the identity it will run as.
     case requireApproval(ApprovalRequirement, elevation: ElevationPlan?, identity: String?)
 
-    /// The `decision` word of FORMATS.md §2: `allow`, `deny` or `require_approval`.
+    /// The `decision` word of docs/FORMATS.md §2: `allow`, `deny` or `require_approval`.
     public var word: String {
         switch self {
         case .allow: return "allow"
@@ -135,7 +135,7 @@ public enum Verdict: Sendable, Hashable {
     }
 }
 
-/// The decision for one proposal (FORMATS.md §2).
+/// The decision for one proposal (docs/FORMATS.md §2).
 public struct Decision: Sendable, Hashable {
     /// The proposal's `id`, echoed.
     public var id: String

@@ -1,6 +1,6 @@
 import ReinSemantics
 
-/// Renders a ``Decision`` as one line of decision JSON, byte-exact to FORMATS.md §2.
+/// Renders a ``Decision`` as one line of decision JSON, byte-exact to docs/FORMATS.md §2.
 ///
 /// Keys appear in the documented order — `id`, `decision`, then `identity` (allow), `reasons`
 /// (deny) or `approval`, `elevation`, `identity` (require_approval), and finally `trace` — with no

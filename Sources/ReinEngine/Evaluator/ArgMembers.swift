@@ -1,4 +1,4 @@
-/// The members of a proposal's `args` or `context` object as step 4 of LANGUAGE.md §5 reads
+/// The members of a proposal's `args` or `context` object as step 4 of Grammar/README.md §13 reads
 /// them: keys in source order, duplicates kept, a value materialised only when it is checked.
 /// A decoded ``JSONObject`` is one; a parsed line's ``TapeMembers`` is another, read in place.
 protocol ArgMembers {

@@ -95,7 +95,7 @@ private struct Label: CustomStringConvertible {
     var description: String { "`\(name)`" }
 }
 
-/// Validates one JSON value against an arg's type and constraints (LANGUAGE.md §3), returning the
+/// Validates one JSON value against an arg's type and constraints (Grammar/README.md §7), returning the
 /// first failing check (in §5 step 4 order) or the typed value.
 enum ArgValidator {
     enum Outcome {

@@ -1,7 +1,7 @@
 import ReinSemantics
 import ReinSyntax
 
-/// Host-supplied facts about the session a proposal belongs to (LANGUAGE.md §5 step 1) and how
+/// Host-supplied facts about the session a proposal belongs to (Grammar/README.md §13 step 1) and how
 /// to decide it.
 public struct DecisionOptions: Sendable, Hashable {
     /// The runbook for a proposal that names none (`rein eval --runbook`); nil: policy-only mode.
@@ -25,7 +25,7 @@ public struct DecisionOptions: Sendable, Hashable {
 }
 
 extension CompiledPolicy {
-    /// Decodes one batch line (FORMATS.md §1; `bytes` without its `\n`, `lineNumber` 1-based) and
+    /// Decodes one batch line (docs/FORMATS.md §1; `bytes` without its `\n`, `lineNumber` 1-based) and
     /// decides it: a malformed line is denied with `malformed_proposal` alone.
     public func decide(line bytes: [UInt8], lineNumber: Int, options: DecisionOptions = DecisionOptions()) -> Decision {
         var scratch = JSONTape()
@@ -86,7 +86,7 @@ extension CompiledPolicy {
         return Decision(id: malformed.id, verdict: .deny([reason]), trace: trace)
     }
 
-    /// Decides one well-formed proposal (LANGUAGE.md §5), collecting every reason in order.
+    /// Decides one well-formed proposal (Grammar/README.md §13), collecting every reason in order.
     public func decide(_ proposal: Proposal, options: DecisionOptions = DecisionOptions()) -> Decision {
         var trace = TraceRecorder(enabled: options.explain)
         let verdict = verdict(proposal, options: options, trace: &trace).verdict

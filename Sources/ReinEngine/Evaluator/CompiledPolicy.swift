@@ -1,7 +1,7 @@
 import ReinSemantics
 import ReinSyntax
 
-/// A checked bundle prepared for deciding proposals (LANGUAGE.md §5).
+/// A checked bundle prepared for deciding proposals (Grammar/README.md §13).
 ///
 /// Built once from a ``SemanticModel``: locations are resolved to `path:line:col`, `matching`
 /// patterns compiled, each runbook's limits, timeout and tool lists resolved, each write tool's
@@ -213,7 +213,7 @@ public struct CompiledPolicy: Sendable {
     }
 
     /// True when `kind` of the tool at `toolIndex` is allowed in the scope at `scopeIndex`
-    /// (LANGUAGE.md §5 step 3): a plain call of a read tool the scope investigates with, or a
+    /// (Grammar/README.md §13 step 3): a plain call of a read tool the scope investigates with, or a
     /// remediation by a write tool it remediates with.
     func inScope(toolIndex: Int, effect: ToolEffect?, kind: ProposalKind, scopeIndex: Int) -> Bool {
         let facts = scopeFacts[scopeIndex]

@@ -139,7 +139,7 @@ enum ExpressionEvaluator {
         }
     }
 
-    // MARK: alert fields (FORMATS.md §3)
+    // MARK: alert fields (docs/FORMATS.md §3)
 
     static func alertField(_ field: AlertField, _ alert: JSONObject?) throws(EvaluationFailure) -> RuntimeValue {
         guard let alert else { throw EvaluationFailure(message: "`alert.\(field.rawValue)` read, but the proposal has no alert") }

@@ -3,7 +3,7 @@
 /// Why not Foundation's `JSONSerialization`: it silently accepts duplicate keys (the last one wins),
 /// turns every number into `Double`/`NSNumber` — losing the distinction between `5`, `5.0` and `5e0`
 /// and the exact value of integers near or beyond the 64-bit range — and applies conversions we
-/// cannot control or observe. FORMATS.md requires rejecting duplicate keys anywhere (with a reason
+/// cannot control or observe. docs/FORMATS.md requires rejecting duplicate keys anywhere (with a reason
 /// code that depends on where they are), telling an integer from a fraction or exponent, and
 /// refusing integers outside the signed 64-bit range; it also keeps ReinEngine free of Foundation.
 ///
@@ -21,7 +21,7 @@
 /// string copied); `parse` then builds the ``JSONValue`` tree from it. A hot path that only
 /// needs to look (`rein eval --batch`) reads the tape directly.
 public enum JSONReader {
-    /// One batch line may be at most 1 MiB (FORMATS.md §1).
+    /// One batch line may be at most 1 MiB (docs/FORMATS.md §1).
     public static let defaultMaxBytes = 1 << 20
     /// Maximum nesting of arrays and objects; depth 129 is an error.
     public static let defaultMaxDepth = 128

@@ -47,7 +47,7 @@ public enum JSONValue: Sendable, Hashable {
 ///
 /// Duplicate keys do not make a document invalid at the reader level: every occurrence is kept in
 /// ``entries`` and each repeated key is listed in ``duplicateKeys``, so the caller can give the
-/// reason code the spec wants for where the duplicate sits (FORMATS.md §1: `duplicate_arg` inside
+/// reason code the spec wants for where the duplicate sits (docs/FORMATS.md §1: `duplicate_arg` inside
 /// `args`, `invalid_context` inside `context`, `malformed_proposal` at top level).
 /// Keys compare exactly (Unicode scalars, no normalisation).
 public struct JSONObject: Sendable, Hashable {

@@ -1,4 +1,4 @@
-/// One proposal from an agent: the input to `rein eval` (FORMATS.md §1).
+/// One proposal from an agent: the input to `rein eval` (docs/FORMATS.md §1).
 ///
 /// A `Proposal` is what ``ProposalDecoder`` produces from a line whose *shape* is well formed. The
 /// parts whose strictness failures get their own reason codes are kept raw, duplicates recorded:
@@ -53,13 +53,13 @@ public struct Proposal: Sendable, Hashable {
     }
 }
 
-/// How a tool is proposed: as a plain tool call or as a remediation (FORMATS.md §1 `kind`).
+/// How a tool is proposed: as a plain tool call or as a remediation (docs/FORMATS.md §1 `kind`).
 public enum ProposalKind: String, Sendable, Hashable, CaseIterable {
     case toolCall = "tool_call"
     case remediation = "remediation"
 }
 
-/// The session state carried by a proposal (FORMATS.md §1 `session`); every field is optional in
+/// The session state carried by a proposal (docs/FORMATS.md §1 `session`); every field is optional in
 /// the input and defaults to zero / empty.
 public struct SessionState: Sendable, Hashable {
     /// The session's iteration, counted from 0 over every earlier proposal (≥ 0).
@@ -105,7 +105,7 @@ public struct MalformedProposal: Error, Sendable, Hashable, CustomStringConverti
 /// time, no leap seconds) plus a nanosecond part in `0..<1_000_000_000`.
 ///
 /// Parsed from RFC 3339 (``init(rfc3339:)``) and written back in UTC as
-/// `YYYY-MM-DDThh:mm:ss[.f…]Z` (``rfc3339``, FORMATS.md §3). Everything is integer arithmetic
+/// `YYYY-MM-DDThh:mm:ss[.f…]Z` (``rfc3339``, docs/FORMATS.md §3). Everything is integer arithmetic
 /// (civil-from-days / days-from-civil, proleptic Gregorian calendar); no Foundation, no clock.
 ///
 /// Decisions:
@@ -148,7 +148,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// The instant in UTC as `YYYY-MM-DDThh:mm:ss[.f…]Z`, the fraction only when non-zero and
-    /// without trailing zeros (FORMATS.md §3).
+    /// without trailing zeros (docs/FORMATS.md §3).
     public var rfc3339: String {
         let c = civil
         var out = pad(c.year, 4) + "-" + pad(c.month, 2) + "-" + pad(c.day, 2)

@@ -1,4 +1,4 @@
-/// Reads one proposal (FORMATS.md §1) from a batch line or an already-parsed JSON value, checking
+/// Reads one proposal (docs/FORMATS.md §1) from a batch line or an already-parsed JSON value, checking
 /// its shape strictly.
 ///
 /// Malformed (→ ``MalformedProposal``, denied with `malformed_proposal` alone): a blank line
@@ -19,7 +19,7 @@
 /// top-level keys, then the keys in the order `id`, `runbook`, `kind`, `tool`, `args`, `thought`,
 /// `context`, `session`, `alert`, `at`, then missing required keys (`tool`, `args`).
 public enum ProposalDecoder {
-    /// The longest accepted line, in bytes, excluding its `\n` (FORMATS.md §1).
+    /// The longest accepted line, in bytes, excluding its `\n` (docs/FORMATS.md §1).
     public static let maxLineBytes = 1 << 20
 
     /// The top-level keys a proposal may have, in spec order.

@@ -1,4 +1,4 @@
-/// An action that waits for approval (FORMATS.md §3, §6): what will run, under which digest,
+/// An action that waits for approval (docs/FORMATS.md §3, §6): what will run, under which digest,
 /// until when, and who has approved it so far.
 public struct PendingApproval: Sendable, Hashable {
     public var tool: String

@@ -2,7 +2,7 @@ import ReinSemantics
 import ReinSyntax
 
 extension Interpreter {
-    /// A proposal: decided as LANGUAGE.md §5 says, with the session's facts; an allowed tool
+    /// A proposal: decided as Grammar/README.md §13 says, with the session's facts; an allowed tool
     /// runs, an action that needs approval becomes pending and its card goes out, a denial goes
     /// back to the agent — except the iteration limit, which ends the session.
     func propose(_ action: ProposedAction, at: Timestamp, _ step: inout Transition) {
@@ -81,7 +81,7 @@ extension Interpreter {
             decision: Decision(id: proposal.id, verdict: verdict, trace: trace.entries), args: validated, pending: pending)
     }
 
-    /// An approval: counted when valid (FORMATS.md §3); the count reached, the action runs —
+    /// An approval: counted when valid (docs/FORMATS.md §3); the count reached, the action runs —
     /// a remediation with its elevation, a tool call as its identity.
     func approve(by: String, digest: String?, at: Timestamp, _ step: inout Transition) {
         guard case .awaitingApproval(var pending) = step.state.phase else {
@@ -164,7 +164,7 @@ extension Interpreter {
 
     // MARK: - Pieces
 
-    /// Why an approval or rejection does not count, or nil when it does (FORMATS.md §3): late,
+    /// Why an approval or rejection does not count, or nil when it does (docs/FORMATS.md §3): late,
     /// for another digest, from an identity of the bundle, or from someone no `allow` matches.
     func invalidity(by: String, digest: String?, at: Timestamp, _ pending: PendingApproval) -> String? {
         if at > pending.deadline { return "late: the deadline was \(pending.deadline)" }
@@ -217,7 +217,7 @@ extension Interpreter {
         }
     }
 
-    /// The digest an approval binds to (FORMATS.md §6); nil when the args have no canonical form.
+    /// The digest an approval binds to (docs/FORMATS.md §6); nil when the args have no canonical form.
     func actionDigest(tool: String, args: JSONObject, iteration: Int64) -> String? {
         let body = JSONValue.object(
             JSONObject(entries: [
@@ -234,7 +234,7 @@ extension Interpreter {
         ]
     }
 
-    /// A decision as the JSON value of its FORMATS.md §2 line.
+    /// A decision as the JSON value of its docs/FORMATS.md §2 line.
     static func json(_ decision: Decision) -> JSONValue {
         guard case .success(let value) = JSONReader.parse(DecisionEncoder.jsonLine(decision)) else { return .null }
         return value

@@ -1,7 +1,7 @@
 import ReinSemantics
 import ReinSyntax
 
-/// The runbook interpreter: one incident's session as a pure state machine (FORMATS.md §3).
+/// The runbook interpreter: one incident's session as a pure state machine (docs/FORMATS.md §3).
 /// `step(state, event)` returns the next state, the effects to carry out in order (tool runs,
 /// the approval card, the elevation and its end, the page, audit entries) and what the replay
 /// shows for the event. No I/O, no clock: time arrives in the events, hashing is given.
@@ -17,7 +17,7 @@ public struct Interpreter: Sendable {
     public let runbook: RunbookModel
     public let alert: JSONObject
     public let context: JSONObject?
-    /// The bundle digest (FORMATS.md §6): a policy change invalidates pending approvals.
+    /// The bundle digest (docs/FORMATS.md §6): a policy change invalidates pending approvals.
     public let bundleDigest: String
     /// SHA-256 as lowercase hex (given by the adapter that links a crypto library).
     public let sha256: @Sendable ([UInt8]) -> String

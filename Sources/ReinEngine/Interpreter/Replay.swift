@@ -1,7 +1,7 @@
 import ReinSemantics
 import ReinSyntax
 
-/// An incident as recorded (FORMATS.md §3), already read and validated by an adapter.
+/// An incident as recorded (docs/FORMATS.md §3), already read and validated by an adapter.
 public struct RecordedIncident: Sendable, Hashable {
     public var incident: String
     /// The runbook named by the recording; nil: chosen by trigger.

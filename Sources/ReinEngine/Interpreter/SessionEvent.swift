@@ -1,4 +1,4 @@
-/// One thing that happens to an incident's session, at a time (FORMATS.md §3). Time arrives in
+/// One thing that happens to an incident's session, at a time (docs/FORMATS.md §3). Time arrives in
 /// the events: the interpreter reads no clock.
 public enum SessionEvent: Sendable, Hashable {
     /// The agent proposes a tool call or a remediation.
@@ -42,7 +42,7 @@ public struct ProposedAction: Sendable, Hashable {
     }
 }
 
-/// How a session ended (FORMATS.md §4).
+/// How a session ended (docs/FORMATS.md §4).
 public struct SessionOutcome: Sendable, Hashable {
     public enum Result: String, Sendable, Hashable {
         case remediated
@@ -89,7 +89,7 @@ public enum SessionEffect: Sendable, Hashable {
     case audit(type: String, data: JSONObject)
 }
 
-/// What the replay shows for one event (FORMATS.md §4 `steps`).
+/// What the replay shows for one event (docs/FORMATS.md §4 `steps`).
 public struct StepReport: Sendable, Hashable {
     /// A proposal's decision.
     public var decision: Decision?

@@ -109,7 +109,7 @@ extension CheckerContext {
             case .approvers(let literal):
                 approvers = positiveCount(literal, keyword: "approvers")
             case .allow(let globs):
-                // Globs match approvers ASCII case-insensitively (FORMATS.md §3), so
+                // Globs match approvers ASCII case-insensitively (docs/FORMATS.md §3), so
                 // `"A@x.com"` repeats `"a@x.com"`; other scalars compare exactly.
                 var seen: [ExactString: StringLiteral] = [:]
                 var values: [String] = []

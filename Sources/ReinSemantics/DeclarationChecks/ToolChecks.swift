@@ -96,7 +96,7 @@ extension CheckerContext {
                 declarationSpan: declaration.span))
     }
 
-    /// No unbounded write argument (LANGUAGE.md, principle 2): an int or duration arg of a
+    /// No unbounded write argument (Grammar/README.md, "Unsafe states do not pass the checker"): an int or duration arg of a
     /// write tool needs `in LO..HI`, a string arg `len` or `matching`. `name`, `namespace`,
     /// enums and bools are bounded by their type.
     private mutating func checkWriteArgIsBounded(_ arg: ArgModel, _ syntax: ArgDeclaration, tool: String) {

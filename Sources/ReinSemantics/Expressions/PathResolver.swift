@@ -169,7 +169,7 @@ extension CheckerContext {
 
     /// Records the type an arg is read at (`RuleModel.argUses`). A typed use makes an `.any`
     /// use of the same arg redundant. In a `*` rule, one arg read at two types means that
-    /// no tool can match the rule (LANGUAGE.md §4): a warning, and both uses are recorded.
+    /// no tool can match the rule (Grammar/README.md §11): a warning, and both uses are recorded.
     private mutating func recordArgUse(_ name: String, type: ValueType, span: SourceSpan, _ state: inout TypingState) {
         guard let earlier = state.argUseSpans[name] else {
             state.argUseSpans[name] = (type, span)

@@ -1,6 +1,6 @@
 import ReinSyntax
 
-/// Static typing of conditions (LANGUAGE.md §4). Types: int, duration, bool, string (string,
+/// Static typing of conditions (Grammar/README.md §11). Types: int, duration, bool, string (string,
 /// name, namespace and enums), effect, list of T, range of T; `.error` marks what was
 /// already reported and is compatible with everything, so one mistake gives one diagnostic.
 extension CheckerContext {
@@ -83,7 +83,7 @@ extension CheckerContext {
         let rightIsWildcard = isWildcardArg(right, state)
         if leftIsWildcard && rightIsWildcard, op != .like, op != .in, op != .notIn {
             // `args.a == args.b`, `args.a < args.b` in a `*` rule: the types are known only
-            // at run time, where a difference is an `evaluation_error` (LANGUAGE.md §5).
+            // at run time, where a difference is an `evaluation_error` (Grammar/README.md §13).
             let lhs = typeExpr(left, expected: .any, &state)
             let rhs = typeExpr(right, expected: .any, &state)
             return Typed(.comparison(op, lhs.expr, rhs.expr), .bool, span: span)

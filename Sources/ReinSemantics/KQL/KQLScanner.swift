@@ -1,7 +1,7 @@
 import ReinSyntax
 
 /// Finds the `{IDENT}` placeholders of a KQL template and where each one stands: in KQL
-/// code, inside a KQL string literal, or inside a `//` comment (LANGUAGE.md §3, query).
+/// code, inside a KQL string literal, or inside a `//` comment (Grammar/README.md §6).
 ///
 /// String literals recognised: `'…'` and `"…"` with backslash escapes (single-line),
 /// verbatim `@'…'` / `@"…"` (a doubled quote escapes; single-line), their `h`/`H`-prefixed

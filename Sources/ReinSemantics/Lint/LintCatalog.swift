@@ -40,7 +40,7 @@ public enum LintCatalog {
 
             A `string` arg of a write tool with neither `len` nor `matching` is not a lint: the \
             checker rejects it (`rein.check.unbounded-write-arg`, an error), since no unbounded \
-            write argument may pass the checker (LANGUAGE.md, design principle 2).
+            write argument may pass the checker (Grammar/README.md, "Unsafe states do not pass the checker").
 
             | id | level | finds |
             |---|---|---|

@@ -42,7 +42,7 @@ public struct LintContext: Sendable {
     }
 
     /// True when the bundle declares no runbook: policy-only mode, where every declared tool
-    /// is in scope (LANGUAGE.md §5).
+    /// is in scope (Grammar/README.md §13).
     public var isPolicyOnly: Bool { model.runbooks.isEmpty }
 
     /// The statements of a runbook's `approval` block as written.

@@ -90,7 +90,7 @@ public struct ArgModel: Sendable, Hashable {
     /// The arg's name in the source: where the checker's diagnostics about it point.
     public var span: SourceSpan
     /// The whole `arg` (or `context`) statement, from its keyword: where the evaluator's
-    /// reasons about the arg point (`path:line:col` of the declaration, FORMATS.md §2).
+    /// reasons about the arg point (`path:line:col` of the declaration, docs/FORMATS.md §2).
     public var statementSpan: SourceSpan
 
     public init(

@@ -1,6 +1,6 @@
 import ReinSyntax
 
-/// Fields of `alert` (FORMATS.md §3: from the common alert schema).
+/// Fields of `alert` (docs/FORMATS.md §3: from the common alert schema).
 public enum AlertField: String, Sendable, Hashable, CaseIterable {
     case rule
     case severity

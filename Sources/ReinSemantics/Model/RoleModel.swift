@@ -1,6 +1,6 @@
 import ReinSyntax
 
-/// A role as resolved: a built-in role (GUID from FORMATS.md §7) or a custom one.
+/// A role as resolved: a built-in role (GUID from docs/FORMATS.md §7) or a custom one.
 public struct RoleModel: Sendable, Hashable {
     /// The role's display name, as written.
     public var name: String

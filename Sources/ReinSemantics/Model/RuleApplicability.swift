@@ -1,5 +1,5 @@
 extension RuleModel {
-    /// True when this rule applies to `tool` (LANGUAGE.md §4: a `*` rule needs every arg it
+    /// True when this rule applies to `tool` (Grammar/README.md §11: a `*` rule needs every arg it
     /// reads, at the type it reads it).
     public func applies(to tool: ToolModel) -> Bool {
         inapplicability(to: tool) == nil

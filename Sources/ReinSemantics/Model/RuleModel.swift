@@ -4,7 +4,7 @@ import ReinSyntax
 public enum RuleTargetModel: Sendable, Hashable {
     /// `*` (also `require approvals` without `for`): every tool that has every arg the rule
     /// reads, with the type it reads it at (`RuleModel.argUses`); for other tools the rule
-    /// does not match (LANGUAGE.md §4).
+    /// does not match (Grammar/README.md §11).
     case all
     /// Named tools or queries, in the order written.
     case tools([String])
@@ -32,7 +32,7 @@ public struct ArgUse: Sendable, Hashable {
     /// (`args.a == args.b`, `args.a < args.b`, `args.a in [args.b]`): the rule applies to tools
     /// that have the arg at any type. The comparison itself is typed at run time, and values
     /// of different types there (or not both ints or both durations for `<`, `<=`, `>`,
-    /// `>=`) are an `evaluation_error` (LANGUAGE.md §5).
+    /// `>=`) are an `evaluation_error` (Grammar/README.md §13).
     public var type: ValueType
 
     public init(name: String, type: ValueType) {

@@ -30,7 +30,7 @@ public struct ElevationModel: Sendable, Hashable {
 public enum KQLSegment: Sendable, Hashable {
     /// KQL text, copied verbatim.
     case text(String)
-    /// `{name}`: replaced by the arg's value rendered as a KQL literal (FORMATS.md §5).
+    /// `{name}`: replaced by the arg's value rendered as a KQL literal (docs/FORMATS.md §5).
     case placeholder(String)
 }
 

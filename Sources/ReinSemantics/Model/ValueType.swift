@@ -1,6 +1,6 @@
 import ReinSyntax
 
-/// The static type of an expression (LANGUAGE.md §4).
+/// The static type of an expression (Grammar/README.md §11).
 ///
 /// `string`, `name`, `namespace` and enum types are all `.string` here; what an enum allows
 /// is known to the checker separately. `.error` stands for "already reported": it is

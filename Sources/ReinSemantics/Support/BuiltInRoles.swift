@@ -1,7 +1,7 @@
-/// The Azure built-in roles Rein knows by name (FORMATS.md §7), and the closed list of
-/// roles an identity may hold as a standing assignment (LANGUAGE.md §3, identity).
+/// The Azure built-in roles Rein knows by name (docs/FORMATS.md §7), and the closed list of
+/// roles an identity may hold as a standing assignment (Grammar/README.md §4).
 public enum BuiltInRoles {
-    /// Every known built-in role, name → role definition GUID, in the order FORMATS.md lists them.
+    /// Every known built-in role, name → role definition GUID, in the order docs/FORMATS.md lists them.
     public static let all: [(name: String, guid: String)] = [
         ("Contributor", "b24988ac-6180-42a0-ab88-20f7382dd24c"),
         ("Reader", "acdd72a7-3385-48ef-bd42-f606fba81ae7"),

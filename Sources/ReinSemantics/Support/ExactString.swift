@@ -1,4 +1,4 @@
-/// Exact identity of user-written text: LANGUAGE.md §3, "values are checked exactly as given:
+/// Exact identity of user-written text: Grammar/README.md §7, "values are checked exactly as given:
 /// no trimming, no case folding, no Unicode normalisation".
 ///
 /// Swift's `String ==` — and so `Set<String>`, `Dictionary<String, …>` keys and
@@ -24,7 +24,7 @@ public struct ExactString: Hashable, Sendable, CustomStringConvertible {
 
     /// The key under which strings that differ only in the case of ASCII letters (`A`–`Z`
     /// against `a`–`z`) are equal, every other scalar compared exactly: how approver
-    /// identities and `allow` globs compare (FORMATS.md §3, approvals). `"A@x.com"` and
+    /// identities and `allow` globs compare (docs/FORMATS.md §3, approvals). `"A@x.com"` and
     /// `"a@x.com"` share a key; `"É"` and `"é"` do not.
     public static func ignoringASCIICase(_ value: String) -> ExactString {
         ExactString(value.asciiLowercased())

@@ -1,4 +1,4 @@
-/// `matching "REGEX"` patterns (LANGUAGE.md §3, types), compiled and matched the one way the
+/// `matching "REGEX"` patterns (Grammar/README.md §7), compiled and matched the one way the
 /// checker (for defaults) and an evaluator (for proposal values) must share: as `LinearRegex`,
 /// in time linear in the value, whatever the pattern (no backtracking, so no ReDoS).
 ///

@@ -1,4 +1,4 @@
-/// An expression (LANGUAGE.md §4), with its span.
+/// An expression (Grammar/README.md §11), with its span.
 ///
 /// `and` / `or` chains are n-ary (`a or b or c` is one `.logical` node with three operands),
 /// so the tree's depth stays within the nesting limit however long a chain is.

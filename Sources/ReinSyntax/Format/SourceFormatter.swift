@@ -1,4 +1,4 @@
-/// `rein fmt`'s engine: rewrites one `.rein` file in the canonical layout (docs/FORMAT.md).
+/// `rein fmt`'s engine: rewrites one `.rein` file in the canonical layout (docs/LAYOUT.md).
 ///
 /// Pure: bytes in, bytes out, no I/O. Only the layout changes — indentation, spacing, blank
 /// lines, line ends, the alignment of `arg`/`context` types and of trailing comments. Tokens

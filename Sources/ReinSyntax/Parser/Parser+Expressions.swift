@@ -1,5 +1,5 @@
 extension Parser {
-    /// `expr := or`; see LANGUAGE.md §4.
+    /// `expr := or`; see Grammar/README.md §11.
     mutating func parseExpression() throws -> Expr {
         try parseLogical(.or)
     }

@@ -1,7 +1,7 @@
 import ReinAdapters
 import Testing
 
-/// Recorded incidents are read strictly (FORMATS.md §3): each problem at its line and column.
+/// Recorded incidents are read strictly (docs/FORMATS.md §3): each problem at its line and column.
 @Suite("Recorded incident reading")
 struct IncidentReaderTests {
     static let valid = """

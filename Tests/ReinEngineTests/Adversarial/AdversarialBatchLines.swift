@@ -5,7 +5,7 @@ import Testing
 /// 100,000 deterministic random lines — random bytes, random JSON, mutated valid proposals —
 /// decided one by one through `CompiledPolicy.decide(line:lineNumber:options:)`. Every line gets
 /// exactly one decision; deciding twice gives identical bytes; the decision is well-formed JSON
-/// whose reasons follow LANGUAGE.md §5; and no line is allowed (or sent for approval) unless an
+/// whose reasons follow Grammar/README.md §13; and no line is allowed (or sent for approval) unless an
 /// independent re-check of the line against the fixture bundle, written from the spec, accepts it.
 @Suite struct AdversarialBatchLines {
     static let totalLines = 100_000

@@ -1,9 +1,9 @@
 import Testing
 @testable import ReinEngine
 
-/// Range, length, cap and enum bounds (LANGUAGE.md §3): `in LO..HI` inclusive, `len` and the
+/// Range, length, cap and enum bounds (Grammar/README.md §7): `in LO..HI` inclusive, `len` and the
 /// 1024-scalar default cap count Unicode scalars, enums compare exactly (no normalisation); an
-/// integer beyond 64 bits is `out_of_bounds` (FORMATS.md §1).
+/// integer beyond 64 bits is `out_of_bounds` (docs/FORMATS.md §1).
 @Suite struct AdversarialBounds {
     static let limit = Adv.arg("inspect", "limit")
     static let replicas = Adv.arg("scale", "replicas")

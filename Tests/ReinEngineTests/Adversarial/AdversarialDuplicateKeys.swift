@@ -1,7 +1,7 @@
 import Testing
 @testable import ReinEngine
 
-/// Duplicate keys at every level (FORMATS.md §1 "Which code a strictness failure gets"): top level
+/// Duplicate keys at every level (docs/FORMATS.md §1 "Which code a strictness failure gets"): top level
 /// → `malformed_proposal`; inside `args` → `duplicate_arg` (a duplicated unknown key → one
 /// `unknown_arg`); nested inside one arg's value → that arg's `type_mismatch`; inside `context` →
 /// `invalid_context`; inside `session` or anywhere in `alert` → `malformed_proposal`.

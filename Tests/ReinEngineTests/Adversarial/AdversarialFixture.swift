@@ -4,7 +4,7 @@ import Testing
 /// The shared fixture of the adversarial suite: one bundle file (`adv/bundle.rein`), builders for
 /// proposal lines, and the checker that decides a line and compares it with a spec-derived
 /// expectation (decision word, exact reason codes in order, and where meaningful each reason's
-/// `at`). Expectations are written from LANGUAGE.md §3–§5 and FORMATS.md §1–§2, never from output.
+/// `at`). Expectations are written from Grammar/README.md §4–§13 and docs/FORMATS.md §1–§2, never from output.
 enum Adv {
     static let path = "adv/bundle.rein"
 
@@ -109,7 +109,7 @@ enum Adv {
 
     static var policy: CompiledPolicy { compiled.policy }
 
-    // MARK: - Locations (path:line:col, columns in Unicode scalars, as LANGUAGE.md §2)
+    // MARK: - Locations (path:line:col, columns in Unicode scalars, as Grammar/README.md §3)
 
     /// The location of the first `needle` at or after the first `after`, shifted by `plus` columns.
     static func loc(_ needle: String, after: String? = nil, plus: Int = 0) -> String {
@@ -218,7 +218,7 @@ enum Adv {
 
     /// What a reason's `at` must be.
     enum Loc: Sendable, CustomStringConvertible {
-        /// Absent (FORMATS.md §2: `unknown_tool`, `malformed_proposal`).
+        /// Absent (docs/FORMATS.md §2: `unknown_tool`, `malformed_proposal`).
         case absent
         /// Present, any value.
         case present
@@ -300,7 +300,7 @@ enum Adv {
             name: name, bytes: bytes, options: options, word: "deny", codes: codes, ats: at, approvers: nil, id: nil,
             knownIssue: nil)
     }
-    /// `malformed_proposal` alone, without `at` (FORMATS.md §1–§2).
+    /// `malformed_proposal` alone, without `at` (docs/FORMATS.md §1–§2).
     static func malformed(_ name: String, _ line: String) -> Case {
         deny(name, line, ["malformed_proposal"], at: [.absent])
     }

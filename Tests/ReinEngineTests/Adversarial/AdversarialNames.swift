@@ -1,7 +1,7 @@
 import Testing
 @testable import ReinEngine
 
-/// `namespace` and `name` values (LANGUAGE.md §3 Types): RFC 1123 rules checked exactly as given —
+/// `namespace` and `name` values (Grammar/README.md §7): RFC 1123 rules checked exactly as given —
 /// no trimming, case folding or normalisation — then the forbidden list, exact. No variant of a
 /// forbidden namespace may ever be allowed.
 @Suite struct AdversarialNames {

@@ -1,7 +1,7 @@
 import Testing
 @testable import ReinEngine
 
-/// Every reason code of FORMATS.md §2 and the collection order of LANGUAGE.md §5: steps 1–2
+/// Every reason code of docs/FORMATS.md §2 and the collection order of Grammar/README.md §13: steps 1–2
 /// (step 2 stops), 3, 4 (declaration order, then unknown args in proposal order; one reason per
 /// arg; then one `invalid_context`), and rules only when steps 1–4 gave nothing.
 @Suite struct AdversarialOrdering {
@@ -184,7 +184,7 @@ import Testing
         Adv.allow("context target payments", Adv.inspect(context: #"{"environment":"dev","target":"payments"}"#)),
     ]
 
-    /// `alert.severity` is the number in `SevN`, 0–4 (FORMATS.md §3); anything else read by a rule
+    /// `alert.severity` is the number in `SevN`, 0–4 (docs/FORMATS.md §3); anything else read by a rule
     /// is an `evaluation_error` (fail closed), never a lenient parse. Strings compare exactly.
     static let restartRuleAts = [Adv.rule("deny restart when alert.severity"), Adv.rule("require approvals 3 for restart")]
     static let alertCases: [Adv.Case] = {
@@ -212,7 +212,7 @@ import Testing
             extra: alert.map { #","alert":{"data":{"essentials":{"severity":\#($0)}}}"# } ?? "")
     }
 
-    /// Whole decision lines, every byte fixed by FORMATS.md §2 and LANGUAGE.md §5: approvers =
+    /// Whole decision lines, every byte fixed by docs/FORMATS.md §2 and Grammar/README.md §13: approvers =
     /// max(runbook's, matching rules); timeout = min(runbook's, policies' approval_timeout), 15m in
     /// policy-only mode; channel only with a runbook; elevation duration = min(tool `for`, policy
     /// `max_elevation`, identity `max_activation`).

@@ -1,7 +1,7 @@
 import Testing
 @testable import ReinEngine
 
-/// Shapes and bytes (FORMATS.md §1): anything that is not one strict JSON object of the proposal
+/// Shapes and bytes (docs/FORMATS.md §1): anything that is not one strict JSON object of the proposal
 /// shape is `malformed_proposal` alone, without `at`; its `id` is the proposal's when readable,
 /// else the line number.
 @Suite struct AdversarialStrictness {
@@ -156,7 +156,7 @@ import Testing
     @Test(arguments: shapeCases) func shape(_ c: Adv.Case) { Adv.verify(c) }
     @Test(arguments: encodingCases) func encoding(_ c: Adv.Case) { Adv.verify(c) }
 
-    // MARK: - Line length (FORMATS.md §1: a line over 1 MiB is malformed)
+    // MARK: - Line length (docs/FORMATS.md §1: a line over 1 MiB is malformed)
 
     /// A valid `inspect` line padded (in `thought`) to exactly `size` bytes.
     static func padded(to size: Int) -> [UInt8] {

@@ -1,8 +1,8 @@
 import Testing
 @testable import ReinEngine
 
-/// Every arg type against the JSON values of every other type (LANGUAGE.md §3: no coercion;
-/// FORMATS.md §1: wrong JSON type, `null`, a fraction or exponent for an int → `type_mismatch`; a
+/// Every arg type against the JSON values of every other type (Grammar/README.md §7: no coercion;
+/// docs/FORMATS.md §1: wrong JSON type, `null`, a fraction or exponent for an int → `type_mismatch`; a
 /// string outside an enum → `out_of_bounds`; a malformed duration string → `type_mismatch`).
 @Suite struct AdversarialTypeConfusion {
     /// The confusing values, as JSON text.

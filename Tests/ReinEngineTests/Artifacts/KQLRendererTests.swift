@@ -3,7 +3,7 @@ import ReinSyntax
 import Testing
 @testable import ReinEngine
 
-@Suite("KQL rendering (FORMATS.md §5)")
+@Suite("KQL rendering (docs/FORMATS.md §5)")
 struct KQLRendererTests {
     static let strings: [(String, String)] = [
         ("payments", "'payments'"),

@@ -2,7 +2,7 @@ import ReinSyntax
 import Testing
 @testable import ReinEngine
 
-/// The session state machine (FORMATS.md §3) on a small bundle: one read tool, one write tool,
+/// The session state machine (docs/FORMATS.md §3) on a small bundle: one read tool, one write tool,
 /// a runbook that needs two approvals from `*@contoso.com` within 15 minutes and pages on timeout.
 @Suite("Runbook interpreter")
 struct InterpreterTests {

@@ -1,4 +1,4 @@
-/// An independent oracle for LANGUAGE.md §3 (types and constraints) and §5 (decision algorithm),
+/// An independent oracle for Grammar/README.md §7 (types and constraints) and §5 (decision algorithm),
 /// written from the spec only: it never calls the engine's validators, name rules, regex engine,
 /// duration parser or JSON reader.
 
@@ -90,7 +90,7 @@ struct PropProposal {
     /// Raw JSON text spliced in as an extra top-level member (a shape error: malformed).
     var extraTopLevel: String?
 
-    /// FORMATS.md §1: the line is not well formed (decided by construction, not by parsing).
+    /// docs/FORMATS.md §1: the line is not well formed (decided by construction, not by parsing).
     var isMalformed: Bool {
         func bad(_ e: PropEntry) -> Bool { if case .malformed = e.value { return true } else { return false } }
         return extraTopLevel != nil || args.contains(where: bad) || (context ?? []).contains(where: bad)
@@ -423,7 +423,7 @@ enum PropOracle {
         var rules = b.policies.flatMap(\.rules)
         if let runbook { rules += runbook.rules }
         rules.sort { $0.line < $1.line }
-        let utc = p.at?.utc ?? 0  // CLI.md: times default to the Unix epoch
+        let utc = p.at?.utc ?? 0  // docs/CLI.md: times default to the Unix epoch
         let days = utc >= 0 ? utc / 86_400 : (utc - 86_399) / 86_400
         let facts = Facts(
             tool: tool, hour: (utc - days * 86_400) / 3_600, weekday: ((days % 7 + 7 + 3) % 7) + 1,

@@ -29,7 +29,7 @@ enum PropProposalGenerator {
         .int(0, text: "-0"), .array(#"[{"a":1,"a":1}]"#), .string("", escapeAll: false),
     ]
 
-    /// Arg or context values that make the whole line malformed (FORMATS.md §1: an unpaired
+    /// Arg or context values that make the whole line malformed (docs/FORMATS.md §1: an unpaired
     /// surrogate escape anywhere; text that is not JSON).
     static let malformedValues: [PropJV] = [
         .malformed(#""\ud800""#), .malformed(#""a\udc00b""#), .malformed(#"{"a":"\ud83d"}"#), .malformed(#"["\udfff"]"#),

@@ -2,7 +2,7 @@ import ReinSemantics
 import ReinSyntax
 
 /// The fast path: a proposal read straight from its JSON tape, for the common cases. When the
-/// proposal is plainly well formed and steps 1–2 of LANGUAGE.md §5 pass (no session flag, the
+/// proposal is plainly well formed and steps 1–2 of Grammar/README.md §13 pass (no session flag, the
 /// iteration under the limit, a known runbook), it decides: an unknown tool is denied; a known
 /// one whose step 3–4 checks all pass, with no rule in force for it, is confirmed from
 /// per-bundle templates; one that fails a step 3–4 check is denied with the reasons of the full

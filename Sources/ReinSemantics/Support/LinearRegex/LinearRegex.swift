@@ -1,4 +1,4 @@
-/// A `matching` pattern (LANGUAGE.md §3, types), compiled once and matched in time linear in
+/// A `matching` pattern (Grammar/README.md §7), compiled once and matched in time linear in
 /// the value: O(len(value) × program size), with memory bounded by the program size and no
 /// recursion on the value.
 ///
