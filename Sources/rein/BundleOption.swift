@@ -14,8 +14,9 @@ func loadBundle(_ paths: [String]) throws -> LoadedBundle {
     }
 }
 
-/// Loads and compiles the bundle for a command other than `check` (docs/CLI.md): diagnostics go to
-/// stderr; a bundle with errors stops the command with exit 2.
+/// Loads and compiles the bundle for a command other than `check` (docs/CLI.md): its errors go
+/// to stderr in full and stop the command with exit 2; its warnings are `rein check`'s business,
+/// so they get one line of stderr at most.
 func loadPolicy(_ paths: [String]) throws -> CompiledPolicy {
     try loadCompiledBundle(paths).policy
 }
@@ -24,12 +25,24 @@ func loadPolicy(_ paths: [String]) throws -> CompiledPolicy {
 func loadCompiledBundle(_ paths: [String]) throws -> (policy: CompiledPolicy, sources: [SourceFile]) {
     let bundle = try loadBundle(paths)
     let compilation = bundle.compile()
-    if !compilation.diagnostics.isEmpty {
-        writeError(TextDiagnosticRenderer(files: bundle.sources).render(compilation.diagnostics), terminator: "")
+    let errors = compilation.diagnostics.filter { $0.severity == .error }
+    if !errors.isEmpty {
+        writeError(TextDiagnosticRenderer(files: bundle.sources).render(errors), terminator: "")
     }
+    if let note = warningsNote(compilation.diagnostics) { writeError(note) }
     guard let policy = compilation.policy else {
         let errors = compilation.diagnostics.count(of: .error)
         throw CLIError("the bundle has \(errors == 1 ? "1 error" : "\(errors) errors"); run `rein check` for details")
     }
     return (policy, bundle.sources)
+}
+
+/// The one line a command other than `check` prints about the bundle's warnings, or nil when
+/// it has none: `rein: note: the bundle has 24 lint warnings; run rein check`.
+func warningsNote(_ diagnostics: [Diagnostic]) -> String? {
+    let warnings = diagnostics.filter { $0.severity == .warning }
+    guard !warnings.isEmpty else { return nil }
+    let lint = warnings.allSatisfy { $0.code.hasPrefix("rein.lint.") } ? "lint " : ""
+    let count = warnings.count == 1 ? "1 \(lint)warning" : "\(warnings.count) \(lint)warnings"
+    return "rein: note: the bundle has \(count); run rein check"
 }

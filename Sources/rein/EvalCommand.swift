@@ -51,6 +51,22 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Exit 1 when any proposal is denied.")
     var failOnDeny = false
 
+    @Flag(help: ArgumentHelp(
+        "The proposals are the model's own JSON: one that carries runbook, context, session, alert or at is denied (malformed_proposal); give those facts with --runbook, --context, --session, --alert and --at."))
+    var agentInput = false
+
+    @Option(help: ArgumentHelp("The caller's context for every proposal, as a JSON object.", valueName: "json"))
+    var context: String?
+
+    @Option(help: ArgumentHelp("The session state for every proposal, as a JSON object: iteration, denials, tools.", valueName: "json"))
+    var session: String?
+
+    @Option(help: ArgumentHelp("The alert for every proposal: a file holding the alert (common alert schema JSON).", valueName: "file"))
+    var alert: String?
+
+    @Option(help: ArgumentHelp("The time of every proposal (RFC 3339).", valueName: "time"))
+    var at: String?
+
     func validate() throws {
         if let stdin, stdin != "-" {
             throw ValidationError("unexpected argument `\(stdin)`: give proposals with --proposal FILE, --batch FILE or -")
@@ -69,7 +85,14 @@ struct EvalCommand: ParsableCommand {
         if let runbook, !policy.declaresRunbook(runbook) {
             writeError("rein: warning: runbook `\(runbook)` is not declared in the bundle: every proposal without its own runbook is denied")
         }
-        let options = DecisionOptions(defaultRunbook: runbook, explain: explain)
+        let alertText = try alert.map(readText)
+        let host: HostFacts
+        do throws(HostFacts.Invalid) {
+            host = try HostFacts.parse(context: context, session: session, alert: alertText, at: at)
+        } catch {
+            throw CLIError("--\(error.fact): \(error.description)")
+        }
+        let options = DecisionOptions(defaultRunbook: runbook, explain: explain, agentInput: agentInput, host: host)
         let output = OutputWriter(descriptor: STDOUT_FILENO)
         var denied = false
         func emit(_ decision: Decision) {

@@ -24,6 +24,9 @@ struct ProposalRenderOptions: ParsableArguments {
     @Option(name: .customLong("bundle"), help: ArgumentHelp("A file or folder of the bundle (repeatable; default: policies/ and runbooks/).", valueName: "path"))
     var bundlePaths: [String] = []
 
+    @Flag(help: "Indent the JSON for reading (one member per line).")
+    var pretty = false
+
     /// The pending action the proposal creates, with what rendering it needs.
     func pending() throws -> (
         pending: PendingApproval, interpreter: Interpreter, alert: JSONObject, policy: CompiledPolicy, at: Timestamp
@@ -40,7 +43,7 @@ struct ProposalRenderOptions: ParsableArguments {
         case .success(let decoded): parsed = decoded
         case .failure(let malformed): throw CLIError("the proposal is malformed: \(malformed.message)")
         }
-        let at = parsed.at ?? Timestamp(seconds: 0)
+        let at = try time(of: parsed, alert: alertObject)
         guard let runbook = parsed.runbook ?? policy.runbookTriggered(by: alertObject, context: parsed.context, at: at) else {
             throw CLIError("the proposal names no runbook and no runbook's trigger matches the alert")
         }
@@ -61,6 +64,23 @@ struct ProposalRenderOptions: ParsableArguments {
         }
         return (pending, interpreter, alertObject, policy, at)
     }
+
+    /// When the proposal is made: its `at`, else the alert's `firedDateTime`; with neither, the
+    /// Unix epoch, and a warning, since the expiry (and a PIM start) would then read as 1970.
+    private func time(of proposal: Proposal, alert: JSONObject) throws -> Timestamp {
+        if let at = proposal.at { return at }
+        if case .object(let data)? = alert["data"], case .object(let essentials)? = data["essentials"],
+            case .string(let fired)? = essentials["firedDateTime"]
+        {
+            guard let time = Timestamp(rfc3339: fired) else {
+                throw CLIError("the alert's `data.essentials.firedDateTime` is not an RFC 3339 time: `\(fired)`")
+            }
+            return time
+        }
+        writeError(
+            "rein: warning: the proposal has no `at` and no alert gives `firedDateTime`: times count from 1970-01-01T00:00:00Z")
+        return Timestamp(seconds: 0)
+    }
 }
 
 struct RenderCardCommand: ParsableCommand {
@@ -77,7 +97,8 @@ struct RenderCardCommand: ParsableCommand {
 
     func run() throws {
         let (pending, interpreter, _, _, _) = try options.pending()
-        print(JSONWriter.string(ApprovalCard.card(pending, incident: interpreter.incident, runbook: interpreter.runbook.name)))
+        let card = ApprovalCard.card(pending, incident: interpreter.incident, runbook: interpreter.runbook.name)
+        print(JSONWriter.string(card, pretty: options.pretty))
     }
 }
 
@@ -106,7 +127,7 @@ struct RenderPIMCommand: ParsableCommand {
             let request = PIMRequest.request(
                 type, plan: plan, target: elevation, incident: interpreter.incident, digest: pending.digest, start: start,
                 sha1: ReplayEncoder.sha1)
-            print(JSONWriter.string(request))
+            print(JSONWriter.string(request, pretty: options.pretty))
         }
     }
 }
@@ -135,7 +156,12 @@ struct RenderKQLCommand: ParsableCommand {
 
     func run() throws {
         let policy = try loadPolicy(bundlePaths)
-        guard policy.queries.contains(where: { $0.name.isExactly(query) }) else { throw CLIError("`\(query)` is not a query of the bundle") }
+        guard policy.queries.contains(where: { $0.name.isExactly(query) }) else {
+            if policy.declaresTool(query) {
+                throw CLIError("`\(query)` is a tool, not a query: only queries have KQL")
+            }
+            throw CLIError("`\(query)` is not a query of the bundle")
+        }
         guard case .success(.object(let object)) = JSONReader.parse(args) else { throw CLIError("--args must be a JSON object") }
         switch policy.validatedArgs(tool: query, args: object) {
         case .success(let validated):

@@ -27,7 +27,10 @@ import Testing
         var random = AdvRandom(seed: 0xFA57_0000 &+ UInt64(chunk))
         var tape = JSONTape()
         var confirmed = 0, denied = 0
-        let settings = [DecisionOptions(), DecisionOptions(defaultRunbook: "incident")]
+        let settings = [
+            DecisionOptions(), DecisionOptions(defaultRunbook: "incident"),
+            DecisionOptions(defaultRunbook: "incident", agentInput: true),
+        ]
         for number in 1...5_000 {
             let line = AdvLineGenerator.line(&random)
             guard ProposalDecoder.parse(line: line, lineNumber: number, into: &tape) == nil else { continue }

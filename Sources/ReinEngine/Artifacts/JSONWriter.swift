@@ -9,8 +9,44 @@ public enum JSONWriter {
         return out
     }
 
-    public static func string(_ value: JSONValue) -> String {
-        String(decoding: encode(value), as: UTF8.self)
+    /// The value as JSON: compact, or with `pretty` one member or item per line, indented by two
+    /// spaces, `": "` after each key (for people reading `rein render --pretty`).
+    public static func string(_ value: JSONValue, pretty: Bool = false) -> String {
+        guard pretty else { return String(decoding: encode(value), as: UTF8.self) }
+        var out: [UInt8] = []
+        appendPretty(value, indent: 0, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func appendPretty(_ value: JSONValue, indent: Int, to out: inout [UInt8]) {
+        func newline(_ level: Int) {
+            out.append(0x0A)
+            out += repeatElement(0x20, count: 2 * level)
+        }
+        switch value {
+        case .array(let items) where !items.isEmpty:
+            out.append(0x5B)
+            for (index, item) in items.enumerated() {
+                if index > 0 { out.append(0x2C) }
+                newline(indent + 1)
+                appendPretty(item, indent: indent + 1, to: &out)
+            }
+            newline(indent)
+            out.append(0x5D)
+        case .object(let object) where !object.entries.isEmpty:
+            out.append(0x7B)
+            for (index, entry) in object.entries.enumerated() {
+                if index > 0 { out.append(0x2C) }
+                newline(indent + 1)
+                JSONString.append(entry.key, to: &out)
+                out += ": ".utf8
+                appendPretty(entry.value, indent: indent + 1, to: &out)
+            }
+            newline(indent)
+            out.append(0x7D)
+        default:
+            append(value, to: &out)
+        }
     }
 
     public static func append(_ value: JSONValue, to out: inout [UInt8]) {

@@ -12,15 +12,25 @@ public struct DecisionOptions: Sendable, Hashable {
     public var approvalPending: Bool
     /// Record the trace of every check and rule evaluated (`--explain`).
     public var explain: Bool
+    /// The proposals are the model's own words (`rein eval --agent-input`): one that carries a
+    /// fact only the host knows (`runbook`, `context`, `session`, `alert`, `at`) is denied
+    /// `malformed_proposal`. Set it whenever the JSON comes from the model; without it, the
+    /// model could write its own session state or context and slip past the rules that read them.
+    public var agentInput: Bool
+    /// The host's facts for every proposal decided with these options (see ``HostFacts``); a
+    /// proposal that gives one of them too is `malformed_proposal`.
+    public var host: HostFacts
 
     public init(
         defaultRunbook: String? = nil, sessionClosed: Bool = false, approvalPending: Bool = false,
-        explain: Bool = false
+        explain: Bool = false, agentInput: Bool = false, host: HostFacts = HostFacts()
     ) {
         self.defaultRunbook = defaultRunbook
         self.sessionClosed = sessionClosed
         self.approvalPending = approvalPending
         self.explain = explain
+        self.agentInput = agentInput
+        self.host = host
     }
 }
 
@@ -73,7 +83,7 @@ extension CompiledPolicy {
 
     /// The full path for a parsed line (also what tests compare the fast path with).
     func decideInFull(_ tape: JSONTape, lineNumber: Int, options: DecisionOptions) -> Decision {
-        switch ProposalDecoder.decode(tape.value(at: 0), lineNumber: lineNumber) {
+        switch ProposalDecoder.decode(tape.value(at: 0), lineNumber: lineNumber, agentInput: options.agentInput, host: options.host) {
         case .success(let proposal): decide(proposal, options: options)
         case .failure(let malformed): decide(malformed: malformed, explain: options.explain)
         }

@@ -228,6 +228,11 @@ public struct CompiledPolicy: Sendable {
         runbookIndex(named: name) != nil
     }
 
+    /// True when the bundle declares a tool or query named exactly `name`.
+    public func declaresTool(_ name: String) -> Bool {
+        toolIndex(named: name) != nil
+    }
+
     /// The index of the tool named exactly `name` (no normalisation, no case folding).
     func toolIndex(named name: String) -> Int? {
         toolTable.index(of: name.utf8.span)

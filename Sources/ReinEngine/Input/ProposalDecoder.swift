@@ -28,11 +28,13 @@ public enum ProposalDecoder {
     ]
 
     /// Decodes one batch line: `bytes` is the line without its terminating `\n`, `lineNumber` is
-    /// 1-based.
-    public static func decode(line bytes: [UInt8], lineNumber: Int) -> Result<Proposal, MalformedProposal> {
+    /// 1-based. `agentInput` and `host` as in ``decode(_:lineNumber:agentInput:host:)``.
+    public static func decode(
+        line bytes: [UInt8], lineNumber: Int, agentInput: Bool = false, host: HostFacts = HostFacts()
+    ) -> Result<Proposal, MalformedProposal> {
         var tape = JSONTape()
         if let malformed = parse(line: bytes, lineNumber: lineNumber, into: &tape) { return .failure(malformed) }
-        return decode(tape.value(at: 0), lineNumber: lineNumber)
+        return decode(tape.value(at: 0), lineNumber: lineNumber, agentInput: agentInput, host: host)
     }
 
     /// The line's own problems — over the size limit, blank, not JSON — as a malformed
@@ -59,7 +61,14 @@ public enum ProposalDecoder {
 
     /// Decodes one proposal from a parsed JSON value; `lineNumber` (1-based) supplies the default
     /// `id` and the `id` of a malformed proposal whose own `id` cannot be read.
-    public static func decode(_ value: JSONValue, lineNumber: Int) -> Result<Proposal, MalformedProposal> {
+    ///
+    /// With `agentInput`, the value is what the model wrote: a host-only key (`runbook`,
+    /// `context`, `session`, `alert`, `at`) makes it malformed (checked right after unknown keys).
+    /// The facts in `host` fill those keys; a proposal that gives one of them too is malformed,
+    /// never silently overridden.
+    public static func decode(
+        _ value: JSONValue, lineNumber: Int, agentInput: Bool = false, host: HostFacts = HostFacts()
+    ) -> Result<Proposal, MalformedProposal> {
         guard case .object(let object) = value else {
             return .failure(MalformedProposal(id: String(lineNumber), message: "a proposal must be a json object"))
         }
@@ -77,6 +86,12 @@ public enum ProposalDecoder {
                 return malformed("unknown top-level key \(quoted(entry.key))")
             }
             members[slot.rawValue] = entry.value
+        }
+        if agentInput, let key = TopLevelKey.allCases.first(where: { $0.isHostFact && members[$0.rawValue] != nil }) {
+            return malformed("`\(key.name)` is a fact only the host knows: an agent's proposal may not carry it")
+        }
+        if let key = host.givenKeys.first(where: { members[$0.rawValue] != nil }) {
+            return malformed("`\(key.name)` is given by the host: the proposal may not give it too")
         }
 
         var proposal = Proposal(id: "", tool: "", args: JSONObject(entries: []))
@@ -133,6 +148,10 @@ public enum ProposalDecoder {
         if !sawID { proposal.id = String(lineNumber) }
         if !sawTool { return malformed("missing required key `tool`") }
         if !sawArgs { return malformed("missing required key `args`") }
+        if let context = host.context { proposal.context = context }
+        if let session = host.session { proposal.session = session }
+        if let alert = host.alert { proposal.alert = alert }
+        if let at = host.at { proposal.at = at }
         return .success(proposal)
     }
 
@@ -155,6 +174,18 @@ public enum ProposalDecoder {
             case .session: "session"
             case .alert: "alert"
             case .at: "at"
+            }
+        }
+
+        /// The key as written, for messages.
+        var name: String { spelling.description }
+
+        /// A fact only the host knows: with ``DecisionOptions/agentInput`` a proposal may not
+        /// carry it.
+        var isHostFact: Bool {
+            switch self {
+            case .runbook, .context, .session, .alert, .at: true
+            case .id, .kind, .tool, .args, .thought: false
             }
         }
 
@@ -184,7 +215,7 @@ public enum ProposalDecoder {
         }
     }
 
-    private struct Message: Error { let text: String; init(_ text: String) { self.text = text } }
+    struct Message: Error { let text: String; init(_ text: String) { self.text = text } }
 
     /// The `id` a malformed proposal is reported under: the top-level `id` when there is exactly
     /// one such member and it is a string (a duplicated `id` cannot be read unambiguously).
@@ -195,7 +226,7 @@ public enum ProposalDecoder {
         return s
     }
 
-    private static func decodeSession(_ value: JSONValue) -> Result<SessionState, Message> {
+    static func decodeSession(_ value: JSONValue) -> Result<SessionState, Message> {
         guard case .object(let object) = value else { return .failure(Message("`session` must be an object")) }
         if let duplicate = object.duplicateKeys.first {
             return .failure(Message("duplicate key \(quoted(duplicate)) in `session`"))
@@ -229,7 +260,7 @@ public enum ProposalDecoder {
     }
 
     /// The first duplicate key found in `value`, depth first in source order, or `nil`.
-    private static func firstDuplicateKey(in value: JSONValue) -> String? {
+    static func firstDuplicateKey(in value: JSONValue) -> String? {
         switch value {
         case .object(let object):
             if let duplicate = object.duplicateKeys.first { return duplicate }

@@ -86,7 +86,7 @@ extension CompiledPolicy {
     /// The tape is read through spans (bounds-checked views that count no references), so that
     /// a line costs no reference counting until a reason has to be written.
     func fastDecision(_ tape: JSONTape, lineNumber: Int, options: DecisionOptions) -> FastDecision? {
-        guard !options.explain, !options.sessionClosed, !options.approvalPending else { return nil }
+        guard !options.explain, !options.sessionClosed, !options.approvalPending, options.host.isEmpty else { return nil }
         let bytes = tape.bytes.span
         let nodes = tape.nodes.span
         guard !nodes.isEmpty, nodes[0].kind == .object else { return nil }
@@ -104,6 +104,10 @@ extension CompiledPolicy {
                 else { return nil }
                 members[slot.rawValue] = cursor + 1
                 cursor = Int(nodes[cursor + 1].next)
+            }
+            // The model may not write a host fact: the full path says why.
+            if options.agentInput, Key.allCases.contains(where: { $0.isHostFact && members[$0.rawValue] >= 0 }) {
+                return nil
             }
             return confirm(tape, bytes, nodes, members: members, lineNumber: lineNumber, options: options)
         }
