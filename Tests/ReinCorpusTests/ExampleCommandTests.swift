@@ -188,19 +188,24 @@ struct ExampleCommand: Sendable, CustomTestStringConvertible {
         return match(trimmed(expected), trimmed(actual))
     }
 
-    /// A copy of the repository's files to run in (an example may write: `rein fmt`, `--audit`,
-    /// `> rein.sarif`), without its build folders and sources; the test corpus, which no example
-    /// writes to, is linked rather than copied.
+    /// What an example may write into (`rein fmt` rewrites the bundle's files); everything else
+    /// of the repository is linked, and what an example writes elsewhere (`--audit audit.jsonl`,
+    /// `> rein.sarif`) lands in the scratch folder itself.
+    static let copied: Set = ["policies", "runbooks", "examples"]
+
+    /// A scratch folder that looks like the repository (without its hidden and build folders).
     static func scratchCopy() throws -> URL {
         let manager = FileManager.default
         let folder = manager.temporaryDirectory.appendingPathComponent("rein-examples-\(UUID().uuidString)")
-        try manager.createDirectory(at: folder.appendingPathComponent("Tests"), withIntermediateDirectories: true)
-        for entry in try manager.contentsOfDirectory(atPath: repositoryRoot.path)
-        where !entry.hasPrefix(".") && !["Sources", "Tests", "Package.resolved"].contains(entry) {
-            try manager.copyItem(at: repositoryRoot.appendingPathComponent(entry), to: folder.appendingPathComponent(entry))
+        try manager.createDirectory(at: folder, withIntermediateDirectories: true)
+        for entry in try manager.contentsOfDirectory(atPath: repositoryRoot.path) where !entry.hasPrefix(".") {
+            let source = repositoryRoot.appendingPathComponent(entry), target = folder.appendingPathComponent(entry)
+            if copied.contains(entry) {
+                try manager.copyItem(at: source, to: target)
+            } else {
+                try manager.createSymbolicLink(at: target, withDestinationURL: source)
+            }
         }
-        try manager.createSymbolicLink(
-            at: folder.appendingPathComponent("Tests/Corpus"), withDestinationURL: repositoryRoot.appendingPathComponent("Tests/Corpus"))
         return folder
     }
 }
