@@ -33,7 +33,8 @@ struct CheckCommand: ParsableCommand {
               rein check policies runbooks --format json
               rein check --format sarif > rein.sarif       # for GitHub code scanning
               rein check --format github                   # annotations in a GitHub Actions job
-              rein check runbooks/aks_node_memory_pressure.rein --strict
+              rein check --strict policies runbooks         # warnings fail too
+              rein check examples/broken                    # exits 1: a range written backwards
               rein check --rule unused-tool=off --rule long-elevation=error
               rein check --list-rules
             """

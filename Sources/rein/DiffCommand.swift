@@ -29,9 +29,12 @@ struct DiffCommand: ParsableCommand {
             Exit status: 0, unless --fail-on newly-allowed (or any) finds such a change: 1; 2 the \
             command could not run.
 
+            In a pull-request job the base is a checkout of the target branch (for example \
+            `git worktree add /tmp/base origin/main`, then `--base /tmp/base --head .`).
+
             Examples:
-              rein diff --base /tmp/main --head . runbooks/incidents
-              rein diff --base old/policies --base old/runbooks --head policies --head runbooks runbooks/incidents --format github --fail-on newly-allowed
+              rein diff --base . --head . runbooks/incidents --fail-on any    # a bundle against itself: no change
+              rein diff --base policies --base runbooks --head policies --head runbooks runbooks/incidents --format github --fail-on newly-allowed
             """
     )
 

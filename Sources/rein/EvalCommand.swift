@@ -23,10 +23,10 @@ struct EvalCommand: ParsableCommand {
             was seen and --fail-on-deny is set, 2 the command could not run.
 
             Examples:
-              rein eval --proposal proposal.json
-              rein eval --runbook aks_node_memory_pressure --batch proposals.jsonl
-              cat proposals.jsonl | rein eval --explain -
-              rein eval --bundle policies --bundle runbooks --fail-on-deny --proposal p.json
+              rein eval --proposal examples/proposal.json
+              rein eval --runbook aks_node_memory_pressure --batch examples/proposals.jsonl
+              cat examples/proposals.jsonl | rein eval --explain -
+              rein eval --bundle policies --bundle runbooks --fail-on-deny --batch examples/proposals.jsonl   # exits 1: two denials
             """
     )
 

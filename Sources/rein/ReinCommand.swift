@@ -16,14 +16,18 @@ struct ReinCommand: ParsableCommand {
             Runbooks and policies live in Git as .rein files. Without paths, commands use the \
             bundle under policies/ and runbooks/ in the current folder.
 
+            Every command is described in docs/CLI.md, the data formats in docs/FORMATS.md \
+            and the language in Grammar/README.md. The examples below run from the root of \
+            Rein's repository; the files they name are in it.
+
             Examples:
-              rein check                         # check policies/ and runbooks/
-              rein check runbooks/aks.rein --format json
-              rein fmt --check                   # list files not in the canonical layout
-              rein eval --batch proposals.jsonl  # decide agent proposals
-              rein replay runbooks/incidents     # dry-run recorded incidents
-              rein test                          # check the incidents' expect: blocks
-              rein audit verify audit.jsonl      # check the audit log's hash chain
+              rein check                                  # check policies/ and runbooks/
+              rein check examples/broken --format json    # exits 1: a deliberately broken bundle
+              rein fmt --check                            # list files not in the canonical layout
+              rein eval --batch examples/proposals.jsonl  # decide agent proposals
+              rein replay runbooks/incidents              # dry-run recorded incidents
+              rein test                                   # check the incidents' expect: blocks
+              rein replay runbooks/incidents --audit audit.jsonl && rein audit verify audit.jsonl
             """,
         version: "0.1.0",
         subcommands: [

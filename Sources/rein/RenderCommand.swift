@@ -89,7 +89,7 @@ struct RenderCardCommand: ParsableCommand {
         abstract: "The Teams Adaptive Card (docs/FORMATS.md §6) a proposal that needs approval sends.",
         discussion: """
             Example:
-              rein render card proposal.json --alert alert.json --incident INC-20260509-0247
+              rein render card examples/proposal.json --alert examples/alert.json --incident INC-20260512-0247
             """
     )
 
@@ -111,7 +111,7 @@ struct RenderPIMCommand: ParsableCommand {
             that completes the count). Needs --alert: its target gives the scope.
 
             Example:
-              rein render pim proposal.json --alert alert.json --incident INC-20260509-0247
+              rein render pim examples/proposal.json --alert examples/alert.json --incident INC-20260512-0247
             """
     )
 

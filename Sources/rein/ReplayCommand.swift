@@ -26,8 +26,8 @@ struct ReplayCommand: ParsableCommand {
 
             Examples:
               rein replay runbooks/incidents
-              rein replay --json runbooks/incidents/memory-scale-down.yaml
-              rein replay --bundle policies --bundle runbooks incident.json
+              rein replay --json runbooks/incidents/memory-scale-down-remediated.yaml
+              rein replay --bundle policies --bundle runbooks runbooks/incidents/hpa-raise-remediated.json
               rein replay runbooks/incidents --audit audit.jsonl
             """
     )

@@ -73,8 +73,8 @@ public enum BundleLoader {
         return found.values.sorted { Array($0.displayPath.utf8).lexicographicallyPrecedes(Array($1.displayPath.utf8)) }
     }
 
-    /// `path` relative to the folder `root` (both absolute and normalised): `a/b.rein`,
-    /// or `../x/b.rein` outside it.
+    /// `path` relative to the folder `root` (both absolute and normalised): `runbooks/identities.rein`,
+    /// or with a leading `../` outside it.
     public static func relative(_ path: String, to root: String) -> String {
         let target = path.split(separator: "/")
         let folder = root.split(separator: "/")

@@ -1,10 +1,10 @@
 /// Renders diagnostics compiler-style:
 ///
 /// ```text
-/// runbooks/tools.rein:5:24: error: message [rein.check.code]
+/// runbooks/tools/kubernetes.rein:5:24: error: message [rein.check.code]
 ///   5 |   arg replicas: int in 10..1
 ///     |                        ^^^^^
-/// runbooks/tools.rein:2:6: note: first declared here
+/// runbooks/tools/kubernetes.rein:2:6: note: first declared here
 ///   2 | tool scale {
 ///     |      ^^^^^
 ///   help: how to fix it
