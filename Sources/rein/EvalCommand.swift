@@ -22,11 +22,17 @@ struct EvalCommand: ParsableCommand {
             bundle with errors stops the command (exit 2). Exit status: 0 decided, 1 a deny \
             was seen and --fail-on-deny is set, 2 the command could not run.
 
+            The session, context, alert, time and runbook of a proposal are facts only the host \
+            knows. Never pass the model's JSON through as a proposal: decide it with \
+            --agent-input, which denies a proposal carrying any of them (malformed_proposal), \
+            and give the facts with --runbook, --context, --session, --alert and --at.
+
             Examples:
               rein eval --proposal examples/proposal.json
               rein eval --runbook aks_node_memory_pressure --batch examples/proposals.jsonl
               cat examples/proposals.jsonl | rein eval --explain -
               rein eval --bundle policies --bundle runbooks --fail-on-deny --batch examples/proposals.jsonl   # exits 1: two denials
+              rein eval --agent-input --runbook aks_node_memory_pressure --context '{"environment":"prod"}' --batch examples/model-proposals.jsonl
             """
     )
 

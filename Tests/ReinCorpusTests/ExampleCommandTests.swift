@@ -162,7 +162,13 @@ struct ExampleCommand: Sendable, CustomTestStringConvertible {
             for (offset, line) in lines.enumerated() {
                 let source = "\(path):\(block.fenceLine + 1 + offset)"
                 if shell, isReinCommand(line) {
-                    examples.append(ExampleCommand(source: source, line: line))
+                    // A command continued with `\` takes the lines that follow it.
+                    var command = line
+                    for next in lines[(offset + 1)...] {
+                        guard command.hasSuffix("\\") else { break }
+                        command = String(command.dropLast()) + next
+                    }
+                    examples.append(ExampleCommand(source: source, line: command))
                 } else if !shell, line.hasPrefix("$ "), isReinCommand(String(line.dropFirst(2))) {
                     let output = lines[(offset + 1)...].prefix { !$0.hasPrefix("$ ") }
                     examples.append(ExampleCommand(source: source, line: String(line.dropFirst(2)), output: Array(output)))
