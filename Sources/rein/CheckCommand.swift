@@ -24,6 +24,12 @@ struct CheckCommand: ParsableCommand {
             Exit status: 0 clean, 1 errors found (or warnings with --strict), 2 the check could \
             not run (missing path, unreadable file, bad flag).
 
+            --format sarif writes SARIF 2.1.0 for code scanning: every rule with its help text and \
+            a link to its documentation (--help-base-uri), every result with a fingerprint that \
+            survives unrelated edits. Its paths are relative to the source root: --srcroot, by \
+            default the repository root (the nearest folder at or above the current one holding \
+            .git), else the current folder; a file outside the root gets an absolute file:// URI.
+
             When the bundle has no errors, the lint rules run too (docs/LINT.md; --list-rules \
             prints them). A finding is silenced on one line by a comment that says why, on that \
             line or alone on the line above: `# rein:ignore RULE-ID reason`.
@@ -32,6 +38,7 @@ struct CheckCommand: ParsableCommand {
               rein check
               rein check policies runbooks --format json
               rein check --format sarif > rein.sarif       # for GitHub code scanning
+              rein check --format sarif --help-base-uri https://example.com/rein/v1/
               rein check --format github                   # annotations in a GitHub Actions job
               rein check --strict policies runbooks         # warnings fail too
               rein check examples/broken                    # exits 1: a range written backwards
@@ -48,6 +55,16 @@ struct CheckCommand: ParsableCommand {
 
     @Option(help: "Output format: text, json, sarif (SARIF 2.1.0 for code scanning) or github (workflow commands).")
     var format: CheckFormat = .text
+
+    @Option(help: ArgumentHelp(
+        "SARIF paths are relative to this folder (default: the repository root holding .git, else the current folder).",
+        valueName: "dir"))
+    var srcroot: String?
+
+    @Option(name: .customLong("help-base-uri"), help: ArgumentHelp(
+        "SARIF rule help links are this absolute URI followed by docs/….md#anchor.",
+        valueName: "uri"))
+    var helpBaseURI: String = SARIFDiagnosticRenderer.defaultDocumentationBase
 
     @Flag(help: "Treat warnings as failures (exit 1).")
     var strict = false
@@ -69,6 +86,7 @@ struct CheckCommand: ParsableCommand {
         case .success(let parsed): levels = parsed
         case .failure(let error): throw CLIError("--rule: " + error.message)
         }
+        let sarif = format == .sarif ? try sarifRenderer() : nil
         let bundle = try loadBundle(paths + bundlePaths)
         let outcome = bundle.check(lint: levels)
         switch format {
@@ -79,14 +97,36 @@ struct CheckCommand: ParsableCommand {
         case .json:
             print(JSONDiagnosticRenderer(files: bundle.sources).render(outcome.diagnostics), terminator: "")
         case .sarif:
-            let version = ReinCommand.configuration.version
-            let renderer = SARIFDiagnosticRenderer(files: bundle.sources, toolVersion: version, summary: LintRules.summary(of:))
-            print(renderer.render(outcome.diagnostics), terminator: "")
+            if let sarif { print(sarif(bundle.sources).render(outcome.diagnostics), terminator: "") }
         case .github:
             print(GitHubDiagnosticRenderer(files: bundle.sources).render(outcome.diagnostics), terminator: "")
         }
         if outcome.errorCount > 0 || (strict && outcome.warningCount > 0) {
             throw ExitCode(1)
+        }
+    }
+
+    /// Checks --srcroot and --help-base-uri before anything is read (a bad one is exit 2), and
+    /// returns the SARIF renderer for the bundle's files.
+    private func sarifRenderer() throws -> ([SourceFile]) -> SARIFDiagnosticRenderer {
+        guard let workingFolder = SourceRoot.workingFolder() else { throw CLIError("cannot read the current folder") }
+        let root: String
+        if let srcroot {
+            guard let resolved = SourceRoot.resolve(srcroot, base: workingFolder) else {
+                throw CLIError("--srcroot: no such folder: \(srcroot)")
+            }
+            root = resolved
+        } else {
+            root = SourceRoot.find(from: workingFolder)
+        }
+        guard let base = SARIFDiagnosticRenderer.documentationBase(helpBaseURI) else {
+            throw CLIError("--help-base-uri: `\(helpBaseURI)` is not an absolute URI (such as https://example.com/rein/)")
+        }
+        return { files in
+            SARIFDiagnosticRenderer(
+                files: files, toolVersion: ReinCommand.configuration.version,
+                locations: SourceRoot.locations(of: files, base: workingFolder, root: root),
+                documentationBase: base, describe: RuleDocumentation.describe)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ReinAdapters
 import Testing
 
 /// `rein check` with lint findings: exit codes with and without `--strict`, `--rule`,
@@ -79,7 +80,10 @@ struct LintCLITests {
         let rule = (driver?["rules"] as? [[String: Any]])?.first
         #expect(rule?["id"] as? String == "rein.lint.missing-description")
         let help = (rule?["help"] as? [String: Any])?["text"] as? String
-        #expect(help == "rein.lint.missing-description: a tool or query the model sees that has no description. See docs/LINT.md.")
+        let description = try #require(LintRules.rule(named: "missing-description"))
+        #expect(help?.hasPrefix("A tool or query the model sees that has no description.\n\n\(description.rationale)\n\n") == true)
+        #expect(help?.contains("`# rein:ignore missing-description REASON`") == true)
+        #expect((rule?["helpUri"] as? String)?.hasSuffix("/docs/LINT.md#missing-description") == true)
         #expect((runs?.first?["results"] as? [[String: Any]])?.first?["level"] as? String == "warning")
     }
 }

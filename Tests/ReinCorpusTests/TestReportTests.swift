@@ -58,6 +58,17 @@ extension CLITests {
         #expect(collector.failureText.contains("decisions: expected [deny], got [allow]"))
     }
 
+    /// The JUnit report of a passing, a failing, a skipped and a broken incident, as Jenkins'
+    /// JUnit schema accepts it (no `file` attribute on `testcase`), against its canned output.
+    @Test func junitReportMatches() throws {
+        let run = try rein(["test", "--format", "junit", "Tests/Corpus/reporters/incidents"])
+        #expect(run.status == 1)
+        #expect(!run.stdout.contains(" file="))
+        let expected = repositoryRoot.appendingPathComponent("Tests/Corpus/reporters/expected.junit.xml")
+        let difference = compareGolden(run.stdout, file: expected)
+        #expect(difference == nil, "\(difference ?? "")")
+    }
+
     @Test func jsonReportCountsEachStatus() throws {
         let folder = try reportFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -70,8 +70,11 @@ public struct IncidentTestReport: Sendable {
         return "{\"results\":[\(items.joined(separator: ","))],\"passed\":\(passed),\"failed\":\(failed),\"skipped\":\(skipped)}\n"
     }
 
-    /// JUnit XML: one `testcase` per incident; a failure carries the expected/actual diff, an
-    /// incident that cannot be read or replayed is an `error`, one without `expect:` `skipped`.
+    /// JUnit XML in the dialect Jenkins' xUnit plugin validates against: one `testcase` per
+    /// incident, named by the incident file's path (a `testcase` has no `file` attribute there),
+    /// in the class `rein.incidents`; a failure carries the expected/actual diff, an incident
+    /// that cannot be read or replayed is an `error`, one without `expect:` `skipped`. No `time`
+    /// is given: the replay reads no clock.
     public func junit() -> String {
         let failures = cases.count { $0.status == .failed }
         let errors = cases.count { $0.status == .error }
@@ -79,7 +82,7 @@ public struct IncidentTestReport: Sendable {
         out += "<testsuites name=\"rein test\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
         out += "  <testsuite name=\"recorded incidents\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\">\n"
         for item in cases {
-            let head = "    <testcase classname=\"rein.incidents\" name=\(Self.attribute(item.path)) file=\(Self.attribute(item.path))"
+            let head = "    <testcase classname=\"rein.incidents\" name=\(Self.attribute(item.path))"
             switch item.status {
             case .passed: out += head + "/>\n"
             case .skipped: out += head + ">\n      <skipped message=\"no expect: block\"/>\n    </testcase>\n"
