@@ -43,7 +43,11 @@ struct FormatLayoutTests {
             "the arg types of a run line up",
             "tool t {\n  arg namespace: namespace\n  arg n: int\n\n  arg x: int\n  arg yy: int\n}\n",
             "tool t {\n  arg namespace: namespace\n  arg n:         int\n\n  arg x:  int\n  arg yy: int\n}\n"),
-        LayoutCase("a file of comments keeps them", "  # one\n\n\n\t# two  \n", "# one\n\n# two  \n"),
+        LayoutCase("a file of comments keeps them", "  # one\n\n\n\t# two\n", "# one\n\n# two\n"),
+        LayoutCase(
+            "trailing white space after a comment goes, white space inside it stays",
+            "tool t { # b \t\r\n  effect read #  c\td  \n}\n#\t\n# e \n",
+            "tool t {       # b\n  effect read  #  c\td\n}\n\n#\n# e\n"),
         LayoutCase(
             "the output ends with exactly one line end",
             "identity o {\n  role \"Reader\"\n}\n\n\n",
@@ -143,6 +147,16 @@ struct FormatLayoutTests {
         let output = format(input)
         #expect(output == "query q {\n  arg n: name\n  kql \"\"\"\n    {n}\n\n        \n    \"\"\"\n}\n")
         #expect(kql(of: output) == "{n}\n\n    ")
+    }
+
+    /// Trailing blanks inside a `"""` string are part of its value (the KQL the engine runs):
+    /// they stay, while those after the delimiters go.
+    @Test func trailingBlanksInsideAMultilineStringStay() {
+        let input = "query q {\n  arg n: name\n      kql \"\"\"  \n        T {n}  \n        | take 1\t\n        \"\"\"  \n}\n"
+        let output = format(input)
+        #expect(output == "query q {\n  arg n: name\n  kql \"\"\"\n    T {n}  \n    | take 1\t\n    \"\"\"\n}\n")
+        #expect(kql(of: output) == "T {n}  \n| take 1\t")
+        #expect(kql(of: output) == kql(of: input))
     }
 
     @Test func codeAfterAClosingDelimiterStaysOnItsLine() {

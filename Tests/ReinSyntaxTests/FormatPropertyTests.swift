@@ -3,8 +3,8 @@ import ReinSyntax
 import Testing
 
 /// The layout is canonical: however a file is indented and spaced, with LF or CRLF and with
-/// trailing white space, it formats to the same bytes, as long as its line breaks (and which
-/// of them are blank lines) are the same.
+/// trailing white space (after code and after comments), it formats to the same bytes, as long
+/// as its line breaks (and which of them are blank lines) are the same.
 @Suite("Format property")
 struct FormatPropertyTests {
     /// The files of the soundness check that parse without errors.
@@ -19,8 +19,10 @@ struct FormatPropertyTests {
         #expect(Self.validInputs.count >= 50)
     }
 
+    /// Every file of the repository that parses (the examples, the benchmark workload, every
+    /// corpus): scrambled copies format to exactly the bytes of the formatted original.
     @Test(arguments: validInputs)
-    func respacingDoesNotChangeTheResult(path: String) throws {
+    func scrambledCopiesFormatToTheCanonicalBytes(path: String) throws {
         let bytes = [UInt8](try Data(contentsOf: FormatSoundnessTests.root.appendingPathComponent(path)))
         let expected = try #require(SourceFormatter.format(bytes).text)
         var random = SeededRandom(seed: UInt64(truncatingIfNeeded: path.utf8.reduce(5381) { $0 &* 33 &+ Int($1) }))
@@ -32,10 +34,10 @@ struct FormatPropertyTests {
     }
 
     /// The file with the white space between its tokens and comments replaced: random spaces
-    /// and tabs where there were some, random indentation, random trailing white space (not
-    /// after a comment: it would belong to the comment), CRLF or LF, and runs of two to four
-    /// line ends where there was a blank line. Tokens (`"""` blocks included) and comments are
-    /// copied unchanged.
+    /// and tabs where there were some, random indentation, random trailing white space (after
+    /// code and after comments alike), CRLF or LF, and runs of two to four line ends where there
+    /// was a blank line. Tokens and comments are copied unchanged, except that a `"""` block is
+    /// re-indented as a whole (`reindented(_:random:)`), which keeps its value.
     static func respaced(_ original: [UInt8], random: inout SeededRandom) -> [UInt8] {
         let file = SourceFile(path: "x", bytes: original)
         let source = file.bytes
@@ -46,7 +48,6 @@ struct FormatPropertyTests {
         let lineEnd: [UInt8] = random.next(below: 2) == 0 ? [0x0A] : [0x0D, 0x0A]
         var out: [UInt8] = source.count == original.count ? [] : [0xEF, 0xBB, 0xBF]
         var position = 0
-        var afterComment = false
         for (start, end, isComment) in items + [(source.count, source.count, false)] {
             let gap = source[position..<start]
             let breaks = gap.filter { $0 == 0x0A }.count
@@ -54,16 +55,30 @@ struct FormatPropertyTests {
                 if !gap.isEmpty { out += whiteSpace(1 + random.next(below: 3), random: &random) }
             } else {
                 let count = breaks == 1 ? 1 : 2 + random.next(below: 3)
-                for line in 0..<count {
-                    let trailing = line == 0 && afterComment ? 0 : random.next(below: 3)
-                    out += whiteSpace(trailing, random: &random) + lineEnd
-                }
+                for _ in 0..<count { out += whiteSpace(random.next(below: 3), random: &random) + lineEnd }
                 if start < source.count { out += whiteSpace(random.next(below: 7), random: &random) }
             }
-            out += source[start..<end]
+            let text = source[start..<end]
+            out += !isComment && text.starts(with: tripleQuote) ? reindented(text, random: &random) : Array(text)
             position = end
-            afterComment = isComment
         }
+        return out
+    }
+
+    static let tripleQuote = [UInt8](repeating: UInt8(ascii: "\""), count: 3)
+
+    /// A `"""` block with the same value: random white space after the opening delimiter, and
+    /// one random prefix of spaces and tabs put in front of every content line and of the
+    /// closing delimiter (each content line still starts with the closing line's indentation,
+    /// which is what the value leaves out). No white space is added at the end of a content
+    /// line: there it would be part of the value.
+    static func reindented(_ block: ArraySlice<UInt8>, random: inout SeededRandom) -> [UInt8] {
+        var lines = block.split(separator: 0x0A, omittingEmptySubsequences: false)
+        guard lines.count >= 2 else { return Array(block) }
+        let opening = lines.removeFirst()
+        let prefix = whiteSpace(random.next(below: 5), random: &random)
+        var out = Array(opening) + whiteSpace(random.next(below: 3), random: &random)
+        for line in lines { out += [0x0A] + prefix + line }
         return out
     }
 

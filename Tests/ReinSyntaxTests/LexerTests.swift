@@ -93,4 +93,12 @@ struct LexerTests {
         let result = parse("# a\ntool t { # b\n  effect read # c\n}\n# d\n")
         #expect(result.comments.map(\.text) == [" a", " b", " c", " d"])
     }
+
+    /// Trailing spaces, tabs and carriage returns are not part of a comment; white space
+    /// inside it is, and so is a comment of nothing but `#`.
+    @Test func commentsEndAtTheirLastVisibleByte() {
+        let result = parse("#  a \t \r\ntool t { # b\t c\t\n  effect read #   \n}\n#\r\n")
+        #expect(result.comments.map(\.text) == ["  a", " b\t c", "", ""])
+        #expect(result.comments.map { $0.span.end - $0.span.start } == [4, 6, 1, 1])
+    }
 }

@@ -9,26 +9,30 @@ struct DenyAnalysis {
 
 extension LintContext {
     /// A finding for each `deny` whose outcome for every tool it applies to satisfies
-    /// `condition`; its message and help from `text`, the help led by the bounds it reads.
+    /// `condition`; its message and help from `text`, the help led by a comparison no value can
+    /// satisfy (`impossibleComparison`), if any, and the bounds of the other things it reads.
     func denyFindings(
         where condition: (Possibility) -> Bool, _ text: (DenyAnalysis) -> (message: String, help: String)
     ) -> [LintFinding] {
         denyAnalyses.compactMap { analysis in
             guard analysis.outcomes.allSatisfy(condition) else { return nil }
             let (message, help) = text(analysis)
-            let bounds = analysis.tools.first.flatMap { boundsText(of: analysis.rule, for: $0) }
-            return LintFinding(at: analysis.rule.span, message, help: (bounds.map { "\($0); " } ?? "") + help)
+            let tool = analysis.tools.first
+            let comparison = tool.flatMap { impossibleComparison(in: analysis.rule, for: $0) }
+            let bounds = tool.flatMap { boundsText(of: analysis.rule, for: $0, except: comparison?.name) }
+            let lead = [comparison?.text, bounds].compactMap { $0 }.map { "\($0); " }.joined()
+            return LintFinding(at: analysis.rule.span, message, help: lead + help)
         }
     }
 
-    /// The declared bounds of the args and context keys a rule reads, for a help line:
-    /// "`replicas` is `int in 1..10`".
-    func boundsText(of rule: RuleModel, for tool: ToolModel) -> String? {
+    /// The declared bounds of the args and context keys a rule reads (but `except`), for a help
+    /// line: "`replicas` is `int in 1..10`", "`prefix` is `string len 1..64`".
+    func boundsText(of rule: RuleModel, for tool: ToolModel, except: String? = nil) -> String? {
         var parts: [String] = []
-        for use in rule.argUses where !parts.contains(where: { $0.hasPrefix("`\(use.name)`") }) {
+        for use in rule.argUses where use.name != except && !parts.contains(where: { $0.hasPrefix("`\(use.name)`") }) {
             if let arg = tool.args.first(where: { $0.name.isExactly(use.name) }) { parts.append(Self.declared(arg)) }
         }
-        for key in Self.contextKeys(in: rule.condition, depth: 0) {
+        for key in Self.contextKeys(in: rule.condition, depth: 0) where key != except {
             if let arg = model.contextKey(named: key), !parts.contains(Self.declared(arg)) { parts.append(Self.declared(arg)) }
         }
         return parts.isEmpty ? nil : parts.joined(separator: ", ")
@@ -42,6 +46,7 @@ extension LintContext {
         case .duration(let range)?: type += " in \(range.lowerBound)..\(range.upperBound)"
         case nil: break
         }
+        if let length = arg.length { type += " len \(length.lowerBound)..\(length.upperBound)" }
         return "`\(arg.name)` is `\(type)`"
     }
 

@@ -1,6 +1,7 @@
 /// A `#` comment, kept for the formatter.
 public struct Comment: Sendable, Hashable {
-    /// The text after `#`, as written.
+    /// The text after `#`, as written, without trailing white space (spaces, tabs, carriage
+    /// returns): the span ends at the comment's last other byte.
     public var text: String
     public var span: SourceSpan
 

@@ -2,7 +2,7 @@
 /// must parse without diagnostics to the same file as the input, apart from layout.
 ///
 /// "The same" means: the same tokens (kind and value, newlines aside) in the same order; the
-/// same comments, byte for byte, in the same order; the same declarations with the same doc
+/// same comments (their text, which never includes trailing white space) in the same order; the same declarations with the same doc
 /// comments; and every declaration and statement made of the same run of tokens. Since the
 /// tree is built from exactly these, the input and output trees are equal but for locations.
 enum FormatVerification {

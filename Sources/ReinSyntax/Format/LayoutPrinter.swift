@@ -7,7 +7,8 @@
 /// - where the author broke a statement over several lines, the break is kept and the
 ///   continuation line is indented one level more, plus one level per `(` or `[` still open;
 /// - between tokens of a line: one space, or none where ``TokenSpacing`` says so;
-/// - a comment stays after the token it followed on its line, or on a line of its own;
+/// - a comment stays after the token it followed on its line, or on a line of its own, and
+///   ends where the lexer ends it: before any trailing white space;
 /// - runs of blank lines become one; none at the start or end of the file, after `{` or before
 ///   `}`; exactly one after a top-level declaration.
 struct LayoutPrinter {

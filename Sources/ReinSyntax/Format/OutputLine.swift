@@ -14,7 +14,8 @@ struct OutputLine {
     /// Leading spaces (unused for verbatim lines).
     var indent: Int
     var text: [UInt8]
-    /// A comment after the code on this line, `#` included, byte for byte.
+    /// A comment after the code on this line, `#` included, as written (its trailing white
+    /// space is not part of it).
     var trailingComment: [UInt8]?
     /// The statement (index of its first token) this line belongs to, if any.
     var statement: Int?

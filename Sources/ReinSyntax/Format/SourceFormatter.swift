@@ -1,9 +1,10 @@
 /// `rein fmt`'s engine: rewrites one `.rein` file in the canonical layout (docs/LAYOUT.md).
 ///
 /// Pure: bytes in, bytes out, no I/O. Only the layout changes — indentation, spacing, blank
-/// lines, line ends, the alignment of `arg`/`context` types and of trailing comments. Tokens
-/// are copied as written (a string literal is never re-rendered from its value), every
-/// comment is kept byte for byte, and the order of everything is kept. A file with any
+/// lines, line ends, trailing white space (outside string literals, after comments too), the
+/// alignment of `arg`/`context` types and of trailing comments. Tokens are copied as written
+/// (a string literal is never re-rendered from its value, so blanks at the end of a `"""`
+/// content line stay), the text of every comment is kept, and the order of everything is kept. A file with any
 /// lexical or syntax error is not formatted at all.
 ///
 /// Before answering, the formatter re-reads its own output: when that output does not parse

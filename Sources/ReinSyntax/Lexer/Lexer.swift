@@ -216,12 +216,14 @@ public struct Lexer {
 
     // MARK: Comments
 
+    /// A comment runs from `#` to the end of its line; trailing spaces, tabs and carriage
+    /// returns are not part of it (so `rein fmt` drops them, as it drops them after code).
     private mutating func lexComment() {
         let start = index
         index += 1
         while index < bytes.count, bytes[index] != 0x0A { index += 1 }
         var end = index
-        if end > start, bytes[end - 1] == 0x0D { end -= 1 }
+        while end > start + 1, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 || bytes[end - 1] == 0x0D { end -= 1 }
         let text = String(decoding: bytes[(start + 1)..<max(start + 1, end)], as: UTF8.self)
         comments.append(Comment(text: text, span: span(start, end)))
     }

@@ -69,6 +69,9 @@ extension Parser {
         switch statement.kind {
         case .investigate, .remediate, .allow, .forbidNamespace:
             return "separate the items of a list with `,`"
+        case .arg(let declaration), .context(let declaration):
+            if atWord("default"), let value = restOfLine(from: position + 1) { return "write the default after `=`: `= \(value)`" }
+            return missingConstraintWordHelp(after: declaration) ?? "put each statement on a line of its own"
         default:
             return "put each statement on a line of its own"
         }
@@ -100,10 +103,17 @@ extension Parser {
             let help = Suggestions.didYouMean(word, in: context.allowed) ?? "\(context.name) may contain \(allowedList)"
             throw failAtCurrent("rein.parse.unknown-statement", "unknown statement `\(word)` in \(owner)", help: help)
         }
+        let keywordIndex = position
         let keywordToken = advance()
         let keyword = Identifier(word, span: span(keywordToken))
-        let kind = try parseStatementBody(word, context: context, keyword: keywordToken)
-        return Statement(kind: kind, keyword: keyword, span: span(from: keywordToken, to: previous))
+        let diagnosticsBefore = diagnostics.count
+        do {
+            let kind = try parseStatementBody(word, context: context, keyword: keywordToken)
+            return Statement(kind: kind, keyword: keyword, span: span(from: keywordToken, to: previous))
+        } catch {
+            explainSlip(statementAt: keywordIndex, diagnosticsFrom: diagnosticsBefore)
+            throw error
+        }
     }
 
     // swiftlint:disable:next cyclomatic_complexity
@@ -171,10 +181,12 @@ extension Parser {
         }
     }
 
-    mutating func expectWord(_ word: String, after what: String) throws -> Token {
+    /// Consumes the fixed word `word`, or fails with `help` (by default, at a line end, that the
+    /// word belongs on this line).
+    mutating func expectWord(_ word: String, after what: String, help: String? = nil) throws -> Token {
         if let token = eatWord(word) { return token }
         let atLineEnd = at(.newline)
-        let help = atLineEnd ? "keep `\(word)` on this line: only `and`, `or`, `|` and `because` may start a continuation line" : nil
+        let help = help ?? (atLineEnd ? "keep `\(word)` on this line: only `and`, `or`, `|` and `because` may start a continuation line" : nil)
         throw fail("rein.parse.expected-keyword", "expected `\(word)` after \(what), found \(describeCurrent())", help: help)
     }
 
@@ -248,7 +260,7 @@ extension Parser {
 
     mutating func parseDenyRule() throws -> DenyRule {
         let target = try parseTarget()
-        _ = try expectWord("when", after: "the rule's target")
+        _ = try expectWord("when", after: "the rule's target", help: conditionWordHelp(after: target))
         let condition = try parseExpression()
         var message: StringLiteral?
         if eatWord("because") != nil { message = try parseString("the reason") }
@@ -260,7 +272,7 @@ extension Parser {
         let count = try parseInteger()
         var target: RuleTarget?
         if eatWord("for") != nil { target = try parseTarget() }
-        _ = try expectWord("when", after: "the approval count")
+        _ = try expectWord("when", after: target == nil ? "the approval count" : "the rule's target", help: target.flatMap(conditionWordHelp))
         return RequireRule(approvals: count, target: target, condition: try parseExpression())
     }
 }

@@ -21,7 +21,11 @@ extension Parser {
     }
 
     private mutating func parseArgDeclarationBody(name: Identifier) throws -> ArgDeclaration {
-        _ = try expect(.colon, "after `\(name.name)`")
+        guard eat(.colon) != nil else {
+            throw fail(
+                "rein.parse.expected-token", "expected \(TokenKind.colon.displayName) after `\(name.name)`, found \(describeCurrent())",
+                help: missingColonHelp(after: name))
+        }
         var declaration = ArgDeclaration(name: name, type: try parseType())
         let order = ["in", "len", "matching"]
         var stage = -1
@@ -113,7 +117,7 @@ extension Parser {
             if at(.duration) {
                 throw fail("rein.parse.expected-integer", "expected an integer, found the duration \(describeCurrent())")
             }
-            throw fail("rein.parse.expected-integer", "expected an integer, found \(describeCurrent())")
+            throw fail("rein.parse.expected-integer", "expected an integer, found \(describeCurrent())", help: quotedNumberHelp(duration: false))
         }
         let token = advance()
         let literalSpan = minus.map { span(from: $0, to: token) } ?? span(token)
@@ -145,7 +149,9 @@ extension Parser {
                 "rein.parse.expected-duration", "expected a duration, found the integer `\(text)`",
                 help: "add a unit: `\(text)m`, `\(text)s`, `\(text)h` or `\(text)d`")
         }
-        throw fail("rein.parse.expected-duration", "expected a duration like `15m`, found \(describeCurrent())")
+        throw fail(
+            "rein.parse.expected-duration", "expected a duration like `15m`, found \(describeCurrent())",
+            help: quotedNumberHelp(duration: true))
     }
 
     func durationLiteral(_ token: Token) -> Literal {

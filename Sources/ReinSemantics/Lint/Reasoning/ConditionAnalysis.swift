@@ -33,8 +33,9 @@ enum PathKey: Hashable {
 }
 
 /// Interval reasoning over a checked condition: can it be true, can it be false, given what the
-/// declarations say about the values it reads (arg and context bounds and enums, `alert.severity`
-/// 0–4, `now.hour` 0–23, `now.weekday` 1–7, counts ≥ 0)?
+/// declarations say about the values it reads (arg and context bounds and enums, the checks a
+/// string, name or namespace passes — `len`, `matching`, the name rules, forbidden namespaces —
+/// `alert.severity` 0–4, `now.hour` 0–23, `now.weekday` 1–7, counts ≥ 0)?
 ///
 /// Sound in one direction: "cannot be true" (or false) is said only when no input makes it so.
 /// Operands are analysed independently, except that within an `and` each operand is analysed
@@ -44,6 +45,8 @@ enum PathKey: Hashable {
 struct ConditionAnalysis {
     /// The domains of the paths known before any assumption.
     let facts: [PathKey: ValueDomain]
+    /// What string args are checked against, for the domains of the args a rule reads.
+    let strings: StringChecks
 
     /// Nesting beyond this is taken as "either" (the parser already caps it at 64).
     static let depthLimit = 100

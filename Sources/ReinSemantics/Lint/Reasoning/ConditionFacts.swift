@@ -1,8 +1,8 @@
 import ReinSyntax
 
 extension ConditionAnalysis {
-    /// What is known before any tool: every context key with its declared type and bounds,
-    /// and the fixed ranges of `alert.severity` (0–4), `now.hour` (0–23), `now.weekday` (1–7)
+    /// What is known before any tool: every context key with its declared type and bounds
+    /// (for strings, the checks values pass), and the fixed ranges of `alert.severity` (0–4), `now.hour` (0–23), `now.weekday` (1–7)
     /// and the session counters (≥ 0). The analysis of a runbook's trigger.
     init(model: SemanticModel) {
         var facts: [PathKey: ValueDomain] = [
@@ -15,8 +15,9 @@ extension ConditionAnalysis {
             .tool(.effect): .strings([ExactString(ToolEffect.read.rawValue), ExactString(ToolEffect.write.rawValue)]),
         ]
         for field in AlertField.allCases where field != .severity { facts[.alert(field)] = .anyString }
-        for key in model.context { facts[.context(key.name)] = ValueDomain(key) }
-        self.init(facts: facts)
+        let strings = StringChecks(model: model)
+        for key in model.context { facts[.context(key.name)] = ValueDomain(key, strings: strings) }
+        self.init(facts: facts, strings: strings)
     }
 
     /// This analysis for a rule evaluated against `tool`: adds the tool's name and effect and
@@ -26,9 +27,9 @@ extension ConditionAnalysis {
         facts[.tool(.name)] = .strings([ExactString(tool.name)])
         if let effect = tool.effect { facts[.tool(.effect)] = .strings([ExactString(effect.rawValue)]) }
         for use in rule.argUses {
-            if let arg = tool.args.first(where: { $0.name.isExactly(use.name) }) { facts[.arg(arg.name)] = ValueDomain(arg) }
+            if let arg = tool.args.first(where: { $0.name.isExactly(use.name) }) { facts[.arg(arg.name)] = ValueDomain(arg, strings: strings) }
         }
-        return ConditionAnalysis(facts: facts)
+        return ConditionAnalysis(facts: facts, strings: strings)
     }
 
     /// What `rule`'s condition can do for each of `tools`. Tools that look the same to the
@@ -40,7 +41,9 @@ extension ConditionAnalysis {
         return tools.map { tool in
             let key = ToolFacts(
                 name: readsName ? ExactString(tool.name) : nil, effect: tool.effect,
-                args: rule.argUses.map { use in tool.args.first { $0.name.isExactly(use.name) }.map(ValueDomain.init) })
+                args: rule.argUses.map { use in
+                    tool.args.first { $0.name.isExactly(use.name) }.map { ValueDomain($0, strings: strings) }
+                })
             if let known = cache[key] { return known }
             let outcome = evaluating(rule, for: tool).possibility(of: rule.condition)
             cache[key] = outcome

@@ -1,12 +1,15 @@
 import ReinSyntax
 
 /// The values a condition's operand can take, as far as the declarations tell: an interval of
-/// ints or of durations (in seconds), a finite set of strings or of bools, any string, or
-/// nothing known. An over-approximation: every value that can occur is inside it.
+/// ints or of durations (in seconds), a finite set of strings or of bools, the strings that pass
+/// an arg's checks, any string, or nothing known. An over-approximation: every value that can
+/// occur is inside it.
 enum ValueDomain: Hashable {
     /// Ints, or durations in seconds, from `lower` to `upper` inclusive.
     case interval(Int64, Int64)
     case strings(Set<ExactString>)
+    /// The strings a `string`, `name` or `namespace` arg can hold once validated.
+    case text(StringConstraint)
     case anyString
     case bools(Set<Bool>)
     /// Unknown: a list, or a value the analysis does not model.
@@ -17,7 +20,7 @@ enum ValueDomain: Hashable {
     static let anyDuration = ValueDomain.interval(0, .max)
 
     /// The domain of a declared arg or context key, from its type and constraints.
-    init(_ arg: ArgModel) {
+    init(_ arg: ArgModel, strings: StringChecks) {
         switch (arg.type, arg.range) {
         case (.int, .int(let range)?): self = .interval(range.lowerBound, range.upperBound)
         case (.int, _): self = Self.anyInt
@@ -25,7 +28,9 @@ enum ValueDomain: Hashable {
         case (.duration, _): self = Self.anyDuration
         case (.bool, _): self = Self.allBools
         case (.enumeration(let members), _): self = .strings(Set(members.map(ExactString.init)))
-        case (.string, _), (.name, _), (.namespace, _): self = .anyString
+        case (.string, _): self = .text(strings.text(length: arg.length, pattern: arg.pattern))
+        case (.name, _): self = .text(StringConstraint(rule: .name))
+        case (.namespace, _): self = .text(strings.namespace)
         }
     }
 
@@ -45,7 +50,7 @@ enum ValueDomain: Hashable {
         case .interval(let lower, let upper): lower > upper
         case .strings(let values): values.isEmpty
         case .bools(let values): values.isEmpty
-        case .anyString, .unknown: false
+        case .text, .anyString, .unknown: false
         }
     }
 
@@ -67,6 +72,9 @@ enum ValueDomain: Hashable {
         case (.strings(let left), .strings(let right)): .strings(left.intersection(right))
         case (.anyString, .strings), (.unknown, _): other
         case (.strings, .anyString), (_, .unknown): self
+        case (.text(let constraint), .strings(let values)), (.strings(let values), .text(let constraint)):
+            .strings(values.filter { constraint.admits($0.value) })
+        case (.anyString, .text): other
         case (.bools(let left), .bools(let right)): .bools(left.intersection(right))
         default: self
         }
@@ -93,7 +101,9 @@ enum ValueDomain: Hashable {
         switch (self, other) {
         case (.interval(let a, let b), .interval(let c, let d)): a > b || (c <= a && b <= d)
         case (.strings(let left), .strings(let right)): left.isSubset(of: right)
-        case (.strings, .anyString): true
+        case (.strings, .anyString), (.text, .anyString): true
+        case (.strings(let values), .text(let constraint)): values.allSatisfy { constraint.admits($0.value) }
+        case (.text(let left), .text(let right)): left == right
         case (.bools(let left), .bools(let right)): left.isSubset(of: right)
         default: false
         }

@@ -8,7 +8,8 @@ struct DenyAlwaysMatches: LintRule {
     let rationale = """
         A `deny` that matches every proposal of its tools turns them off in a roundabout way: \
         the agent keeps proposing them and keeps being denied, spending its iteration budget. \
-        `args.replicas >= 1` on an arg declared `in 1..10` is always true. To take a tool away, \
+        `args.replicas >= 1` on an arg declared `in 1..10` is always true, and so is \
+        `args.namespace != "Payments-DB"` (no namespace has upper case). To take a tool away, \
         remove it from the runbook's `investigate` or `remediate` list; otherwise narrow the \
         condition.
         """
@@ -20,6 +21,9 @@ struct DenyAlwaysMatches: LintRule {
             writeToolExample(
                 "restart", "Restart a deployment", arg: #"mode: "rolling" | "recreate""#,
                 policy: #"deny restart when args.mode in ["rolling", "recreate"] because "no restarts""#),
+            writeToolExample(
+                "restart", "Restart the deployments of a namespace", arg: #"namespace: namespace"#,
+                policy: #"deny restart when args.namespace != "Payments-DB" because "only the ledger database restarts here""#),
         ],
         passing: [
             writeToolExample(
