@@ -9,7 +9,7 @@ public protocol LintRule: Sendable {
     var id: String { get }
     /// The level findings are reported at unless configured otherwise.
     var defaultLevel: Severity { get }
-    /// What the rule finds, one line (the SARIF rule's short description).
+    /// What the rule finds, one line (the catalogue's table and the SARIF rule's full description).
     var summary: String { get }
     /// Why it matters and what to do about it: a short paragraph for the catalogue.
     var rationale: String { get }

@@ -25,9 +25,4 @@ public enum LintRules {
         return all.first { $0.id == id }
     }
 
-    /// The help text of a lint code (for SARIF rules), or nil when `code` is no lint rule's.
-    public static func summary(of code: String) -> String? {
-        guard code.hasPrefix(codePrefix) else { return nil }
-        return rule(named: code)?.summary
-    }
 }
