@@ -55,13 +55,6 @@ public struct ActionKey: Sendable, Hashable {
     public var iteration: Int64
     /// The args' canonical JSON (RFC 8785).
     public var args: [UInt8]
-
-    public init(tool: String, kind: ProposalKind, iteration: Int64, args: [UInt8]) {
-        self.tool = tool
-        self.kind = kind
-        self.iteration = iteration
-        self.args = args
-    }
 }
 
 /// What a recorded approval or rejection was given for, as another replay of the same recording

@@ -6,7 +6,7 @@ import Testing
 /// own — canonical JSON written out by hand, SHA-256 from swift-crypto — and compared with what a
 /// replay sends and accepts: a card sender or an approver that follows the formats agrees with Rein.
 @Suite("The approval digest of the data formats")
-struct ContractDigestTests {
+struct ApprovalDigestTests {
     static let bundleText = """
         identity observer {
           role "Log Analytics Reader"
