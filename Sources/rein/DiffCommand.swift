@@ -5,7 +5,8 @@ import ReinAdapters
 enum DiffFormat: String, ExpressibleByArgument, CaseIterable {
     case text
     case json
-    /// GitHub workflow commands: a newly allowed step annotates as an error.
+    /// GitHub workflow commands at the incident file's line: a newly allowed step annotates as
+    /// an error, a different action as a warning.
     case github
 }
 
@@ -22,9 +23,18 @@ struct DiffCommand: ParsableCommand {
         discussion: """
             The change impact of a policy pull request: each recorded incident is replayed under \
             the base bundle and under the head bundle, and every step whose decision (with its \
-            reason codes), approval verdict or outcome differs is listed, grouped by incident, \
-            newly allowed steps first (the dangerous direction), then a summary line \
-            (`3 of 41 incidents change: 2 newly denied, 1 newly allowed`).
+            reason codes), approval verdict or outcome differs is listed, grouped by incident and \
+            named by its line in the incident file and its time: newly allowed steps first (the \
+            dangerous direction), then proposals decided alike whose action differs (a different \
+            action would run), then new denials; a change that only follows from an earlier one \
+            (a proposal denied approval_pending, an approval met by another pending action, an \
+            event after the session ended) is marked knock-on and not counted as a new denial. \
+            Then a summary line (`3 of 41 incidents change: 2 newly denied, 1 newly allowed`).
+
+            The session is taken to have been recorded under the base bundle: approval digests \
+            use the recording's `bundle`, else the base bundle's digest, in both replays, and an \
+            approval without a digest counts under the head only for the action it was given for \
+            under the base, never for a different one.
 
             Exit status: 0, unless --fail-on newly-allowed (or any) finds such a change: 1; 2 the \
             command could not run.
@@ -55,8 +65,8 @@ struct DiffCommand: ParsableCommand {
 
     func run() throws {
         let (basePolicy, baseSources) = try loadCompiledBundle(Self.bundlePaths(base))
-        let (headPolicy, headSources) = try loadCompiledBundle(Self.bundlePaths(head))
-        let baseDigest = Hashing.bundleDigest(baseSources), headDigest = Hashing.bundleDigest(headSources)
+        let headPolicy = try loadCompiledBundle(Self.bundlePaths(head)).policy
+        let baseDigest = Hashing.bundleDigest(baseSources)
         var diffs: [ReplayDiff.IncidentDiff] = []
         var total = 0
         var failed = false
@@ -66,12 +76,10 @@ struct DiffCommand: ParsableCommand {
                 return
             }
             total += 1
-            let before = Replay.run(incident, policy: basePolicy, bundleDigest: baseDigest, sha256: Hashing.sha256Hex)
-            let after = Replay.run(incident, policy: headPolicy, bundleDigest: headDigest, sha256: Hashing.sha256Hex)
-            switch (before, after) {
-            case (.success(let left), .success(let right)):
-                diffs.append(ReplayDiff.compare(path: file.file.path, base: left, head: right))
-            case (.failure(let failure), _), (_, .failure(let failure)):
+            switch ReplayDiff.replay(incident, base: basePolicy, baseDigest: baseDigest, head: headPolicy) {
+            case .success(let replays):
+                diffs.append(ReplayDiff.compare(file, base: replays.base, head: replays.head))
+            case .failure(let failure):
                 writeError("\(file.file.path): error: \(failure.message) [rein.replay.cannot-replay]")
                 failed = true
             }

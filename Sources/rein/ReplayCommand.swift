@@ -17,10 +17,12 @@ struct ReplayCommand: ParsableCommand {
             file is read and checked whole, then replayed through its runbook: every proposal decided, \
             the approval card, approvals counted or ignored (and why), the elevation, the \
             execution, the outcome. Nothing is executed and no clock is read: times come from \
-            the recording.
+            the recording. A recording that names the `bundle` it ran under has its approval \
+            digests computed with that digest, so its approvals stay bound to their actions after \
+            the bundle is edited; args are shown and hashed with durations in ISO-8601 (PT1M30S).
 
             The transcript goes to stdout; --json prints one docs/FORMATS.md §4 object per incident \
-            instead, one per line. Exit status: 0 every incident replayed, 1 an incident file has \
+            instead, one per line, with the bundle digest its approval digests used as `bundle`. Exit status: 0 every incident replayed, 1 an incident file has \
             errors or an incident cannot be replayed (no runbook matches its alert), 2 the \
             command could not run (a bundle with errors, a missing path).
 

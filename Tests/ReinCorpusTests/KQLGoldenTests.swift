@@ -18,7 +18,7 @@ struct KQLGoldenTests {
                 switch arg.type {
                 case .int: (key: arg.name, value: .integer(7))
                 case .bool: (key: arg.name, value: .bool(true))
-                case .duration: (key: arg.name, value: .string("1h30m"))
+                case .duration: (key: arg.name, value: .string("PT1H30M"))
                 default: (key: arg.name, value: .string(Self.hostile))
                 }
             })

@@ -8,7 +8,7 @@ extension CLITests {
         let first = try rein(["replay", "--json", "runbooks/incidents"])
         #expect(first.status == 0, "\(first.stderr)")
         let lines = first.stdout.split(separator: "\n")
-        #expect(lines.count == 10)
+        #expect(lines.count == 12)
         // Every outcome reason the examples cover appears, each object is one JSON line.
         for reason in ["completed", "execution_failed", "execution_unconfirmed", "investigation_only", "approval_timeout",
             "approval_rejected", "iteration_limit"]
@@ -21,7 +21,7 @@ extension CLITests {
     @Test func testPassesOnTheExamples() throws {
         let run = try rein(["test"])
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
-        #expect(run.stdout.hasSuffix("10 passed, 0 failed\n"))
+        #expect(run.stdout.hasSuffix("12 passed, 0 failed\n"))
     }
 
     @Test func aBrokenIncidentStopsTheReplayWithItsPosition() throws {

@@ -87,7 +87,7 @@ extension CLITests {
         #expect(run.stdout.contains("  runbooks: 4 of 4 (100%)"))
         #expect(run.stdout.contains("    not exercised: rollback_deployment"))
         #expect(run.stdout.contains("    not exercised: runbooks/aks_crashloop_backoff.rein:26:3 deny rollback_deployment"))
-        #expect(run.stdout.hasSuffix("10 passed, 0 failed\n"))
+        #expect(run.stdout.hasSuffix("12 passed, 0 failed\n"))
         let strict = try rein(["test", "--min-coverage", "90"])
         #expect(strict.status == 1)
         #expect(strict.stderr.contains("is below --min-coverage 90%"))

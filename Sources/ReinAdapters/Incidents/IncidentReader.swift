@@ -16,6 +16,14 @@ public struct IncidentFile: Sendable {
     public var incident: RecordedIncident?
     public var expectation: IncidentExpectation?
     public var diagnostics: [Diagnostic]
+    /// Where each of the incident's events starts in the file (byte offsets, in event order).
+    public var eventOffsets: [Int] = []
+
+    /// The 1-based line of the file on which event `index` starts, if there is such an event.
+    public func line(ofEvent index: Int) -> Int? {
+        guard eventOffsets.indices.contains(index) else { return nil }
+        return file.position(of: eventOffsets[index]).line
+    }
 }
 
 /// Reads recorded incidents (docs/FORMATS.md §3) strictly: the incident's own keys and every
@@ -32,9 +40,10 @@ public enum IncidentReader {
         case .success(let root):
             var reader = Reading()
             let (incident, expectation) = reader.incident(root)
+            let clean = reader.problems.isEmpty
             return IncidentFile(
-                file: file, incident: reader.problems.isEmpty ? incident : nil,
-                expectation: reader.problems.isEmpty ? expectation : nil, diagnostics: reader.problems)
+                file: file, incident: clean ? incident : nil, expectation: clean ? expectation : nil,
+                diagnostics: reader.problems, eventOffsets: clean ? reader.eventOffsets : [])
         }
     }
 }
@@ -42,6 +51,8 @@ public enum IncidentReader {
 /// One file's reading: the values found and the problems met (all of them, in file order).
 private struct Reading {
     var problems: [Diagnostic] = []
+    /// Where each event read starts.
+    var eventOffsets: [Int] = []
 
     mutating func fail(_ code: String, _ message: String, at value: DocValue, help: String? = nil) {
         problems.append(
@@ -96,20 +107,36 @@ private struct Reading {
         return object
     }
 
+    /// A bundle digest: exactly 64 lowercase hex digits.
+    mutating func digest(_ value: DocValue, _ what: String) -> String? {
+        guard let text = string(value, what) else { return nil }
+        guard text.utf8.count == 64, text.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+            fail(
+                "value", "\(what) must be a bundle digest: 64 lowercase hex digits", at: value,
+                help: "copy the `bundle` of `rein replay --json`, or leave the key out to use the current bundle")
+            return nil
+        }
+        return text
+    }
+
     mutating func incident(_ root: DocValue) -> (RecordedIncident?, IncidentExpectation?) {
-        let keys = ["incident", "runbook", "context", "alert", "events", "expect"]
+        let keys = ["incident", "runbook", "bundle", "context", "alert", "events", "expect"]
         guard let top = members(root, "the incident", allowed: keys) else { return (nil, nil) }
         for required in ["incident", "alert", "events"] where top[required] == nil {
             fail("missing-key", "missing key `\(required)`", at: root)
         }
         let id = top["incident"].flatMap { string($0.value, "`incident`") }
         let runbook = top["runbook"].flatMap { string($0.value, "`runbook`") }
+        let bundle = top["bundle"].flatMap { digest($0.value, "`bundle`") }
         let context = top["context"].flatMap { object($0.value, "`context`") }
         let alert = top["alert"].flatMap { object($0.value, "`alert`") }
         let recorded = top["events"].flatMap { self.events($0.value) }
         let expected = top["expect"].flatMap { self.expectation($0.value) }
         guard let id, let alert, let recorded else { return (nil, expected) }
-        return (RecordedIncident(incident: id, runbook: runbook, context: context, alert: alert, events: recorded), expected)
+        return (
+            RecordedIncident(incident: id, runbook: runbook, context: context, alert: alert, events: recorded, bundle: bundle),
+            expected
+        )
     }
 
     mutating func events(_ value: DocValue) -> [SessionEvent]? {
@@ -126,6 +153,7 @@ private struct Reading {
             }
             previous = event.at
             events.append(event)
+            eventOffsets.append(item.offset)
         }
         return events
     }

@@ -4,22 +4,37 @@ import ReinSyntax
 /// The change impact of a policy change (`rein diff`): the same recorded incidents replayed
 /// under a base and a head bundle, step by step — every decision, reason codes, approval
 /// verdict, executed action and outcome that differs, and its direction. A step the head permits more than the
-/// base did (deny → require_approval → allow) is *newly allowed*: the dangerous direction.
+/// base did (deny → require_approval → allow) is *newly allowed*: the dangerous direction. A
+/// proposal decided alike whose action differs (other validated args, a changed default) is a
+/// *different action*. A change that only follows from an earlier one — a proposal denied
+/// `approval_pending` because an earlier one now waits for approval, an approval judged against
+/// another pending action, an event after the session ended — is a *knock-on* of it.
 public enum ReplayDiff {
     public enum Direction: String, Sendable {
         case newlyAllowed = "newly_allowed"
         case newlyDenied = "newly_denied"
+        /// Decided alike, but a different action would run (or wait for approval).
+        case differentAction = "different_action"
         case changed
     }
 
     public struct Change: Sendable {
-        /// The step's index, or nil for the incident's outcome.
+        /// The step's index, or nil for what was executed and the incident's outcome.
         public var index: Int?
         public var at: Timestamp?
+        /// The line of the incident file where the step's event is written.
+        public var line: Int?
         public var event: String
         public var base: String
         public var head: String
         public var direction: Direction
+        /// A knock-on change: the first changed step before it, whose change it follows from.
+        public var knockOnOf: (index: Int, line: Int?)?
+
+        /// Counted as newly denied: a knock-on denial is not a new one.
+        var isNewlyDenied: Bool { direction == .newlyDenied && knockOnOf == nil }
+        /// A knock-on change counted in no direction (a newly allowed one still counts as such).
+        var isKnockOnOnly: Bool { knockOnOf != nil && direction != .newlyAllowed }
     }
 
     public struct IncidentDiff: Sendable {
@@ -28,16 +43,42 @@ public enum ReplayDiff {
         public var changes: [Change]
     }
 
-    /// The differences of one incident's two replays (steps line up: the same events).
-    public static func compare(path: String, base: ReplayResult, head: ReplayResult) -> IncidentDiff {
+    /// Replays an incident under both bundles. Both bind approvals alike: the approval digests use
+    /// the recording's `bundle`, else the base bundle's (the session is taken to have been
+    /// recorded under the base), and an approval without a digest counts under the head only
+    /// for the action it was given for under the base — never for a different one.
+    public static func replay(
+        _ incident: RecordedIncident, base: CompiledPolicy, baseDigest: String, head: CompiledPolicy
+    ) -> Result<(base: ReplayResult, head: ReplayResult), ReplayFailure> {
+        Replay.run(incident, policy: base, bundleDigest: baseDigest, sha256: Hashing.sha256Hex).flatMap { before in
+            Replay.run(
+                incident, policy: head, bundleDigest: baseDigest, sha256: Hashing.sha256Hex,
+                approvalsGivenFor: before.approvalBindings
+            ).map { (before, $0) }
+        }
+    }
+
+    /// The differences of one incident's two replays (steps line up: the same events). `file`
+    /// gives the path and each event's line.
+    public static func compare(_ file: IncidentFile, base: ReplayResult, head: ReplayResult) -> IncidentDiff {
         var changes: [Change] = []
+        var first: (index: Int, line: Int?)?
         for (left, right) in zip(base.steps, head.steps) {
-            let before = describe(left.report), after = describe(right.report)
-            guard before != after else { continue }
-            changes.append(
-                Change(
-                    index: left.index, at: left.event.at, event: ReplayEncoder.word(left.event), base: before, head: after,
-                    direction: direction(left.report, right.report)))
+            if case .observe = left.event { continue }
+            let line = file.line(ofEvent: left.index)
+            var change = Change(
+                index: left.index, at: left.event.at, line: line, event: ReplayEncoder.word(left.event),
+                base: describe(left), head: describe(right), direction: .changed)
+            if change.base != change.head {
+                change.direction = direction(left, right)
+                if followsFromState(left, right) { change.knockOnOf = first }
+            } else if let before = action(of: left, in: base), let after = action(of: right, in: head), before != after {
+                (change.base, change.head, change.direction) = (before.text, after.text, .differentAction)
+            } else {
+                continue
+            }
+            first = first ?? (left.index, line)
+            changes.append(change)
         }
         // What ran against production, in order: the same outcome can hide another action.
         let ran = { (result: ReplayResult) -> String in
@@ -48,23 +89,25 @@ public enum ReplayDiff {
             return actions.isEmpty ? "nothing" : actions.joined(separator: "; ")
         }
         if ran(base) != ran(head) {
-            changes.append(Change(index: nil, at: nil, event: "executed", base: ran(base), head: ran(head), direction: .changed))
+            changes.append(Change(event: "executed", base: ran(base), head: ran(head)))
         }
         let baseOutcome = "\(base.outcome.result.rawValue) (\(base.outcome.reason.rawValue))"
         let headOutcome = "\(head.outcome.result.rawValue) (\(head.outcome.reason.rawValue))"
         if base.runbook != head.runbook || baseOutcome != headOutcome {
-            let before = "\(baseOutcome) in \(base.runbook)", after = "\(headOutcome) in \(head.runbook)"
-            changes.append(Change(index: nil, at: nil, event: "outcome", base: before, head: after, direction: .changed))
+            changes.append(Change(event: "outcome", base: "\(baseOutcome) in \(base.runbook)", head: "\(headOutcome) in \(head.runbook)"))
         }
-        // The dangerous direction first, then in step order.
-        let order: [Direction] = [.newlyAllowed, .newlyDenied, .changed]
-        changes.sort { (order.firstIndex(of: $0.direction) ?? 2, $0.index ?? .max) < (order.firstIndex(of: $1.direction) ?? 2, $1.index ?? .max) }
-        return IncidentDiff(path: path, incident: base.incident, changes: changes)
+        // The dangerous direction first, then a different action, new denials, the rest; each in step order.
+        let order: [Direction] = [.newlyAllowed, .differentAction, .newlyDenied]
+        let rank = { (change: Change) in (change.isKnockOnOnly ? nil : order.firstIndex(of: change.direction)) ?? order.count }
+        changes.sort { (rank($0), $0.index ?? .max) < (rank($1), $1.index ?? .max) }
+        return IncidentDiff(path: file.file.path, incident: base.incident, changes: changes)
     }
 
-    /// A step as compared: a decision with its reason codes, an approval's verdict, or ignored.
-    static func describe(_ report: StepReport) -> String {
-        if report.ignored { return "ignored" }
+    /// A step as compared, in words: a decision with its reason codes, an approval's verdict, a
+    /// result counted, or why the event was ignored.
+    static func describe(_ step: ReplayResult.Step) -> String {
+        let report = step.report
+        if report.ignored { return "ignored: \(report.why ?? "the session had ended")" }
         if let decision = report.decision {
             if case .deny(let reasons) = decision.verdict {
                 return "deny (" + reasons.map(\.code.rawValue).joined(separator: ", ") + ")"
@@ -72,87 +115,74 @@ public enum ReplayDiff {
             return decision.verdict.word
         }
         if let accepted = report.accepted { return accepted ? "accepted" : "ignored: \(report.why ?? "")" }
+        if case .result(_, let succeeded) = step.event { return "counted (the execution \(succeeded ? "succeeded" : "failed"))" }
         return "-"
     }
 
+    /// How far a proposal went: nowhere (denied, or ignored), to an approval, to a run; nil for
+    /// another event.
     private static func rank(_ report: StepReport) -> Int? {
         switch report.decision?.verdict {
         case .deny?: 0
         case .requireApproval?: 1
         case .allow?: 2
-        case nil: nil
+        case nil: report.ignored && report.accepted == nil ? 0 : nil
         }
     }
 
-    private static func direction(_ base: StepReport, _ head: StepReport) -> Direction {
-        if let before = rank(base), let after = rank(head), before != after {
+    /// More permissive is newly allowed: a proposal that goes further, an approval that now
+    /// counts — or a rejection that no longer does (the human's veto is lost).
+    private static func direction(_ base: ReplayResult.Step, _ head: ReplayResult.Step) -> Direction {
+        if let before = rank(base.report), let after = rank(head.report), before != after {
             return after > before ? .newlyAllowed : .newlyDenied
         }
-        if let before = base.accepted, let after = head.accepted, before != after {
-            return after ? .newlyAllowed : .newlyDenied
+        let counted = { (report: StepReport) in report.accepted ?? false }
+        guard base.report.accepted != nil || head.report.accepted != nil, counted(base.report) != counted(head.report) else {
+            return .changed
         }
-        return .changed
+        let veto = { if case .reject = base.event { true } else { false } }()
+        return counted(head.report) != veto ? .newlyAllowed : .newlyDenied
     }
 
-    /// `3 of 41 incidents change: 2 newly denied, 1 newly allowed` (counting steps).
-    public static func summary(_ diffs: [IncidentDiff], total: Int) -> String {
-        let changed = diffs.filter { !$0.changes.isEmpty }.count
-        let all = diffs.flatMap(\.changes)
-        let allowed = all.count { $0.direction == .newlyAllowed }, denied = all.count { $0.direction == .newlyDenied }
-        return "\(changed) of \(total) incident\(total == 1 ? "" : "s") change: \(denied) newly denied, \(allowed) newly allowed"
+    /// Whether the step's change comes from the session's state, which only earlier events
+    /// shape: one side ignored it (the session had ended, nothing was executing), one side but
+    /// not the other denied it for a pending approval, an approval met another pending action,
+    /// or a result met another execution.
+    private static func followsFromState(_ base: ReplayResult.Step, _ head: ReplayResult.Step) -> Bool {
+        if base.report.ignored != head.report.ignored { return true }
+        if case .result = base.event { return true }
+        let pending = { (report: StepReport) -> Bool in
+            guard case .deny(let reasons)? = report.decision?.verdict else { return false }
+            return reasons.contains { $0.code == .approvalPending }
+        }
+        if pending(base.report) != pending(head.report) { return true }
+        switch base.event {
+        case .approve, .reject: return base.report.pendingAction != head.report.pendingAction
+        default: return false
+        }
     }
 
-    public static func text(_ diffs: [IncidentDiff], total: Int) -> String {
-        var out = ""
-        for diff in diffs where !diff.changes.isEmpty {
-            out += "\(diff.incident) (\(diff.path))\n"
-            for change in diff.changes {
-                let step = change.index.map { "step \($0) \(change.event)" } ?? change.event
-                let label = change.direction == .changed ? "" : " [\(change.direction.rawValue.replacingUnderscores())]"
-                out += "  \(step): \(change.base) → \(change.head)\(label)\n"
+    /// The action a proposal started — the tool run, or the one that waits for approval — as
+    /// compared (canonical args) and as shown.
+    private static func action(of step: ReplayResult.Step, in result: ReplayResult) -> (key: [UInt8], text: String)? {
+        guard case .propose = step.event, let decision = step.report.decision else { return nil }
+        for timed in result.effects where timed.step == step.index {
+            let args: JSONObject, tool: String
+            switch timed.effect {
+            case .runTool(let name, _, let given): (tool, args) = (name, given)
+            case .sendApprovalCard(let pending): (tool, args) = (pending.tool, pending.args)
+            default: continue
             }
+            let key = Array(tool.utf8) + [0] + (CanonicalJSON.encode(.object(args)) ?? [])
+            return (key, "\(decision.verdict.word) \(tool) \(JSONWriter.string(.object(args)))")
         }
-        return out + summary(diffs, total: total) + "\n"
-    }
-
-    public static func json(_ diffs: [IncidentDiff], total: Int) -> String {
-        let items = diffs.filter { !$0.changes.isEmpty }.map { diff -> String in
-            let changes = diff.changes.map { change -> String in
-                var out = "{"
-                if let index = change.index { out += "\"index\":\(index),\"at\":\(JSONString.quote(change.at?.description ?? "")),"}
-                out += "\"event\":\(JSONString.quote(change.event)),\"base\":\(JSONString.quote(change.base)),"
-                out += "\"head\":\(JSONString.quote(change.head)),\"direction\":\"\(change.direction.rawValue)\"}"
-                return out
-            }
-            return "{\"incident\":\(JSONString.quote(diff.incident)),\"file\":\(JSONString.quote(diff.path)),"
-                + "\"changes\":[\(changes.joined(separator: ","))]}"
-        }
-        let all = diffs.flatMap(\.changes)
-        return "{\"incidents\":[\(items.joined(separator: ","))],\"total\":\(total),"
-            + "\"changed\":\(diffs.filter { !$0.changes.isEmpty }.count),"
-            + "\"newly_allowed\":\(all.count { $0.direction == .newlyAllowed }),"
-            + "\"newly_denied\":\(all.count { $0.direction == .newlyDenied })}\n"
-    }
-
-    /// GitHub workflow commands: a newly allowed step is an error, any other change a notice,
-    /// each on the incident file; then the summary as a notice.
-    public static func github(_ diffs: [IncidentDiff], total: Int) -> String {
-        var out = ""
-        for diff in diffs {
-            for change in diff.changes {
-                let command = change.direction == .newlyAllowed ? "error" : "notice"
-                let step = change.index.map { "step \($0) \(change.event)" } ?? change.event
-                let title = GitHubDiagnosticRenderer.property("rein diff: \(change.direction.rawValue.replacingUnderscores())")
-                out += "::\(command) file=\(GitHubDiagnosticRenderer.property(diff.path)),title=\(title)::"
-                out += GitHubDiagnosticRenderer.data("\(diff.incident) \(step): \(change.base) → \(change.head)") + "\n"
-            }
-        }
-        return out + "::notice title=rein diff::\(GitHubDiagnosticRenderer.data(summary(diffs, total: total)))\n"
+        return nil
     }
 }
 
-extension String {
-    fileprivate func replacingUnderscores() -> String {
-        String(map { $0 == "_" ? " " : $0 })
+extension ReplayDiff.Change {
+    /// A change of the incident as a whole (what was executed, the outcome).
+    init(event: String, base: String, head: String) {
+        self.init(index: nil, at: nil, line: nil, event: event, base: base, head: head, direction: .changed, knockOnOf: nil)
     }
 }

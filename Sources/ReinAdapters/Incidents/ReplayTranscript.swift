@@ -29,7 +29,7 @@ public enum ReplayTranscript {
 
     private static func describe(_ step: ReplayResult.Step) -> String {
         let report = step.report
-        let ignored = report.ignored ? " (ignored: the session had ended)" : ""
+        let ignored = report.ignored ? " (ignored: \(report.why ?? "the session had ended"))" : ""
         switch step.event {
         case .propose(_, let action):
             let verb = action.kind == .remediation ? "remediate" : "tool"

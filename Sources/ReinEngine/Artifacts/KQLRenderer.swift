@@ -74,8 +74,8 @@ extension CompiledPolicy {
     /// The bundle's queries (tools with a KQL template), in bundle order.
     public var queries: [ToolModel] { model.tools.filter { $0.kql != nil } }
 
-    /// A tool's args checked as a proposal's are (Grammar/README.md §13 step 4) with defaults filled,
-    /// or the reasons they fail.
+    /// A tool's args checked as a proposal's are (Grammar/README.md §13 step 4) with defaults filled
+    /// and durations in ISO-8601, or the reasons they fail.
     public func validatedArgs(tool name: String, args: JSONObject) -> Result<JSONObject, ArgProblems> {
         guard let index = toolIndex(named: name) else { return .failure(ArgProblems(reasons: [Self.unknownTool(name)])) }
         var reasons: [Reason] = []
@@ -84,8 +84,9 @@ extension CompiledPolicy {
         return reasons.isEmpty ? .success(values.jsonObject) : .failure(ArgProblems(reasons: reasons))
     }
 
-    /// The rendered KQL of a query run with `args` (validated, defaults filled); nil for a tool
-    /// that is not a query, or args that do not fit its declarations.
+    /// The rendered KQL of a query run with `args` (validated, defaults filled, durations in
+    /// ISO-8601 as ``validatedArgs(tool:args:)`` gives them); nil for a tool that is not a query,
+    /// or args that do not fit its declarations.
     public func renderedKQL(tool name: String, args: JSONObject) -> String? {
         guard let index = toolIndex(named: name), let template = toolList[index].model.kql else { return nil }
         let declared = toolList[index].model.args
@@ -93,17 +94,7 @@ extension CompiledPolicy {
             guard let arg = declared.first(where: { $0.name.isExactly(placeholder) }), let value = args[placeholder] else {
                 return nil
             }
-            switch (arg.type, value) {
-            case (.int, .integer(let number)): return .int(number)
-            case (.bool, .bool(let flag)): return .bool(flag)
-            case (.duration, .string(let text)):
-                guard case .success(let seconds) = NumberSyntax.duration(text.utf8.span) else { return nil }
-                return .duration(DurationValue(seconds: seconds))
-            case (.string, .string(let text)), (.name, .string(let text)), (.namespace, .string(let text)),
-                (.enumeration, .string(let text)):
-                return .string(text)
-            default: return nil
-            }
+            return RuntimeValue(echoed: value, as: arg.type)
         }
         return try? rendered.get()
     }

@@ -23,14 +23,33 @@ enum RuntimeValue: Sendable {
         }
     }
 
-    /// The value as JSON: what an arg can hold (lists, ranges and effects have no JSON form).
+    /// The value as JSON, as validated args are echoed and hashed (effects, the approval card and
+    /// its digest, the audit log): a duration in ISO-8601, so that one length of time has one
+    /// form (`90s`, `1m30s` and a default written `1m30s` are all `PT1M30S`). Lists, ranges and
+    /// effects have no JSON form.
     var jsonValue: JSONValue? {
         switch self {
         case .int(let number): .integer(number)
-        case .duration(let duration): .string(duration.description)
+        case .duration(let duration): .string(duration.iso8601)
         case .string(let text): .string(text)
         case .bool(let flag): .bool(flag)
         case .effect, .list, .range: nil
+        }
+    }
+
+    /// A validated arg read back from its JSON form (``jsonValue``) for its declared type; nil
+    /// when the value does not have that form.
+    init?(echoed value: JSONValue, as type: ArgType) {
+        switch (type, value) {
+        case (.int, .integer(let number)): self = .int(number)
+        case (.bool, .bool(let flag)): self = .bool(flag)
+        case (.duration, .string(let text)):
+            guard let duration = DurationValue(iso8601: text) else { return nil }
+            self = .duration(duration)
+        case (.string, .string(let text)), (.name, .string(let text)), (.namespace, .string(let text)),
+            (.enumeration, .string(let text)):
+            self = .string(text)
+        default: return nil
         }
     }
 
@@ -61,9 +80,48 @@ struct ValueTable {
         entries.first { $0.name.isExactly(name) }?.value
     }
 
-    /// The values as a JSON object, in order (durations in Rein's notation, `15m`).
+    /// The values as a JSON object, in order (durations in ISO-8601, `PT15M`).
     var jsonObject: JSONObject {
         JSONObject(entries: entries.compactMap { entry in entry.value.jsonValue.map { (key: entry.name, value: $0) } })
+    }
+}
+
+extension DurationValue {
+    /// Reads the ISO-8601 form ``iso8601`` writes: `PT`, then hours, minutes and seconds, in that
+    /// order, each at most once and at least one (`PT1H30M`, `PT26H`, `PT0S`); nil for anything
+    /// else, or for a length beyond the 64-bit range.
+    init?(iso8601 text: String) {
+        var rest = Array(text.utf8)[...]
+        guard rest.starts(with: "PT".utf8) else { return nil }
+        rest = rest.dropFirst(2)
+        var units: ArraySlice<(letter: UInt8, seconds: Int64)> = [
+            (UInt8(ascii: "H"), 3_600), (UInt8(ascii: "M"), 60), (UInt8(ascii: "S"), 1),
+        ][...]
+        var total: Int64 = 0
+        var groups = 0
+        while !rest.isEmpty {
+            let digits = rest.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+            rest = rest.dropFirst(digits.count)
+            guard !digits.isEmpty, let letter = rest.first, let unit = units.firstIndex(where: { $0.letter == letter }) else {
+                return nil
+            }
+            rest = rest.dropFirst()
+            var number: Int64 = 0
+            for digit in digits {
+                let (tens, overflowed) = number.multipliedReportingOverflow(by: 10)
+                let (sum, carried) = tens.addingReportingOverflow(Int64(digit - UInt8(ascii: "0")))
+                guard !overflowed, !carried else { return nil }
+                number = sum
+            }
+            let (length, overflowed) = number.multipliedReportingOverflow(by: units[unit].seconds)
+            let (sum, carried) = total.addingReportingOverflow(length)
+            guard !overflowed, !carried else { return nil }
+            total = sum
+            groups += 1
+            units = units[(unit + 1)...]
+        }
+        guard groups > 0 else { return nil }
+        self.init(seconds: total)
     }
 }
 

@@ -39,6 +39,34 @@ public struct PendingApproval: Sendable, Hashable {
     }
 }
 
+extension PendingApproval {
+    /// The action itself, the bundle aside (what a recorded approval is given for).
+    public var action: ActionKey {
+        ActionKey(tool: tool, kind: kind, iteration: iteration, args: CanonicalJSON.encode(.object(args)) ?? [])
+    }
+}
+
+/// An action as an approval is given for it, whatever the bundle: the tool, the kind, the
+/// iteration of the proposal, and the validated args (defaults filled, durations in ISO-8601) in
+/// canonical form, so that the order of their declarations does not matter.
+public struct ActionKey: Sendable, Hashable {
+    public var tool: String
+    public var kind: ProposalKind
+    public var iteration: Int64
+    /// The args' canonical JSON (RFC 8785).
+    public var args: [UInt8]
+}
+
+/// What a recorded approval or rejection was given for, as another replay of the same recording
+/// saw it (`rein diff`: the base bundle's replay). One without a digest then counts only for that
+/// action: an approval is never carried over to a different one.
+public enum ApprovalBinding: Sendable, Hashable {
+    /// This action was pending.
+    case action(ActionKey)
+    /// Nothing was pending (or the session had ended).
+    case nothing
+}
+
 /// Where a session stands (the interpreter's whole state between two events).
 public struct IncidentState: Sendable, Hashable {
     public enum Phase: Sendable, Hashable {

@@ -83,11 +83,14 @@ extension Interpreter {
 
     /// An approval: counted when valid (docs/FORMATS.md §3); the count reached, the action runs —
     /// a remediation with its elevation, a tool call as its identity.
-    func approve(by: String, digest: String?, at: Timestamp, _ step: inout Transition) {
+    func approve(by: String, digest: String?, givenFor: ApprovalBinding?, at: Timestamp, _ step: inout Transition) {
         guard case .awaitingApproval(var pending) = step.state.phase else {
             return ignore(approvalBy: by, why: "no approval is pending", &step)
         }
-        if let why = invalidity(by: by, digest: digest, at: at, pending) { return ignore(approvalBy: by, why: why, &step) }
+        step.report.pendingAction = pending.action
+        if let why = invalidity(by: by, digest: digest, givenFor: givenFor, at: at, pending) {
+            return ignore(approvalBy: by, why: why, &step)
+        }
         if pending.approvedBy.contains(where: { $0.asciiLowercased() == by.asciiLowercased() }) {
             return ignore(approvalBy: by, why: "`\(by)` has already approved", &step)
         }
@@ -119,11 +122,16 @@ extension Interpreter {
     }
 
     /// A rejection: one valid rejection ends the session with no action.
-    func reject(by: String, comment: String?, digest: String?, at: Timestamp, _ step: inout Transition) {
+    func reject(
+        by: String, comment: String?, digest: String?, givenFor: ApprovalBinding?, at: Timestamp, _ step: inout Transition
+    ) {
         guard case .awaitingApproval(let pending) = step.state.phase else {
             return ignore(approvalBy: by, why: "no approval is pending", &step)
         }
-        if let why = invalidity(by: by, digest: digest, at: at, pending) { return ignore(approvalBy: by, why: why, &step) }
+        step.report.pendingAction = pending.action
+        if let why = invalidity(by: by, digest: digest, givenFor: givenFor, at: at, pending) {
+            return ignore(approvalBy: by, why: why, &step)
+        }
         step.report.accepted = true
         step.report.why = "rejected: no action"
         var entry: [(String, JSONValue)] = [("by", .string(by)), ("verdict", .string("reject")), ("accepted", .bool(true))]
@@ -136,6 +144,7 @@ extension Interpreter {
     func result(succeeded: Bool, _ step: inout Transition) {
         guard case .executing(let pending) = step.state.phase else {
             step.report.ignored = true
+            step.report.why = "nothing was executing"
             return
         }
         step.audit("execution", [("tool", .string(pending.tool)), ("status", .string(succeeded ? "succeeded" : "failed"))])
@@ -165,10 +174,12 @@ extension Interpreter {
     // MARK: - Pieces
 
     /// Why an approval or rejection does not count, or nil when it does (docs/FORMATS.md §3): late,
-    /// for another digest, from an identity of the bundle, or from someone no `allow` matches.
-    func invalidity(by: String, digest: String?, at: Timestamp, _ pending: PendingApproval) -> String? {
+    /// for another digest — or, without one, given for another action than the pending one (see
+    /// ``ApprovalBinding``) — from an identity of the bundle, or from someone no `allow` matches.
+    func invalidity(by: String, digest: String?, givenFor: ApprovalBinding?, at: Timestamp, _ pending: PendingApproval) -> String? {
         if at > pending.deadline { return "late: the deadline was \(pending.deadline)" }
         if let digest, !digest.isExactly(pending.digest) { return "the digest is not the pending action's" }
+        if digest == nil, let why = givenFor.flatMap({ Self.otherAction($0, than: pending) }) { return why }
         let person = by.asciiLowercased()
         let identities = policy.model.identities.flatMap { [$0.name] + ($0.principal.map { [$0] } ?? []) }
         if identities.contains(where: { $0.asciiLowercased() == person }) {
@@ -179,6 +190,19 @@ extension Interpreter {
             return "`\(by)` is not allowed to approve (allow \(allow.map { "\"\($0)\"" }.joined(separator: ", ")))"
         }
         return nil
+    }
+
+    /// Why an approval given for `binding` does not count for `pending`, or nil when it is the same action.
+    private static func otherAction(_ binding: ApprovalBinding, than pending: PendingApproval) -> String? {
+        switch binding {
+        case .nothing:
+            return "given for no action: nothing was pending at this point under the base bundle"
+        case .action(let action) where action != pending.action:
+            let args = action.tool == pending.tool && action.iteration == pending.iteration ? " with other args" : ""
+            return "given for another action: `\(action.tool)` (iteration \(action.iteration))\(args) under the base bundle"
+        case .action:
+            return nil
+        }
     }
 
     private func ignore(approvalBy by: String, why: String, _ step: inout Transition) {

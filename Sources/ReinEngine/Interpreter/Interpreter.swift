@@ -17,7 +17,8 @@ public struct Interpreter: Sendable {
     public let runbook: RunbookModel
     public let alert: JSONObject
     public let context: JSONObject?
-    /// The bundle digest (docs/FORMATS.md §6): a policy change invalidates pending approvals.
+    /// The bundle digest approval digests are computed with (docs/FORMATS.md §6): a policy change
+    /// invalidates pending approvals. A replay gives the recording's `bundle` when it has one.
     public let bundleDigest: String
     /// SHA-256 as lowercase hex (given by the adapter that links a crypto library).
     public let sha256: @Sendable ([UInt8]) -> String
@@ -45,16 +46,20 @@ public struct Interpreter: Sendable {
     }
 
     /// The next state after `event`, the effects in order, and the event's step report.
+    /// `givenFor`: for an approval or rejection, what it was given for as another replay of the
+    /// recording saw it (``ApprovalBinding``); without a digest it then counts only for that action.
     public func step(
-        _ state: IncidentState, _ event: SessionEvent
+        _ state: IncidentState, _ event: SessionEvent, givenFor: ApprovalBinding? = nil
     ) -> (state: IncidentState, effects: [SessionEffect], report: StepReport) {
-        if case .closed = state.phase { return (state, [], StepReport(ignored: true)) }
+        if case .closed = state.phase { return (state, [], StepReport(why: "the session had ended", ignored: true)) }
         var transition = Transition(state: state)
         switch event {
         case .propose(let at, let action): propose(action, at: at, &transition)
         case .observe: break
-        case .approve(let at, let by, let digest): approve(by: by, digest: digest, at: at, &transition)
-        case .reject(let at, let by, let comment, let digest): reject(by: by, comment: comment, digest: digest, at: at, &transition)
+        case .approve(let at, let by, let digest):
+            approve(by: by, digest: digest, givenFor: givenFor, at: at, &transition)
+        case .reject(let at, let by, let comment, let digest):
+            reject(by: by, comment: comment, digest: digest, givenFor: givenFor, at: at, &transition)
         case .result(_, let succeeded): result(succeeded: succeeded, &transition)
         case .deadline(let at): deadline(at: at, &transition)
         case .end: end(&transition)

@@ -10,13 +10,21 @@ public struct RecordedIncident: Sendable, Hashable {
     /// The alert payload as received (common alert schema).
     public var alert: JSONObject
     public var events: [SessionEvent]
+    /// The digest of the bundle the session was recorded under (64 lowercase hex), when the
+    /// recording says: the replay's approval digests are computed with it, so a recorded approval
+    /// stays bound to its action under an edited bundle. nil: the current bundle's digest.
+    public var bundle: String?
 
-    public init(incident: String, runbook: String?, context: JSONObject?, alert: JSONObject, events: [SessionEvent]) {
+    public init(
+        incident: String, runbook: String?, context: JSONObject?, alert: JSONObject, events: [SessionEvent],
+        bundle: String? = nil
+    ) {
         self.incident = incident
         self.runbook = runbook
         self.context = context
         self.alert = alert
         self.events = events
+        self.bundle = bundle
     }
 }
 
@@ -39,9 +47,27 @@ public struct ReplayResult: Sendable, Hashable {
 
     public var incident: String
     public var runbook: String
+    /// The bundle digest the approval digests were computed with: the recording's `bundle`, else
+    /// the one the replay was given.
+    public var bundle: String
     public var outcome: SessionOutcome
     public var steps: [Step]
     public var effects: [TimedEffect]
+
+    /// What each approval and rejection (by step index) was given for in this replay: the action
+    /// pending when it arrived, or nothing. Another replay of the same recording takes these
+    /// (``Replay/run(_:policy:bundleDigest:sha256:explain:approvalsGivenFor:)``) so that an
+    /// approval without a digest counts there only for the same action.
+    public var approvalBindings: [Int: ApprovalBinding] {
+        var bindings: [Int: ApprovalBinding] = [:]
+        for step in steps {
+            switch step.event {
+            case .approve, .reject: bindings[step.index] = step.report.pendingAction.map(ApprovalBinding.action) ?? .nothing
+            default: continue
+            }
+        }
+        return bindings
+    }
 }
 
 /// Why an incident cannot be replayed (the rest of a batch still is).
@@ -54,10 +80,15 @@ public struct ReplayFailure: Error, Sendable, Hashable, CustomStringConvertible 
 /// order, fires the approval deadline when the next event (or the end of the recording) comes
 /// after it, and ends the session. Pure: the same incident and bundle give the same result.
 public enum Replay {
-    /// `explain`: decisions carry their trace (which checks and rules ran).
+    /// `bundleDigest`: the current bundle's; a recording's own `bundle` takes its place in the
+    /// approval digests. `explain`: decisions carry their trace (which checks and rules ran).
+    /// `approvalsGivenFor`: for `rein diff`, what each recorded approval or rejection (by step
+    /// index) was given for under the base bundle (``ReplayResult/approvalBindings``); one that
+    /// carries no digest then counts only for that same action.
     public static func run(
         _ recorded: RecordedIncident, policy: CompiledPolicy, bundleDigest: String,
-        sha256: @escaping @Sendable ([UInt8]) -> String, explain: Bool = false
+        sha256: @escaping @Sendable ([UInt8]) -> String, explain: Bool = false,
+        approvalsGivenFor: [Int: ApprovalBinding] = [:]
     ) -> Result<ReplayResult, ReplayFailure> {
         for (index, pair) in zip(recorded.events, recorded.events.dropFirst()).enumerated() where pair.1.at < pair.0.at {
             return .failure(ReplayFailure(message: "event \(index + 1) is earlier than event \(index): times must not go back"))
@@ -75,7 +106,7 @@ public enum Replay {
         guard
             var machine = Interpreter(
                 policy: policy, incident: recorded.incident, runbook: name, alert: recorded.alert,
-                context: recorded.context, bundleDigest: bundleDigest, sha256: sha256)
+                context: recorded.context, bundleDigest: recorded.bundle ?? bundleDigest, sha256: sha256)
         else { return .failure(ReplayFailure(message: "runbook `\(name)` is not declared")) }
         machine.explain = explain
 
@@ -83,7 +114,7 @@ public enum Replay {
         var effects = opening.map { ReplayResult.TimedEffect(at: start, effect: $0, step: nil) }
         var steps: [ReplayResult.Step] = []
         func feed(_ event: SessionEvent, step: Int?) -> StepReport {
-            let next = machine.step(state, event)
+            let next = machine.step(state, event, givenFor: step.flatMap { approvalsGivenFor[$0] })
             state = next.state
             effects += next.effects.map { ReplayResult.TimedEffect(at: event.at, effect: $0, step: step) }
             return next.report
@@ -103,7 +134,9 @@ public enum Replay {
             return .failure(ReplayFailure(message: "the session did not end"))
         }
         return .success(
-            ReplayResult(incident: recorded.incident, runbook: name, outcome: outcome, steps: steps, effects: effects))
+            ReplayResult(
+                incident: recorded.incident, runbook: name, bundle: machine.bundleDigest, outcome: outcome, steps: steps,
+                effects: effects))
     }
 
     private static func alertRule(_ alert: JSONObject) -> String? {

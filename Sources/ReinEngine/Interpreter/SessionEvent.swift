@@ -95,14 +95,22 @@ public struct StepReport: Sendable, Hashable {
     public var decision: Decision?
     /// An approval or rejection: whether it counted, and why (always said when it did not).
     public var accepted: Bool?
+    /// Why an approval or rejection counted or not, or why an event was ignored.
     public var why: String?
-    /// The session had already closed: the event changed nothing.
+    /// The event changed nothing: the session had already closed, or a result came while nothing
+    /// was executing.
     public var ignored: Bool
+    /// An approval or rejection: the action pending when it arrived (nil: none was).
+    public var pendingAction: ActionKey?
 
-    public init(decision: Decision? = nil, accepted: Bool? = nil, why: String? = nil, ignored: Bool = false) {
+    public init(
+        decision: Decision? = nil, accepted: Bool? = nil, why: String? = nil, ignored: Bool = false,
+        pendingAction: ActionKey? = nil
+    ) {
         self.decision = decision
         self.accepted = accepted
         self.why = why
         self.ignored = ignored
+        self.pendingAction = pendingAction
     }
 }

@@ -121,7 +121,7 @@ public enum DiagnosticCatalog {
         ("rein.incident.time", "a time that is not RFC 3339"),
         ("rein.incident.time-order", "an event earlier than the one before it"),
         ("rein.incident.event", "an event without exactly one kind, or a proposal without exactly one of tool and remediate"),
-        ("rein.incident.value", "a value outside its choices (status, expect outcome, reason, decisions, paged)"),
+        ("rein.incident.value", "a value outside its choices (status, expect outcome, reason, decisions, paged), or a bundle that is not 64 lowercase hex digits"),
         ("rein.replay.cannot-replay", "a valid incident that cannot be replayed: no runbook's trigger matches its alert, its runbook is undeclared"),
     ]
 

@@ -95,4 +95,39 @@ struct IncidentReaderTests {
         let valid = #"{"incident":"INC-1","alert":{"a":1.5},"events":[{"at":"2026-05-09T02:47:05Z","observe":{"output":"x"}}]}"#
         #expect(read(valid, path: "i.json").incident?.events.count == 1)
     }
+
+    static let digest = "4f1c" + String(repeating: "0", count: 58) + "e9"
+
+    /// `bundle`: the digest of the bundle the session ran under, exactly 64 lowercase hex digits.
+    @Test func aRecordedBundleIsReadStrictly() throws {
+        let text = "incident: INC-1\nbundle: \(Self.digest)\nalert: {}\nevents: []\n"
+        #expect(read(text).incident?.bundle == Self.digest)
+        #expect(read("incident: INC-1\nalert: {}\nevents: []\n").incident?.bundle == nil)
+        let json = #"{"incident":"INC-1","bundle":"\#(Self.digest)","alert":{},"events":[]}"#
+        #expect(read(json, path: "i.json").incident?.bundle == Self.digest)
+    }
+
+    @Test(arguments: [
+        (IncidentReaderTests.digest.uppercased(), "2:9 rein.incident.value"),
+        (String(IncidentReaderTests.digest.dropLast()), "2:9 rein.incident.value"),
+        ("\"\(IncidentReaderTests.digest) \"", "2:9 rein.incident.value"),
+        (String(repeating: "1", count: 64), "2:9 rein.incident.type"),
+        ("{a: 1}", "2:9 rein.incident.type"),
+    ])
+    func aBadBundleIsAnErrorWhereItIs(_ value: String, _ problem: String) {
+        let text = "incident: INC-1\nbundle: \(value)\nalert: {}\nevents: []\n"
+        #expect(read(text).incident == nil)
+        #expect(problems(text) == [problem])
+    }
+
+    /// Each event keeps the line it starts on (`rein diff` names changed steps by it).
+    @Test func eventsKeepTheirLines() {
+        let yaml = read(Self.valid)
+        #expect((0..<3).map { yaml.line(ofEvent: $0) } == [5, 7, nil])
+        let json = read(
+            "{\"incident\":\"INC-1\",\"alert\":{},\"events\":[\n{\"at\":\"2026-05-09T02:47:05Z\",\"observe\":{\"output\":\"x\"}},\n\n"
+                + "{\"at\":\"2026-05-09T02:48:05Z\",\"observe\":{\"output\":\"y\"}}]}",
+            path: "i.json")
+        #expect([json.line(ofEvent: 0), json.line(ofEvent: 1)] == [2, 4])
+    }
 }

@@ -16,13 +16,16 @@ struct ReplayTests {
         ])
     }
 
-    func replay(_ events: [SessionEvent], runbook: String? = nil, rule: String = "aks-node-memory-high")
-        throws -> Result<ReplayResult, ReplayFailure>
-    {
+    func replay(
+        _ events: [SessionEvent], runbook: String? = nil, rule: String = "aks-node-memory-high", recordedBundle: String? = nil,
+        currentBundle: String = String(repeating: "b", count: 64), givenFor: [Int: ApprovalBinding] = [:]
+    ) throws -> Result<ReplayResult, ReplayFailure> {
         let policy = try #require(InterpreterTests.policy)
         let incident = RecordedIncident(
-            incident: "INC-7", runbook: runbook, context: nil, alert: Self.alert(rule: rule), events: events)
-        return Replay.run(incident, policy: policy, bundleDigest: String(repeating: "b", count: 64), sha256: InterpreterTests.hash)
+            incident: "INC-7", runbook: runbook, context: nil, alert: Self.alert(rule: rule), events: events,
+            bundle: recordedBundle)
+        return Replay.run(
+            incident, policy: policy, bundleDigest: currentBundle, sha256: InterpreterTests.hash, approvalsGivenFor: givenFor)
     }
 
     @Test func theTriggerChoosesTheRunbook() throws {
@@ -97,5 +100,67 @@ struct ReplayTests {
         let first = try replay(events).get()
         #expect(first.outcome == SessionOutcome(.remediated, .completed))
         #expect(try replay(events).get() == first)
+    }
+
+    /// A recorded `bundle` takes the current bundle's place in the approval digests: an approval
+    /// carrying the recorded card's digest counts under any current bundle.
+    @Test func aRecordedBundleBindsApprovalsWhateverTheCurrentBundle() throws {
+        let recorded = String(repeating: "a", count: 64)
+        let first = try replay([.propose(at: InterpreterTests.time(0), InterpreterTests.scale(3))], recordedBundle: recorded).get()
+        #expect(first.bundle == recorded)
+        let card = first.effects.compactMap { if case .sendApprovalCard(let pending) = $0.effect { pending.digest } else { nil } }
+        let policy = try #require(InterpreterTests.policy)
+        let machine = try #require(
+            Interpreter(
+                policy: policy, incident: "INC-7", runbook: "memory", alert: JSONObject(entries: []), context: nil,
+                bundleDigest: recorded, sha256: InterpreterTests.hash))
+        let digest = try #require(card.first)
+        #expect(digest == machine.actionDigest(tool: "scale_deployment", args: Self.scaleArgs, iteration: 0))
+        let events: [SessionEvent] = [
+            .propose(at: InterpreterTests.time(0), InterpreterTests.scale(3)),
+            .approve(at: InterpreterTests.time(1), by: "alice@contoso.com", digest: digest),
+            .approve(at: InterpreterTests.time(2), by: "bob@contoso.com", digest: digest),
+        ]
+        for current in ["b", "c"].map({ String(repeating: $0, count: 64) }) {
+            let result = try replay(events, recordedBundle: recorded, currentBundle: current).get()
+            #expect(result.steps.map(\.report.accepted) == [nil, true, true])
+            #expect(result.bundle == recorded)
+        }
+        // Without the recorded bundle, the current one is hashed: the same approvals no longer count.
+        let unbound = try replay(events).get()
+        #expect(unbound.bundle == String(repeating: "b", count: 64))
+        #expect(unbound.steps.map(\.report.why) == [nil, "the digest is not the pending action's", "the digest is not the pending action's"])
+    }
+
+    static let scaleArgs = JSONObject(entries: [
+        ("namespace", .string("payments")), ("deployment", .string("ledger")), ("replicas", .integer(3)),
+    ])
+
+    /// An approval without a digest, replayed with what it was given for in another replay
+    /// (`rein diff`'s base), counts only for that same action.
+    @Test func anApprovalWithoutADigestCountsOnlyForTheActionItWasGivenFor() throws {
+        let base = try replay(InterpreterTests.approvedByTwo).get()
+        let bindings = base.approvalBindings
+        #expect(bindings.keys.sorted() == [1, 2])
+        #expect(try replay(InterpreterTests.approvedByTwo, givenFor: bindings).get().steps.map(\.report.accepted) == [nil, true, true])
+
+        // The same events proposing 4 replicas: the approvals were given for 3.
+        var other = InterpreterTests.approvedByTwo
+        other[0] = .propose(at: InterpreterTests.time(0), InterpreterTests.scale(4))
+        let moved = try replay(other, givenFor: bindings).get()
+        #expect(moved.steps.map(\.report.accepted) == [nil, false, false])
+        #expect(moved.steps[1].report.why == "given for another action: `scale_deployment` (iteration 0) with other args under the base bundle")
+        #expect(moved.outcome == SessionOutcome(.noAction, .approvalTimeout))
+
+        // Given while nothing was pending: they approve nothing.
+        let nothing = try replay(InterpreterTests.approvedByTwo, givenFor: [1: .nothing, 2: .nothing]).get()
+        #expect(nothing.steps[1].report.why == "given for no action: nothing was pending at this point under the base bundle")
+
+        // A digest binds by itself: the binding does not apply to an approval that carries one.
+        let digest = try #require(moved.effects.compactMap { if case .sendApprovalCard(let p) = $0.effect { p.digest } else { nil } }.first)
+        let digested: [SessionEvent] = [
+            other[0], .approve(at: InterpreterTests.time(1), by: "alice@contoso.com", digest: digest),
+        ]
+        #expect(try replay(digested, givenFor: [1: .nothing]).get().steps[1].report.accepted == true)
     }
 }
