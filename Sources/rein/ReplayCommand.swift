@@ -22,7 +22,7 @@ struct ReplayCommand: ParsableCommand {
             the bundle is edited; args are shown and hashed with durations in ISO-8601 (PT1M30S).
 
             The transcript goes to stdout; --json prints one docs/FORMATS.md §4 object per incident \
-            instead, one per line, with the bundle digest its approval digests used as `bundle`. Exit status: 0 every incident replayed, 1 an incident file has \
+            instead, one per line. Exit status: 0 every incident replayed, 1 an incident file has \
             errors or an incident cannot be replayed (no runbook matches its alert), 2 the \
             command could not run (a bundle with errors, a missing path).
 

@@ -44,7 +44,7 @@ public struct ReplayEncoder {
         }
         let effects = result.effects.compactMap { effect($0.effect, result: result, target: target) }
         return .object(JSONObject([
-            "incident": .string(result.incident), "runbook": .string(result.runbook), "bundle": .string(result.bundle),
+            "incident": .string(result.incident), "runbook": .string(result.runbook),
             "outcome": .string(result.outcome.result.rawValue), "reason": .string(result.outcome.reason.rawValue),
             "steps": .array(steps), "effects": .array(effects),
             "audit_head": .string(auditHead ?? audit(result).head),
