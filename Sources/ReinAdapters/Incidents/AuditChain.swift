@@ -26,31 +26,35 @@ public struct AuditChain: Sendable {
         return true
     }
 
-    /// Appends one entry whose data is already canonical JSON. The entry's canonical form is
-    /// written directly — its keys in RFC 8785 order: at, data, incident, prev, seq, type — and
-    /// hashed; `hash` then goes last.
+    /// Appends one entry whose data is already canonical JSON. The hash is taken over the
+    /// entry's canonical form — keys in RFC 8785 order: at, data, incident, prev, seq, type — and
+    /// the line is written with the keys in the format's order: seq, at, incident, type, data,
+    /// prev, hash.
     public mutating func append(at: Timestamp, incident: String, type: String, canonicalData: [UInt8]) {
-        var line: [UInt8] = []
-        line.reserveCapacity(canonicalData.count + 256)
-        func string(_ text: String) {
-            line += CanonicalJSON.encode(.string(text)) ?? Array("\"\"".utf8)
+        func string(_ text: String) -> [UInt8] {
+            CanonicalJSON.encode(.string(text)) ?? Array("\"\"".utf8)
         }
-        line += #"{"at":"#.utf8
-        string(at.description)
-        line += #","data":"#.utf8
-        line += canonicalData
-        line += #","incident":"#.utf8
-        string(incident)
-        line += #","prev":""#.utf8
-        line += head.utf8
-        line += #"","seq":"#.utf8
-        line += String(nextSeq).utf8
-        line += #","type":"#.utf8
-        string(type)
-        line.append(0x7D)
-        let hash = Hashing.sha256Hex(line)
-        line.removeLast()  // the closing brace: `hash` goes last
-        line += #","hash":""#.utf8
+        let time = string(at.description), owner = string(incident), kind = string(type)
+        let seq = Array(String(nextSeq).utf8), prev = Array(head.utf8)
+        var canonical: [UInt8] = []
+        canonical.reserveCapacity(canonicalData.count + 256)
+        canonical += #"{"at":"#.utf8 + time
+        canonical += #","data":"#.utf8 + canonicalData
+        canonical += #","incident":"#.utf8 + owner
+        canonical += #","prev":""#.utf8 + prev
+        canonical += #"","seq":"#.utf8 + seq
+        canonical += #","type":"#.utf8 + kind
+        canonical.append(0x7D)
+        let hash = Hashing.sha256Hex(canonical)
+        var line: [UInt8] = []
+        line.reserveCapacity(canonical.count + 80)
+        line += #"{"seq":"#.utf8 + seq
+        line += #","at":"#.utf8 + time
+        line += #","incident":"#.utf8 + owner
+        line += #","type":"#.utf8 + kind
+        line += #","data":"#.utf8 + canonicalData
+        line += #","prev":""#.utf8 + prev
+        line += #"","hash":""#.utf8
         line += hash.utf8
         line += #""}"#.utf8
         lines.append(String(decoding: line, as: UTF8.self))

@@ -191,14 +191,14 @@ private struct Reading {
                 at: time, by: by, comment: f["comment"].flatMap { string($0.value, "`comment`") },
                 digest: f["digest"].flatMap { string($0.value, "`digest`") })
         default:
-            guard let f = members(body, "`result`", allowed: ["status"]), let status = required(f, "status", body) else {
+            guard let f = members(body, "`result`", allowed: ["status", "detail"]), let status = required(f, "status", body) else {
                 return nil
             }
             guard status == "succeeded" || status == "failed" else {
                 fail("value", "`status` must be `succeeded` or `failed`", at: f["status"]?.value ?? body)
                 return nil
             }
-            return .result(at: time, succeeded: status == "succeeded")
+            return .result(at: time, succeeded: status == "succeeded", detail: f["detail"].flatMap { string($0.value, "`detail`") })
         }
     }
 

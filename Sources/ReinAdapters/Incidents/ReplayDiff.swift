@@ -115,7 +115,7 @@ public enum ReplayDiff {
             return decision.verdict.word
         }
         if let accepted = report.accepted { return accepted ? "accepted" : "ignored: \(report.why ?? "")" }
-        if case .result(_, let succeeded) = step.event { return "counted (the execution \(succeeded ? "succeeded" : "failed"))" }
+        if case .result(_, let succeeded, _) = step.event { return "counted (the execution \(succeeded ? "succeeded" : "failed"))" }
         return "-"
     }
 

@@ -40,7 +40,8 @@ public enum ReplayTranscript {
             let word = { if case .approve = step.event { "approve" } else { "reject" } }()
             guard let accepted = report.accepted else { return "\(word) by \(by)\(ignored)" }
             return "\(word) by \(by): \(accepted ? "accepted" : "ignored")" + (report.why.map { " (\($0))" } ?? "")
-        case .result(_, let succeeded): return "result: \(succeeded ? "succeeded" : "failed")\(ignored)"
+        case .result(_, let succeeded, let detail):
+            return "result: \(succeeded ? "succeeded" : "failed")\(detail.map { " — \($0)" } ?? "")\(ignored)"
         case .deadline: return "deadline"
         case .end: return "end"
         }

@@ -141,13 +141,15 @@ extension Interpreter {
     }
 
     /// The executed remediation's result: the activation ends, then the session.
-    func result(succeeded: Bool, _ step: inout Transition) {
+    func result(succeeded: Bool, detail: String?, _ step: inout Transition) {
         guard case .executing(let pending) = step.state.phase else {
             step.report.ignored = true
             step.report.why = "nothing was executing"
             return
         }
-        step.audit("execution", [("tool", .string(pending.tool)), ("status", .string(succeeded ? "succeeded" : "failed"))])
+        var entry: [(String, JSONValue)] = [("tool", .string(pending.tool)), ("status", .string(succeeded ? "succeeded" : "failed"))]
+        if let detail { entry.append(("detail", .string(detail))) }
+        step.audit("execution", entry)
         deactivate(pending, &step)
         close(SessionOutcome(succeeded ? .remediated : .failed, succeeded ? .completed : .executionFailed), &step)
     }

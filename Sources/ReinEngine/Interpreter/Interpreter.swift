@@ -60,7 +60,7 @@ public struct Interpreter: Sendable {
             approve(by: by, digest: digest, givenFor: givenFor, at: at, &transition)
         case .reject(let at, let by, let comment, let digest):
             reject(by: by, comment: comment, digest: digest, givenFor: givenFor, at: at, &transition)
-        case .result(_, let succeeded): result(succeeded: succeeded, &transition)
+        case .result(_, let succeeded, let detail): result(succeeded: succeeded, detail: detail, &transition)
         case .deadline(let at): deadline(at: at, &transition)
         case .end: end(&transition)
         }

@@ -9,8 +9,8 @@ public enum SessionEvent: Sendable, Hashable {
     case approve(at: Timestamp, by: String, digest: String?)
     /// A person rejects the pending action.
     case reject(at: Timestamp, by: String, comment: String?, digest: String?)
-    /// How the executed remediation ended.
-    case result(at: Timestamp, succeeded: Bool)
+    /// How the executed remediation ended, with the executor's own words when it gave some.
+    case result(at: Timestamp, succeeded: Bool, detail: String? = nil)
     /// The approval deadline passed (the driver sends it at the deadline).
     case deadline(at: Timestamp)
     /// The recording ended.
@@ -19,7 +19,7 @@ public enum SessionEvent: Sendable, Hashable {
     public var at: Timestamp {
         switch self {
         case .propose(let at, _), .observe(let at, _), .approve(let at, _, _), .reject(let at, _, _, _),
-            .result(let at, _), .deadline(let at), .end(let at):
+            .result(let at, _, _), .deadline(let at), .end(let at):
             at
         }
     }

@@ -38,9 +38,13 @@ struct ArtifactTests {
         chain.append(at: Timestamp(seconds: 0), incident: "INC-1", type: "alert", data: JSONObject(["b": .integer(1), "a": .null]))
         chain.append(at: Timestamp(seconds: 60), incident: "INC-1", type: "outcome", data: JSONObject([:]))
         #expect(chain.lines.count == 2)
-        #expect(chain.lines[0].hasPrefix(#"{"at":"1970-01-01T00:00:00Z","data":{"a":null,"b":1},"incident":"INC-1","prev":"0000"#))
+        // Written in the format's key order; hashed over the canonical (sorted) form.
+        #expect(chain.lines[0].hasPrefix(#"{"seq":0,"at":"1970-01-01T00:00:00Z","incident":"INC-1","type":"alert","data":{"a":null,"b":1},"prev":"0000"#))
         let fields = chain.lines[0].split(separator: "\"").map(String.init)
         let first = try #require(fields.last { $0.count == 64 })
+        let canonical = #"{"at":"1970-01-01T00:00:00Z","data":{"a":null,"b":1},"incident":"INC-1","prev":"\#(AuditChain.genesis)","seq":0,"type":"alert"}"#
+        #expect(first == Hashing.sha256Hex(Array(canonical.utf8)))
+        #expect(chain.lines[0].hasSuffix(#","hash":"\#(first)"}"#))
         #expect(chain.lines[1].contains(#""prev":"\#(first)""#))
         #expect(chain.head.count == 64 && chain.head != first)
         #expect(chain.nextSeq == 2)
