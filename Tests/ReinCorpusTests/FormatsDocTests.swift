@@ -110,7 +110,12 @@ struct FormatsDocTests {
             let marker = #","hash":""#
             let cut = try #require(line.range(of: marker, options: .backwards), "entry \(seq) has no hash")
             let hash = String(line[cut.upperBound...].dropLast(2))
-            #expect(sha256Hex(Array((line[..<cut.lowerBound] + "}").utf8)) == hash, "entry \(seq)")
+            // The hash covers the entry without `hash` in canonical form (keys sorted, no spaces).
+            var entry = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            entry["hash"] = nil
+            let canonical = try JSONSerialization.data(withJSONObject: entry, options: [.sortedKeys, .withoutEscapingSlashes])
+            #expect(sha256Hex(Array(canonical)) == hash, "entry \(seq)")
+            #expect(line.hasPrefix(#"{"seq":\#(seq),"at":"#), "entry \(seq) is not in the format's key order")
             #expect(line.contains(#""prev":"\#(previous)""#), "entry \(seq) does not link to the one before")
             #expect(line.contains(#""seq":\#(seq),"#))
             previous = hash
