@@ -21,28 +21,29 @@ func loadPolicy(_ paths: [String]) throws -> CompiledPolicy {
     try loadCompiledBundle(paths).policy
 }
 
-/// ``loadPolicy(_:)`` with the bundle's files (in bundle order, for the bundle digest).
-func loadCompiledBundle(_ paths: [String]) throws -> (policy: CompiledPolicy, sources: [SourceFile]) {
+/// ``loadPolicy(_:)`` with the bundle's files (in bundle order, for the bundle digest); `name`
+/// is how messages call the bundle (`rein diff` loads two).
+func loadCompiledBundle(_ paths: [String], name: String = "the bundle") throws -> (policy: CompiledPolicy, sources: [SourceFile]) {
     let bundle = try loadBundle(paths)
     let compilation = bundle.compile()
     let errors = compilation.diagnostics.filter { $0.severity == .error }
     if !errors.isEmpty {
         writeError(TextDiagnosticRenderer(files: bundle.sources).render(errors), terminator: "")
     }
-    if let note = warningsNote(compilation.diagnostics) { writeError(note) }
+    if let note = warningsNote(compilation.diagnostics, bundle: name) { writeError(note) }
     guard let policy = compilation.policy else {
         let errors = compilation.diagnostics.count(of: .error)
-        throw CLIError("the bundle has \(errors == 1 ? "1 error" : "\(errors) errors"); run `rein check` for details")
+        throw CLIError("\(name) has \(errors == 1 ? "1 error" : "\(errors) errors"); run `rein check` for details")
     }
     return (policy, bundle.sources)
 }
 
 /// The one line a command other than `check` prints about the bundle's warnings, or nil when
 /// it has none: `rein: note: the bundle has 24 lint warnings; run rein check`.
-func warningsNote(_ diagnostics: [Diagnostic]) -> String? {
+func warningsNote(_ diagnostics: [Diagnostic], bundle: String = "the bundle") -> String? {
     let warnings = diagnostics.filter { $0.severity == .warning }
     guard !warnings.isEmpty else { return nil }
     let lint = warnings.allSatisfy { $0.code.hasPrefix("rein.lint.") } ? "lint " : ""
     let count = warnings.count == 1 ? "1 \(lint)warning" : "\(warnings.count) \(lint)warnings"
-    return "rein: note: the bundle has \(count); run rein check"
+    return "rein: note: \(bundle) has \(count); run rein check"
 }

@@ -36,8 +36,9 @@ struct DiffCommand: ParsableCommand {
             approval without a digest counts under the head only for the action it was given for \
             under the base, never for a different one.
 
-            Exit status: 0, unless --fail-on newly-allowed (or any) finds such a change: 1; 2 the \
-            command could not run.
+            Exit status: 0, unless --fail-on newly-allowed (or any) finds such a change, or an \
+            incident file has errors or cannot be replayed: 1; 2 the command could not run (a \
+            bundle with errors, a missing path).
 
             In a pull-request job the base is a checkout of the target branch (for example \
             `git worktree add /tmp/base origin/main`, then `--base /tmp/base --head .`).
@@ -64,8 +65,8 @@ struct DiffCommand: ParsableCommand {
     var failOn: DiffFailOn?
 
     func run() throws {
-        let (basePolicy, baseSources) = try loadCompiledBundle(Self.bundlePaths(base))
-        let headPolicy = try loadCompiledBundle(Self.bundlePaths(head)).policy
+        let (basePolicy, baseSources) = try loadCompiledBundle(Self.bundlePaths(base), name: "the base bundle")
+        let headPolicy = try loadCompiledBundle(Self.bundlePaths(head), name: "the head bundle").policy
         let baseDigest = Hashing.bundleDigest(baseSources)
         var diffs: [ReplayDiff.IncidentDiff] = []
         var total = 0

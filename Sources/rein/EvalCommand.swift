@@ -18,8 +18,8 @@ struct EvalCommand: ParsableCommand {
             malformed_proposal. --proposal reads one JSON object, which may span several lines.
 
             A proposal without "runbook" uses --runbook; without either it is decided in \
-            policy-only mode (every declared tool in scope). Bundle diagnostics go to stderr; a \
-            bundle with errors stops the command (exit 2). Exit status: 0 decided, 1 a deny \
+            policy-only mode (every declared tool in scope). A bundle with errors stops the \
+            command (its errors on stderr, exit 2); its warnings get one line there. Exit status: 0 decided, 1 a deny \
             was seen and --fail-on-deny is set, 2 the command could not run.
 
             The session, context, alert, time and runbook of a proposal are facts only the host \
@@ -90,6 +90,9 @@ struct EvalCommand: ParsableCommand {
         let policy = try loadPolicy(bundlePaths)
         if let runbook, !policy.declaresRunbook(runbook) {
             writeError("rein: warning: runbook `\(runbook)` is not declared in the bundle: every proposal without its own runbook is denied")
+        }
+        if agentInput, runbook == nil {
+            writeError("rein: warning: --agent-input without --runbook: every proposal is decided in policy-only mode, with every declared tool in scope")
         }
         let alertText = try alert.map(readText)
         let host: HostFacts

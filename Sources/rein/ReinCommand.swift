@@ -16,8 +16,8 @@ struct ReinCommand: ParsableCommand {
             Runbooks and policies live in Git as .rein files. Without paths, commands use the \
             bundle under policies/ and runbooks/ in the current folder.
 
-            Every command is described in docs/CLI.md, the data formats in docs/FORMATS.md \
-            and the language in Grammar/README.md. The examples below run from the root of \
+            Rein's repository describes every command in docs/CLI.md, the data formats in \
+            docs/FORMATS.md and the language in Grammar/README.md. The examples below run from the root of \
             Rein's repository; the files they name are in it.
 
             Examples:

@@ -57,7 +57,8 @@ struct ProposalRenderOptions: ParsableArguments {
         state.denials = parsed.session.denials
         state.toolsRun = parsed.session.tools
         let action = ProposedAction(
-            thought: parsed.thought, kind: parsed.kind ?? .remediation, tool: parsed.tool, args: parsed.args)
+            thought: parsed.thought, kind: parsed.kind ?? policy.defaultKind(ofTool: parsed.tool) ?? .remediation, tool: parsed.tool,
+            args: parsed.args)
         let assessment = interpreter.assess(action, at: at, in: state)
         guard let pending = assessment.pending else {
             throw CLIError("the proposal does not need approval: it is \(DecisionEncoder.jsonLine(assessment.decision))")

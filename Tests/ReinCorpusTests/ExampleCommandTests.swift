@@ -55,7 +55,7 @@ struct ExampleCommandTests {
         environment["PATH"] = binary.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
         process.environment = environment
         let output = folder.appendingPathExtension("stdout")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: output.path, contents: nil))
         defer { try? FileManager.default.removeItem(at: output) }
         let err = Pipe()
         process.standardOutput = try FileHandle(forWritingTo: output)

@@ -17,7 +17,8 @@ struct ReporterGoldenTests {
 
     /// SARIF as `rein check --format sarif` writes it from the repository root.
     static func sarif(_ diagnostics: [Diagnostic], files: [SourceFile]) -> String {
-        SARIFDiagnosticRenderer(files: files, toolVersion: "0.1.0", describe: RuleDocumentation.describe).render(diagnostics)
+        SARIFDiagnosticRenderer(
+            files: files, toolVersion: "0.1.0", locations: files.map { .underRoot($0.path) }, describe: RuleDocumentation.describe).render(diagnostics)
     }
 
     @Test(arguments: ["sarif.json", "github.txt", "json"])

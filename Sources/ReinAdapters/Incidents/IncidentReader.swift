@@ -113,7 +113,7 @@ private struct Reading {
         guard text.utf8.count == 64, text.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
             fail(
                 "value", "\(what) must be a bundle digest: 64 lowercase hex digits", at: value,
-                help: "copy the `bundle` of `rein replay --json`, or leave the key out to use the current bundle")
+                help: "write the bundle digest the session ran under (docs/FORMATS.md §6), or leave the key out to use the current bundle")
             return nil
         }
         return text

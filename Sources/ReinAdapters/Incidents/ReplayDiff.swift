@@ -99,8 +99,11 @@ public enum ReplayDiff {
         // The dangerous direction first, then a different action, new denials, the rest; each in step order.
         let order: [Direction] = [.newlyAllowed, .differentAction, .newlyDenied]
         let rank = { (change: Change) in (change.isKnockOnOnly ? nil : order.firstIndex(of: change.direction)) ?? order.count }
-        changes.sort { (rank($0), $0.index ?? .max) < (rank($1), $1.index ?? .max) }
-        return IncidentDiff(path: file.file.path, incident: base.incident, changes: changes)
+        // Ties (`executed`, `outcome`: no step) keep the order they were found in.
+        let sorted = changes.enumerated().sorted {
+            (rank($0.element), $0.element.index ?? .max, $0.offset) < (rank($1.element), $1.element.index ?? .max, $1.offset)
+        }
+        return IncidentDiff(path: file.file.path, incident: base.incident, changes: sorted.map(\.element))
     }
 
     /// A step as compared, in words: a decision with its reason codes, an approval's verdict, a

@@ -233,6 +233,12 @@ public struct CompiledPolicy: Sendable {
         toolIndex(named: name) != nil
     }
 
+    /// How a proposal of the tool `name` that gives no `kind` is taken: a read tool's as a tool
+    /// call, any other's as a remediation; nil when the bundle declares no such tool.
+    public func defaultKind(ofTool name: String) -> ProposalKind? {
+        toolIndex(named: name).map { toolList[$0].model.effect == .read ? .toolCall : .remediation }
+    }
+
     /// The index of the tool named exactly `name` (no normalisation, no case folding).
     func toolIndex(named name: String) -> Int? {
         toolTable.index(of: name.utf8.span)

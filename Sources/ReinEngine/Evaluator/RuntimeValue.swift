@@ -87,9 +87,9 @@ struct ValueTable {
 }
 
 extension DurationValue {
-    /// Reads the ISO-8601 form ``iso8601`` writes: `PT`, then hours, minutes and seconds, in that
-    /// order, each at most once and at least one (`PT1H30M`, `PT26H`, `PT0S`); nil for anything
-    /// else, or for a length beyond the 64-bit range.
+    /// Reads exactly the ISO-8601 form ``iso8601`` writes (`PT1H30M`, `PT26H`, `PT0S`): `PT`, then
+    /// hours, minutes and seconds in that order; nil for anything else — another spelling of the
+    /// same length (`PT90M`, `PT0H1M`) included — or a length beyond the 64-bit range.
     init?(iso8601 text: String) {
         var rest = Array(text.utf8)[...]
         guard rest.starts(with: "PT".utf8) else { return nil }
@@ -120,7 +120,7 @@ extension DurationValue {
             groups += 1
             units = units[(unit + 1)...]
         }
-        guard groups > 0 else { return nil }
+        guard groups > 0, DurationValue(seconds: total).iso8601 == text else { return nil }
         self.init(seconds: total)
     }
 }

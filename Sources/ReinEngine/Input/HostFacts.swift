@@ -76,6 +76,9 @@ public struct HostFacts: Sendable, Hashable {
     }
 
     private static func object(_ text: String, _ name: String) throws(Invalid) -> JSONObject {
+        guard text.utf8.count <= ProposalDecoder.maxLineBytes else {
+            throw Invalid(fact: name, description: "`\(name)` is over the 1 MiB limit")
+        }
         switch JSONReader.parse(text, maxBytes: ProposalDecoder.maxLineBytes) {
         case .success(.object(let object)): return object
         case .success: throw Invalid(fact: name, description: "`\(name)` must be a json object")

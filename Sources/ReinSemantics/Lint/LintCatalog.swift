@@ -51,19 +51,11 @@ public enum LintCatalog {
         }
         for rule in LintRules.all {
             out += "\n## \(rule.id)\n\nLevel: `\(rule.defaultLevel.rawValue)`. Code: `\(rule.code)`.\n\n"
-            out += sentence(rule.summary) + "\n\n" + rule.rationale + "\n"
+            out += SARIFRuleDescription.sentence(rule.summary) + "\n\n" + rule.rationale + "\n"
             out += examples("Triggers it", rule.examples.triggering)
             out += examples("Does not", rule.examples.passing)
         }
         return out
-    }
-
-    /// A summary as a sentence: capitalised, unless it starts with a word of the language
-    /// (`on_timeout`, `deny-never-matches`), which keeps its spelling.
-    private static func sentence(_ summary: String) -> String {
-        let first = summary.prefix { $0 != " " }
-        let word = first.contains("_") || first.contains("-") || first.contains("`")
-        return (word ? summary : summary.prefix(1).uppercased() + summary.dropFirst()) + "."
     }
 
     private static func examples(_ title: String, _ sources: [String]) -> String {

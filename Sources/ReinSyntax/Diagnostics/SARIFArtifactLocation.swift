@@ -8,12 +8,6 @@ public enum SARIFArtifactLocation: Sendable, Hashable {
     /// An absolute, normalised path outside the source root.
     case outsideRoot(String)
 
-    /// The location of a path as the bundle shows it: absolute (`/…`) is outside the root,
-    /// anything else is taken as relative to it.
-    public init(path: String) {
-        self = path.hasPrefix("/") ? .outsideRoot(path) : .underRoot(path)
-    }
-
     /// The URI: the relative path percent-encoded, or `file://` and the encoded absolute path.
     public var uri: String {
         switch self {

@@ -18,7 +18,7 @@ public struct SARIFDiagnosticRenderer: Sendable {
 
     public let files: [SourceFile]
     public let toolVersion: String
-    /// Where each file is, by file index (default: each file's path, relative to the root).
+    /// Where each file is, by file index: under the source root, or outside it.
     public let locations: [SARIFArtifactLocation]
     /// An absolute URI ending in `/` that documentation paths are resolved against.
     public let documentationBase: String
@@ -26,13 +26,13 @@ public struct SARIFDiagnosticRenderer: Sendable {
     public let describe: @Sendable (String) -> SARIFRuleDescription?
 
     public init(
-        files: [SourceFile], toolVersion: String, locations: [SARIFArtifactLocation]? = nil,
+        files: [SourceFile], toolVersion: String, locations: [SARIFArtifactLocation],
         documentationBase: String = defaultDocumentationBase,
         describe: @escaping @Sendable (String) -> SARIFRuleDescription? = SARIFRuleDescription.catalogued
     ) {
         self.files = files
         self.toolVersion = toolVersion
-        self.locations = locations ?? files.map { SARIFArtifactLocation(path: $0.path) }
+        self.locations = locations
         self.documentationBase = documentationBase
         self.describe = describe
     }

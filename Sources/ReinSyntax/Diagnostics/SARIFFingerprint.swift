@@ -1,8 +1,9 @@
 /// The `partialFingerprints` of SARIF results, so code scanning recognises a finding from one
-/// run to the next: a hash of the rule id, the file's URI, the message and the trimmed text of
-/// the line the finding starts on — not its line number, so the fingerprint stays when
-/// unrelated lines move — then `:` and an occurrence counter that tells identical findings of
-/// one file apart (`3f0c9a1e5b7d2c48:1`, `…:2`).
+/// run to the next: a hash of the rule id, the file's URI, the message and the code of the line
+/// the finding starts on — not its line number, so the fingerprint stays when unrelated lines
+/// move, nor its layout or trailing comment, which `rein fmt` re-aligns when a neighbouring line
+/// changes — then `:` and an occurrence counter that tells identical findings of one file apart
+/// (`3f0c9a1e5b7d2c48:1`, `…:2`).
 ///
 /// The hash is 64-bit FNV-1a over each field's length and bytes: stable across platforms and
 /// versions (unlike `Hasher`), and an identity, not a security measure.
@@ -14,7 +15,7 @@ struct SARIFFingerprints {
 
     /// The fingerprint of the next result with these fields; a repeat gets the next counter.
     mutating func next(ruleID: String, uri: String, message: String, lineText: String) -> String {
-        let hash = Self.hash([ruleID, uri, message, String(Self.trimmed(lineText))])
+        let hash = Self.hash([ruleID, uri, message, Self.code(of: lineText)])
         let count = (occurrences[hash] ?? 0) + 1
         occurrences[hash] = count
         let hex = String(hash, radix: 16)
@@ -40,12 +41,53 @@ struct SARIFFingerprints {
         return hash
     }
 
-    /// The line without leading and trailing spaces and tabs: re-indenting keeps fingerprints.
-    static func trimmed(_ line: String) -> Substring {
-        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = line.firstIndex(where: { !blank($0) }), let last = line.lastIndex(where: { !blank($0) }) else {
-            return ""
+    /// The line's code: its trailing comment dropped and every run of spaces and tabs outside
+    /// string literals made one space, trimmed — so re-indenting, re-aligning and editing the
+    /// comment keep the fingerprint. A `#"` opens a raw string (closed by `"#`), any other `#` a
+    /// comment, as in the language.
+    static func code(of line: String) -> String {
+        enum State { case code, string, escape, raw }
+        var out = "", state = State.code, pendingSpace = false
+        var scalars = line.unicodeScalars.makeIterator()
+        var lookahead: Unicode.Scalar?
+        func next() -> Unicode.Scalar? {
+            if let held = lookahead { lookahead = nil; return held }
+            return scalars.next()
         }
-        return line[first...last]
+        func emit(_ scalar: Unicode.Scalar) {
+            if pendingSpace, !out.isEmpty { out += " " }
+            pendingSpace = false
+            out.unicodeScalars.append(scalar)
+        }
+        scan: while let scalar = next() {
+            switch state {
+            case .code:
+                switch scalar {
+                case " ", "\t", "\r": pendingSpace = true
+                case "#":
+                    lookahead = next()
+                    guard lookahead == "\"" else { break scan }
+                    emit(scalar)
+                    emit("\"")
+                    lookahead = nil
+                    state = .raw
+                case "\"": emit(scalar); state = .string
+                default: emit(scalar)
+                }
+            case .string:
+                out.unicodeScalars.append(scalar)
+                if scalar == "\\" { state = .escape } else if scalar == "\"" { state = .code }
+            case .escape:
+                out.unicodeScalars.append(scalar)
+                state = .string
+            case .raw:
+                out.unicodeScalars.append(scalar)
+                if scalar == "\"" {
+                    lookahead = next()
+                    if lookahead == "#" { out += "#"; lookahead = nil; state = .code }
+                }
+            }
+        }
+        return out
     }
 }
