@@ -4,9 +4,11 @@
 /// ECMAScript writes the IEEE double. What approval digests and the audit chain hash.
 ///
 /// Fails (nil) where the scheme has no answer, rather than hashing something ambiguous: a
-/// number that is not finite as a double, and an integer beyond ±2⁵³, which a double cannot
-/// hold exactly (two different values would hash alike). Duplicate keys are not canonical
-/// either: an object holding one fails.
+/// number that is not finite as a double, and an integer beyond ±2⁵³ that is not written as
+/// the scheme writes its double (9007199254740993: a double cannot hold it, and it would hash
+/// like 9007199254740992; 150000000000000000 is its own double's form, and stays). Duplicate
+/// keys are not canonical either: an object holding one fails. What this writes, read back,
+/// is written again unchanged.
 public enum CanonicalJSON {
     /// The canonical UTF-8 of `value`, or nil (see above).
     public static func encode(_ value: JSONValue) -> [UInt8]? {
@@ -24,8 +26,11 @@ public enum CanonicalJSON {
         case .bool(let flag): out += (flag ? "true" : "false").utf8
         case .string(let text): appendString(text, to: &out)
         case .integer(let number):
-            guard number.magnitude <= 1 << 53 else { return false }
-            out += String(number).utf8
+            // Beyond ±2⁵³ an integer is canonical only as the scheme writes its double (what
+            // `1.5e17` becomes: 150000000000000000), so that canonical JSON reads back canonical.
+            let written = String(number)
+            guard number.magnitude <= 1 << 53 || ecmaScript(Double(number)) == written else { return false }
+            out += written.utf8
         case .number(let text):
             guard let double = Double(text), let written = ecmaScript(double) else { return false }
             out += written.utf8
