@@ -13,13 +13,22 @@ public enum CanonicalJSON {
     /// The canonical UTF-8 of `value`, or nil (see above).
     public static func encode(_ value: JSONValue) -> [UInt8]? {
         var out: [UInt8] = []
-        return append(value, to: &out, depth: 0) ? out : nil
+        return append(value, to: &out, depth: 0, keepingNumbers: false) ? out : nil
+    }
+
+    /// As ``encode(_:)``, for a record that must keep every entry (the audit log): a number the
+    /// scheme has no form for is written as a string of its digits as received
+    /// (`"9007199254740993"`, `"1e400"`), so that the entry is kept and reads back as what was
+    /// hashed. Nil only for a duplicate key or nesting deeper than 256, which no reader lets in.
+    public static func encodeKeepingNumbers(_ value: JSONValue) -> [UInt8]? {
+        var out: [UInt8] = []
+        return append(value, to: &out, depth: 0, keepingNumbers: true) ? out : nil
     }
 
     /// Deeper values fail rather than recurse without bound.
     static let maxDepth = 256
 
-    private static func append(_ value: JSONValue, to out: inout [UInt8], depth: Int) -> Bool {
+    private static func append(_ value: JSONValue, to out: inout [UInt8], depth: Int, keepingNumbers: Bool) -> Bool {
         guard depth <= maxDepth else { return false }
         switch value {
         case .null: out += "null".utf8
@@ -29,16 +38,26 @@ public enum CanonicalJSON {
             // Beyond ±2⁵³ an integer is canonical only as the scheme writes its double (what
             // `1.5e17` becomes: 150000000000000000), so that canonical JSON reads back canonical.
             let written = String(number)
-            guard number.magnitude <= 1 << 53 || ecmaScript(Double(number)) == written else { return false }
-            out += written.utf8
+            if number.magnitude <= 1 << 53 || ecmaScript(Double(number)) == written {
+                out += written.utf8
+            } else if keepingNumbers {
+                appendString(written, to: &out)
+            } else {
+                return false
+            }
         case .number(let text):
-            guard let double = Double(text), let written = ecmaScript(double) else { return false }
-            out += written.utf8
+            if let double = Double(text), let written = ecmaScript(double) {
+                out += written.utf8
+            } else if keepingNumbers {
+                appendString(text, to: &out)
+            } else {
+                return false
+            }
         case .array(let items):
             out.append(0x5B)
             for (index, item) in items.enumerated() {
                 if index > 0 { out.append(0x2C) }
-                guard append(item, to: &out, depth: depth + 1) else { return false }
+                guard append(item, to: &out, depth: depth + 1, keepingNumbers: keepingNumbers) else { return false }
             }
             out.append(0x5D)
         case .object(let object):
@@ -50,7 +69,9 @@ public enum CanonicalJSON {
                 if index > 0 { out.append(0x2C) }
                 appendString(member.entry.key, to: &out)
                 out.append(0x3A)
-                guard append(member.entry.value, to: &out, depth: depth + 1) else { return false }
+                guard append(member.entry.value, to: &out, depth: depth + 1, keepingNumbers: keepingNumbers) else {
+                    return false
+                }
             }
             out.append(0x7D)
         }

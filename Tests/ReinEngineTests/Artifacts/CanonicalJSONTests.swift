@@ -64,6 +64,19 @@ struct CanonicalJSONTests {
         #expect(CanonicalJSON.encode(reread) == written, "\(number) → \(String(decoding: written, as: UTF8.self))")
     }
 
+    /// The audit log keeps every entry: a number without a canonical form is written as a
+    /// string of its digits (a fuzzing find: the entry used to be left out of the chain).
+    @Test func theAuditFormKeepsNumbersWithoutACanonicalForm() {
+        let value = JSONValue.object(JSONObject(entries: [
+            ("big", .integer(9_007_199_254_740_993)), ("huge", .number("1e400")), ("list", .array([.integer(3)])),
+        ]))
+        #expect(canonical(value) == nil)
+        let kept = CanonicalJSON.encodeKeepingNumbers(value).map { String(decoding: $0, as: UTF8.self) }
+        #expect(kept == #"{"big":"9007199254740993","huge":"1e400","list":[3]}"#)
+        let duplicate = JSONValue.object(JSONObject(entries: [("a", .integer(1)), ("a", .integer(2))]))
+        #expect(CanonicalJSON.encodeKeepingNumbers(duplicate) == nil)
+    }
+
     @Test func membersSortByUTF16CodeUnits() throws {
         // UTF-8 byte order would put U+FB01 (EF AC 81) before U+1F600 (F0 9F 98 80); UTF-16 puts
         // the surrogate pair (D83D …) first.
