@@ -50,6 +50,10 @@ let package = Package(
         .testTarget(name: "ReinSyntaxTests", dependencies: ["ReinSyntax"]),
         .testTarget(name: "ReinSemanticsTests", dependencies: ["ReinSemantics", "ReinAdapters", "ReinTestSupport"]),
         .testTarget(name: "ReinEngineTests", dependencies: ["ReinEngine", "ReinTestSupport"]),
+        // The fuzz harness: what each fuzz target does with one input, and the invariants it
+        // asserts (README.md, "Reliability"). Also run, without libFuzzer, over the regression files.
+        .target(name: "ReinFuzz", dependencies: ["ReinAdapters"], path: "Fuzz/Harness"),
+        .testTarget(name: "ReinFuzzTests", dependencies: ["ReinFuzz", "ReinAdapters"]),
         .testTarget(
             name: "ReinCorpusTests",
             dependencies: ["ReinAdapters", "ReinTestSupport", .product(name: "Crypto", package: "swift-crypto")],
@@ -58,3 +62,12 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The libFuzzer entry points (`Scripts/fuzz.sh`), declared only when `REIN_FUZZ` is set: they
+// link only with `--sanitize=fuzzer`, so the ordinary build never sees them.
+if Context.environment["REIN_FUZZ"] != nil {
+    for name in ["parse", "proposal", "incident"] {
+        package.targets.append(
+            .executableTarget(name: "rein-fuzz-\(name)", dependencies: ["ReinFuzz"], path: "Fuzz/Targets/\(name)"))
+    }
+}

@@ -18,10 +18,12 @@ public struct AuditChain: Sendable {
         self.head = head
     }
 
-    /// Appends one entry; false (and nothing appended) when its data has no canonical form.
+    /// Appends one entry, a number canonical JSON has no form for written as a string of its
+    /// digits (``CanonicalJSON/encodeKeepingNumbers(_:)``); false (and nothing appended) only
+    /// for data no reader produces (a duplicate key, nesting beyond 256).
     @discardableResult
     public mutating func append(at: Timestamp, incident: String, type: String, data: JSONObject) -> Bool {
-        guard let canonical = CanonicalJSON.encode(.object(data)) else { return false }
+        guard let canonical = CanonicalJSON.encodeKeepingNumbers(.object(data)) else { return false }
         append(at: at, incident: incident, type: type, canonicalData: canonical)
         return true
     }

@@ -95,9 +95,9 @@ public struct ReplayBatch: Sendable {
         case .success(let result):
             let encoder = ReplayEncoder(policy: policy)
             let audit = result.effects.compactMap { timed -> (at: Timestamp, type: String, data: [UInt8])? in
-                guard case .audit(let type, let data) = timed.effect, let canonical = CanonicalJSON.encode(.object(data)) else {
-                    return nil
-                }
+                guard case .audit(let type, let data) = timed.effect,
+                    let canonical = CanonicalJSON.encodeKeepingNumbers(.object(data))
+                else { return nil }
                 return (timed.at, type, canonical)
             }
             var own = AuditChain()

@@ -4,36 +4,60 @@
 /// ECMAScript writes the IEEE double. What approval digests and the audit chain hash.
 ///
 /// Fails (nil) where the scheme has no answer, rather than hashing something ambiguous: a
-/// number that is not finite as a double, and an integer beyond ±2⁵³, which a double cannot
-/// hold exactly (two different values would hash alike). Duplicate keys are not canonical
-/// either: an object holding one fails.
+/// number that is not finite as a double, and an integer beyond ±2⁵³ that is not written as
+/// the scheme writes its double (9007199254740993: a double cannot hold it, and it would hash
+/// like 9007199254740992; 150000000000000000 is its own double's form, and stays). Duplicate
+/// keys are not canonical either: an object holding one fails. What this writes, read back,
+/// is written again unchanged.
 public enum CanonicalJSON {
     /// The canonical UTF-8 of `value`, or nil (see above).
     public static func encode(_ value: JSONValue) -> [UInt8]? {
         var out: [UInt8] = []
-        return append(value, to: &out, depth: 0) ? out : nil
+        return append(value, to: &out, depth: 0, keepingNumbers: false) ? out : nil
+    }
+
+    /// As ``encode(_:)``, for a record that must keep every entry (the audit log): a number the
+    /// scheme has no form for is written as a string of its digits as received
+    /// (`"9007199254740993"`, `"1e400"`), so that the entry is kept and reads back as what was
+    /// hashed. Nil only for a duplicate key or nesting deeper than 256, which no reader lets in.
+    public static func encodeKeepingNumbers(_ value: JSONValue) -> [UInt8]? {
+        var out: [UInt8] = []
+        return append(value, to: &out, depth: 0, keepingNumbers: true) ? out : nil
     }
 
     /// Deeper values fail rather than recurse without bound.
     static let maxDepth = 256
 
-    private static func append(_ value: JSONValue, to out: inout [UInt8], depth: Int) -> Bool {
+    private static func append(_ value: JSONValue, to out: inout [UInt8], depth: Int, keepingNumbers: Bool) -> Bool {
         guard depth <= maxDepth else { return false }
         switch value {
         case .null: out += "null".utf8
         case .bool(let flag): out += (flag ? "true" : "false").utf8
         case .string(let text): appendString(text, to: &out)
         case .integer(let number):
-            guard number.magnitude <= 1 << 53 else { return false }
-            out += String(number).utf8
+            // Beyond ±2⁵³ an integer is canonical only as the scheme writes its double (what
+            // `1.5e17` becomes: 150000000000000000), so that canonical JSON reads back canonical.
+            let written = String(number)
+            if number.magnitude <= 1 << 53 || ecmaScript(Double(number)) == written {
+                out += written.utf8
+            } else if keepingNumbers {
+                appendString(written, to: &out)
+            } else {
+                return false
+            }
         case .number(let text):
-            guard let double = Double(text), let written = ecmaScript(double) else { return false }
-            out += written.utf8
+            if let double = Double(text), let written = ecmaScript(double) {
+                out += written.utf8
+            } else if keepingNumbers {
+                appendString(text, to: &out)
+            } else {
+                return false
+            }
         case .array(let items):
             out.append(0x5B)
             for (index, item) in items.enumerated() {
                 if index > 0 { out.append(0x2C) }
-                guard append(item, to: &out, depth: depth + 1) else { return false }
+                guard append(item, to: &out, depth: depth + 1, keepingNumbers: keepingNumbers) else { return false }
             }
             out.append(0x5D)
         case .object(let object):
@@ -45,7 +69,9 @@ public enum CanonicalJSON {
                 if index > 0 { out.append(0x2C) }
                 appendString(member.entry.key, to: &out)
                 out.append(0x3A)
-                guard append(member.entry.value, to: &out, depth: depth + 1) else { return false }
+                guard append(member.entry.value, to: &out, depth: depth + 1, keepingNumbers: keepingNumbers) else {
+                    return false
+                }
             }
             out.append(0x7D)
         }

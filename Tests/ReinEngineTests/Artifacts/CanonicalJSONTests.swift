@@ -49,6 +49,32 @@ struct CanonicalJSONTests {
         #expect(canonical(.integer(-(1 << 53))) == "-9007199254740992")
         #expect(canonical(.integer((1 << 53) + 1)) == nil)
         #expect(canonical(.integer(Int64.min)) == nil)
+        // An integer already written as its double is: no other integer writes the same.
+        #expect(canonical(.integer(150_000_000_000_000_000)) == "150000000000000000")
+        #expect(canonical(.integer(-9_223_372_036_854_775_807)) == nil)
+    }
+
+    /// Canonical JSON read back is canonical, and the same (a fuzzing find: a fraction beyond
+    /// 2⁵³ was written as an integer the encoder then refused, so an audit log holding one
+    /// failed `rein audit verify`).
+    @Test(arguments: ["9007199254740993.5", "1.5e17", "-9.2e18", "1e20", "123456789012345678.9", "5e-324"])
+    func canonicalOutputIsAFixedPoint(_ number: String) throws {
+        let written = try #require(CanonicalJSON.encode(.number(number)))
+        let reread = try JSONReader.parse(written).get()
+        #expect(CanonicalJSON.encode(reread) == written, "\(number) → \(String(decoding: written, as: UTF8.self))")
+    }
+
+    /// The audit log keeps every entry: a number without a canonical form is written as a
+    /// string of its digits (a fuzzing find: the entry used to be left out of the chain).
+    @Test func theAuditFormKeepsNumbersWithoutACanonicalForm() {
+        let value = JSONValue.object(JSONObject(entries: [
+            ("big", .integer(9_007_199_254_740_993)), ("huge", .number("1e400")), ("list", .array([.integer(3)])),
+        ]))
+        #expect(canonical(value) == nil)
+        let kept = CanonicalJSON.encodeKeepingNumbers(value).map { String(decoding: $0, as: UTF8.self) }
+        #expect(kept == #"{"big":"9007199254740993","huge":"1e400","list":[3]}"#)
+        let duplicate = JSONValue.object(JSONObject(entries: [("a", .integer(1)), ("a", .integer(2))]))
+        #expect(CanonicalJSON.encodeKeepingNumbers(duplicate) == nil)
     }
 
     @Test func membersSortByUTF16CodeUnits() throws {
