@@ -9,7 +9,7 @@
 # Exit status: 0 nothing found; 1 a crash, failed invariant, timeout or memory blow-up was
 # found; 2 bad usage or the build failed.
 #
-# Environment: FUZZ_FLAGS, extra libFuzzer flags (e.g. "-jobs=2" or "-seed=1").
+# Environment: FUZZ_FLAGS, extra libFuzzer flags (e.g. "-seed=1 -verbosity=2").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # A crash must reach libFuzzer's handler, not the Swift runtime's backtracer. LeakSanitizer is
@@ -60,7 +60,7 @@ seed() {
       local n=0
       for file in Tests/Corpus/decisions/*.jsonl; do
         [[ $file == *.expected.jsonl ]] && continue
-        while IFS= read -r line; do
+        while IFS= read -r line || [[ -n $line ]]; do
           n=$((n + 1))
           printf '%s' "$line" > "$dir/line-$n.json"
         done < "$file"
