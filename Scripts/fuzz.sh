@@ -9,7 +9,7 @@
 # Exit status: 0 nothing found; 1 a crash, failed invariant, timeout or memory blow-up was
 # found; 2 bad usage or the build failed.
 #
-# Environment: FUZZ_FLAGS, extra libFuzzer flags (e.g. "-jobs=2" or "-seed=1").
+# Environment: FUZZ_FLAGS, extra libFuzzer flags (e.g. "-seed=1 -verbosity=2").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # A crash must reach libFuzzer's handler, not the Swift runtime's backtracer. LeakSanitizer is
@@ -51,16 +51,16 @@ seed() {
   mkdir -p "$dir"
   case $target in
     parse)
+      # Benchmarks/Anchors/workload.rein is a whole bundle in one file: it checks clean, so lint,
+      # compiling and deciding run on its mutants.
       find policies runbooks Tests/Corpus/valid Tests/Corpus/invalid Tests/Corpus/fmt Benchmarks/Anchors \
         -name '*.rein' | while read -r file; do cp "$file" "$dir/$(echo "$file" | tr / _)"; done
-      # The whole example bundle as one file: the only seed that checks clean, so lint runs.
-      cat policies/*.rein runbooks/*.rein runbooks/*/*.rein > "$dir/example-bundle.rein"
       ;;
     proposal)
       local n=0
       for file in Tests/Corpus/decisions/*.jsonl; do
         [[ $file == *.expected.jsonl ]] && continue
-        while IFS= read -r line; do
+        while IFS= read -r line || [[ -n $line ]]; do
           n=$((n + 1))
           printf '%s' "$line" > "$dir/line-$n.json"
         done < "$file"
@@ -77,7 +77,7 @@ seed() {
 
 max_len() {
   case $1 in
-    parse) echo 32768 ;;     # the whole example bundle in one file is 26 KB
+    parse) echo 10240 ;;     # the example files are up to 10 KB
     proposal) echo 4096 ;;   # the corpus's longest line is 2 KB
     incident) echo 16384 ;;  # the example incidents are 1-3 KB
   esac
