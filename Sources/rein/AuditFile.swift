@@ -41,18 +41,24 @@ struct AuditFile {
         let descriptor = posixOpen(path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
         guard descriptor >= 0 else { throw CLIError("cannot write `\(path)`: \(String(cString: strerror(errno)))") }
         let file = AuditFile(path: path, descriptor: descriptor, chain: chain)
-        if needsNewline { try file.write("\n") }
+        if needsNewline { try file.write([0x0A]) }
         return file
     }
 
     /// Writes the entries `next` adds after this file's chain, and moves the chain on.
     mutating func append(_ next: AuditChain) throws {
-        try write(next.lines.map { $0 + "\n" }.joined())
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(next.lines.reduce(0) { $0 + $1.utf8.count + 1 })
+        for line in next.lines {
+            bytes.append(contentsOf: line.utf8)
+            bytes.append(0x0A)
+        }
+        try write(bytes)
         chain = AuditChain(nextSeq: next.nextSeq, head: next.head)
     }
 
-    private func write(_ text: String) throws {
-        guard OutputWriter.writeAll(Array(text.utf8), to: descriptor) else {
+    private func write(_ bytes: [UInt8]) throws {
+        guard OutputWriter.writeAll(bytes, to: descriptor) else {
             throw CLIError("cannot write `\(path)`: \(String(cString: strerror(errno)))")
         }
     }

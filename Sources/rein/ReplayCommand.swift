@@ -77,9 +77,7 @@ struct ReplayCommand: ParsableCommand {
                 var head = item.ownHead
                 if var appending = log {
                     var chain = AuditChain(nextSeq: appending.chain.nextSeq, head: appending.chain.head)
-                    for entry in item.audit {
-                        chain.append(at: entry.at, incident: item.incident, type: entry.type, canonicalData: entry.data)
-                    }
+                    for entry in item.audit { chain.append(entry) }
                     try appending.append(chain)
                     head = chain.head
                     log = appending
