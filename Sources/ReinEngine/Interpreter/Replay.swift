@@ -77,8 +77,8 @@ public struct ReplayFailure: Error, Sendable, Hashable, CustomStringConvertible 
 }
 
 /// Runs a recorded incident through the ``Interpreter``: picks the runbook, feeds the events in
-/// order, fires the approval deadline when the next event (or the end of the recording) comes
-/// after it, and ends the session. Pure: the same incident and bundle give the same result.
+/// order through a ``Session`` (which fires the approval deadline when the next event, or the end
+/// of the recording, comes after it), and ends the session. Pure: the same incident and bundle give the same result.
 public enum Replay {
     /// `bundleDigest`: the current bundle's; a recording's own `bundle` takes its place in the
     /// approval digests. `explain`: decisions carry their trace (which checks and rules ran).
@@ -110,33 +110,18 @@ public enum Replay {
         else { return .failure(ReplayFailure(message: "runbook `\(name)` is not declared")) }
         machine.explain = explain
 
-        var (state, opening) = machine.start()
-        var effects = opening.map { ReplayResult.TimedEffect(at: start, effect: $0, step: nil) }
-        var steps: [ReplayResult.Step] = []
-        func feed(_ event: SessionEvent, step: Int?) -> StepReport {
-            let next = machine.step(state, event, givenFor: step.flatMap { approvalsGivenFor[$0] })
-            state = next.state
-            effects += next.effects.map { ReplayResult.TimedEffect(at: event.at, effect: $0, step: step) }
-            return next.report
-        }
-        func fireDeadline(before time: Timestamp?) {
-            guard case .awaitingApproval(let pending) = state.phase else { return }
-            if let time, time <= pending.deadline { return }
-            _ = feed(.deadline(at: pending.deadline), step: nil)
-        }
+        var session = Session(machine, openedAt: start)
         for (index, event) in recorded.events.enumerated() {
-            fireDeadline(before: event.at)
-            steps.append(ReplayResult.Step(index: index, event: event, report: feed(event, step: index)))
+            session.apply(event, givenFor: approvalsGivenFor[index])
         }
-        fireDeadline(before: nil)
-        _ = feed(.end(at: recorded.events.last?.at ?? start), step: nil)
-        guard let outcome = state.outcome else {
+        session.finish(at: recorded.events.last?.at ?? start)
+        guard let outcome = session.state.outcome else {
             return .failure(ReplayFailure(message: "the session did not end"))
         }
         return .success(
             ReplayResult(
-                incident: recorded.incident, runbook: name, bundle: machine.bundleDigest, outcome: outcome, steps: steps,
-                effects: effects))
+                incident: recorded.incident, runbook: name, bundle: machine.bundleDigest, outcome: outcome,
+                steps: session.steps, effects: session.effects))
     }
 
     private static func alertRule(_ alert: JSONObject) -> String? {
