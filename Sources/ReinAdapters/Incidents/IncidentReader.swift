@@ -49,7 +49,7 @@ public enum IncidentReader {
 }
 
 /// One file's reading: the values found and the problems met (all of them, in file order).
-private struct Reading {
+struct Reading {
     var problems: [Diagnostic] = []
     /// Where each event read starts.
     var eventOffsets: [Int] = []
@@ -160,20 +160,25 @@ private struct Reading {
 
     static let eventKinds = ["propose", "observe", "approve", "reject", "result"]
 
-    mutating func event(_ value: DocValue) -> SessionEvent? {
-        guard let fields = members(value, "an event", allowed: ["at"] + Self.eventKinds) else { return nil }
-        let kinds = Self.eventKinds.filter { fields[$0] != nil }
-        guard let at = fields["at"] else {
+    /// A recorded event (with its `at`), or — `stamped` — a live one, which has no `at`: the
+    /// host gives the time. `kinds`: the kinds of event allowed here.
+    mutating func event(_ value: DocValue, stamped: Timestamp? = nil, kinds: [String] = Self.eventKinds) -> SessionEvent? {
+        let known = problems.count
+        guard let fields = members(value, "an event", allowed: (stamped == nil ? ["at"] : []) + kinds) else { return nil }
+        let given = kinds.filter { fields[$0] != nil }
+        let at = fields["at"]
+        if stamped == nil, at == nil {
             fail("missing-key", "missing key `at` in an event", at: value)
             return nil
         }
-        guard kinds.count == 1, let kind = kinds.first, let body = fields[kind]?.value else {
-            fail(
-                "event", "an event has exactly one of \(Self.eventKinds.map { "`\($0)`" }.joined(separator: ", "))",
-                at: value)
+        guard given.count == 1, let kind = given.first, let body = fields[kind]?.value else {
+            // An unknown key (a misspelt kind) was reported already: one mistake, one error.
+            if problems.count == known {
+                fail("event", "an event has exactly one of \(kinds.map { "`\($0)`" }.joined(separator: ", "))", at: value)
+            }
             return nil
         }
-        guard let time = time(at.value, "`at`") else { return nil }
+        guard let time = stamped ?? at.flatMap({ time($0.value, "`at`") }) else { return nil }
         switch kind {
         case "propose": return propose(body, at: time)
         case "observe":
