@@ -10,11 +10,19 @@ let package = Package(
         .library(name: "ReinEngine", targets: ["ReinEngine"]),
         .library(name: "ReinAdapters", targets: ["ReinAdapters"]),
         .executable(name: "rein", targets: ["rein"]),
+        // The live session host: its own product, so that building `rein` compiles none of it.
+        .executable(name: "rein-serve", targets: ["rein-serve"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        // The server stack (the `rein-serve` product only).
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Source files, lexer, parser, AST, diagnostics and their renderers. Standard library only.
@@ -41,6 +49,27 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The live session host (`rein serve`): sessions kept by the pure interpreter, stored in
+        // SQLite, served over HTTP. Its own targets and product: `rein` never links it.
+        .target(
+            name: "ReinServer",
+            dependencies: [
+                "ReinAdapters",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "rein-serve",
+            dependencies: [
+                "ReinServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Front-end benchmark: generates a large bundle, measures parse and check.
         .executableTarget(name: "rein-bench", dependencies: ["ReinAdapters"], path: "Benchmarks/FrontEnd"),
         // Decision latency in process: p50 / p99 of decode and decide over a proposals file.
@@ -54,6 +83,13 @@ let package = Package(
         // asserts (README.md, "Reliability"). Also run, without libFuzzer, over the regression files.
         .target(name: "ReinFuzz", dependencies: ["ReinAdapters"], path: "Fuzz/Harness"),
         .testTarget(name: "ReinFuzzTests", dependencies: ["ReinFuzz", "ReinAdapters"]),
+        .testTarget(
+            name: "ReinServerTests",
+            dependencies: [
+                "ReinServer", "ReinAdapters",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .testTarget(
             name: "ReinCorpusTests",
             dependencies: ["ReinAdapters", "ReinTestSupport", .product(name: "Crypto", package: "swift-crypto")],

@@ -55,6 +55,11 @@ public enum LiveRequests {
         read(body) { reading, root in reading.event(root, stamped: at, kinds: kinds) }
     }
 
+    /// An event as a recording holds it (with its `at`): what the host stored.
+    public static func storedEvent(_ bytes: [UInt8]) -> Result<SessionEvent, BodyError> {
+        read(SourceFile(path: "event.json", bytes: bytes)) { reading, root in reading.event(root) }
+    }
+
     /// An approver's verdict, `{"verdict":"approve"|"reject","digest","comment"?}`, as the event
     /// it is: given `by` the person the approver's credentials name, never a name in the body.
     public static func verdict(_ body: SourceFile, by: String, at: Timestamp) -> Result<SessionEvent, BodyError> {

@@ -27,22 +27,10 @@ public struct ReplayEncoder {
     /// (by default, of this replay's own chain).
     public func json(_ result: ReplayResult, alert: JSONObject, auditHead: String? = nil) -> JSONValue {
         let target = Self.alertTarget(alert)
-        let steps = result.steps.map { step -> JSONValue in
-            var entries: [(key: String, value: JSONValue)] = [
-                ("index", .integer(Int64(step.index))), ("at", .string(step.event.at.description)),
-                ("event", .string(Self.word(step.event))),
-            ]
-            if step.report.ignored { entries.append(("ignored", .bool(true))) }
-            if let decision = step.report.decision, !step.report.ignored {
-                entries.append(("decision", Self.decisionJSON(decision)))
-            }
-            if let accepted = step.report.accepted {
-                entries.append(("accepted", .bool(accepted)))
-                if let why = step.report.why { entries.append(("why", .string(why))) }
-            }
-            return .object(JSONObject(entries: entries))
+        let steps = result.steps.map(Self.step)
+        let effects = result.effects.compactMap {
+            effect($0.effect, incident: result.incident, runbook: result.runbook, target: target)
         }
-        let effects = result.effects.compactMap { effect($0.effect, result: result, target: target) }
         return .object(JSONObject([
             "incident": .string(result.incident), "runbook": .string(result.runbook),
             "outcome": .string(result.outcome.result.rawValue), "reason": .string(result.outcome.reason.rawValue),
@@ -51,7 +39,26 @@ public struct ReplayEncoder {
         ]))
     }
 
-    private func effect(_ effect: SessionEffect, result: ReplayResult, target: String?) -> JSONValue? {
+    /// One step as §4 `steps` shows it.
+    public static func step(_ step: ReplayResult.Step) -> JSONValue {
+        var entries: [(key: String, value: JSONValue)] = [
+            ("index", .integer(Int64(step.index))), ("at", .string(step.event.at.description)),
+            ("event", .string(Self.word(step.event))),
+        ]
+        if step.report.ignored { entries.append(("ignored", .bool(true))) }
+        if let decision = step.report.decision, !step.report.ignored {
+            entries.append(("decision", Self.decisionJSON(decision)))
+        }
+        if let accepted = step.report.accepted {
+            entries.append(("accepted", .bool(accepted)))
+            if let why = step.report.why { entries.append(("why", .string(why))) }
+        }
+        return .object(JSONObject(entries: entries))
+    }
+
+    /// One effect as §4 `effects` shows it (the card, PIM requests and KQL rendered); nil for an
+    /// audit entry. `target`: the alert's target (``alertTarget(_:)``).
+    public func effect(_ effect: SessionEffect, incident: String, runbook: String, target: String?) -> JSONValue? {
         switch effect {
         case .runTool(let tool, let identity, let args):
             var entries: [(key: String, value: JSONValue)] = [
@@ -62,12 +69,12 @@ public struct ReplayEncoder {
         case .sendApprovalCard(let pending):
             return .object(JSONObject([
                 "type": .string("send_approval_card"),
-                "card": ApprovalCard.card(pending, incident: result.incident, runbook: result.runbook),
+                "card": ApprovalCard.card(pending, incident: incident, runbook: runbook),
             ]))
         case .activateRole(let plan, let start, let digest):
-            return role("activate_role", .activate, plan: plan, digest: digest, start: start, result: result, target: target)
+            return role("activate_role", .activate, plan: plan, digest: digest, start: start, incident: incident, target: target)
         case .deactivateRole(let plan, let digest):
-            return role("deactivate_role", .deactivate, plan: plan, digest: digest, start: nil, result: result, target: target)
+            return role("deactivate_role", .deactivate, plan: plan, digest: digest, start: nil, incident: incident, target: target)
         case .execute(let tool, let identity, let args):
             return .object(JSONObject([
                 "type": .string("execute"), "tool": .string(tool), "identity": .string(identity), "args": .object(args),
@@ -81,7 +88,7 @@ public struct ReplayEncoder {
 
     private func role(
         _ word: String, _ type: PIMRequest.RequestType, plan: ElevationPlan, digest: String, start: Timestamp?,
-        result: ReplayResult, target: String?
+        incident: String, target: String?
     ) -> JSONValue {
         guard let target, let elevation = policy.elevationTarget(for: plan, alertTarget: target) else {
             return .object(JSONObject([
@@ -89,7 +96,7 @@ public struct ReplayEncoder {
             ]))
         }
         let request = PIMRequest.request(
-            type, plan: plan, target: elevation, incident: result.incident, digest: digest, start: start, sha1: Self.sha1)
+            type, plan: plan, target: elevation, incident: incident, digest: digest, start: start, sha1: Self.sha1)
         return .object(JSONObject(["type": .string(word), "request": request]))
     }
 

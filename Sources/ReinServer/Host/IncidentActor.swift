@@ -1,0 +1,114 @@
+import ReinAdapters
+
+/// One incident's live session. Its events are applied one at a time, in arrival order: each
+/// holds the incident's turn from stamping the time to the durable commit, so a step
+/// is answered only once it is stored, and no two steps of an incident interleave. Different
+/// incidents are different actors and proceed in parallel. Its approval deadline fires on its
+/// own, by the host's clock.
+actor IncidentActor {
+    private var incident: LiveIncident
+    private let store: any SessionStore
+    private let clock: any HostClock
+    /// Whether a step holds the turn, and who waits for it, first come first served.
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var timer: Task<Void, Never>?
+    private var armedFor: Timestamp?
+
+    init(_ incident: LiveIncident, store: any SessionStore, clock: any HostClock) {
+        self.incident = incident
+        self.store = store
+        self.clock = clock
+    }
+
+    var record: IncidentRecord { incident.record }
+
+    func view() -> JSONValue { incident.view() }
+
+    func recording() -> RecordedIncident { incident.recording() }
+
+    /// Applies the event `read` makes of the time the host gives it, stores the step, and
+    /// answers with it. Nothing changes when `read` refuses the body or the store fails.
+    func post(_ read: @Sendable (Timestamp) -> Result<SessionEvent, HostError>) async throws(HostError) -> JSONValue {
+        await beginTurn()
+        defer { endTurn() }
+        let now = clock.now()
+        let at = now < incident.lastAt ? incident.lastAt : now
+        let event = try read(at).get()
+        var next = incident
+        let start = next.session.effects.count
+        let (index, commit) = next.apply(event)
+        do {
+            try await store.commit(commit)
+        } catch {
+            throw .storage("the step could not be stored: \(error)")
+        }
+        incident = next
+        armTimer()
+        return incident.stepView(index, effectsFrom: start)
+    }
+
+    /// Arms the timer for the pending deadline (after a restart too): it fires as soon as the
+    /// clock is past the deadline, stamped with the deadline.
+    func armTimer() {
+        let deadline = incident.session.deadline
+        guard deadline != armedFor else { return }
+        timer?.cancel()
+        armedFor = deadline
+        guard let deadline else {
+            timer = nil
+            return
+        }
+        let clock = self.clock
+        timer = Task { [weak self] in
+            // One millisecond past: an approval exactly at the deadline is on time.
+            guard (try? await clock.sleep(until: deadline.adding(milliseconds: 1))) != nil else { return }
+            await self?.fireDeadline()
+        }
+    }
+
+    /// Fires the deadline if it is due; a failed store leaves it to fire at the next look.
+    func fireDeadline() async {
+        await beginTurn()
+        defer { endTurn() }
+        var next = incident
+        guard let commit = next.fireDeadline(now: clock.now()) else { return }
+        do {
+            try await store.commit(commit)
+            incident = next
+            armedFor = nil
+            armTimer()
+        } catch {
+            // Try again in a second.
+            armedFor = nil
+            let clock = self.clock
+            timer = Task { [weak self] in
+                guard (try? await clock.sleep(until: clock.now().adding(milliseconds: 1000))) != nil else { return }
+                await self?.fireDeadline()
+            }
+        }
+    }
+
+    private func beginTurn() async {
+        if busy {
+            await withCheckedContinuation { waiting.append($0) }
+        } else {
+            busy = true
+        }
+    }
+
+    /// Hands the turn to the next in line, or frees it.
+    private func endTurn() {
+        if waiting.isEmpty {
+            busy = false
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
+
+    /// Stops the timer (shutdown).
+    func stop() {
+        timer?.cancel()
+        timer = nil
+    }
+}

@@ -1,0 +1,110 @@
+import ReinAdapters
+
+/// One live incident: its stored record and its ``Session`` — the same driver replay uses — with
+/// what the API shows of it. Pure: the actor around it does the I/O and keeps the time.
+struct LiveIncident: Sendable {
+    let record: IncidentRecord
+    let bundle: HostBundle
+    private(set) var session: Session
+    /// The time of the last event (the host never stamps one earlier).
+    private(set) var lastAt: Timestamp
+    /// The deadline that fired, once one has.
+    private(set) var firedDeadline: Timestamp?
+
+    /// An effect with its id (`{incident}/{step}/{n}`, `deadline` as the step of a timeout) and
+    /// its JSON as replay prints it.
+    struct IdentifiedEffect: Sendable {
+        var id: String
+        var type: String
+        var json: JSONValue
+        var delivery: String
+    }
+
+    /// nil when the bundle does not declare the record's runbook.
+    init?(record: IncidentRecord, bundle: HostBundle) {
+        guard
+            let machine = Interpreter(
+                policy: bundle.policy, incident: record.id, runbook: record.runbook, alert: record.alert, context: record.context,
+                bundleDigest: bundle.digest, sha256: Hashing.sha256Hex)
+        else { return nil }
+        self.record = record
+        self.bundle = bundle
+        self.session = Session(machine, openedAt: record.opened)
+        self.lastAt = record.opened
+    }
+
+    /// The audit entries written when the incident opened.
+    var openingAudit: [AuditChain.Entry] { Self.audit(session.effects[...], incident: record.id) }
+
+    /// Applies `event` (stamped by the host) and says what to store: the step's index and the
+    /// commit (event, effects for executors, audit entries, the deadline if it fired first).
+    mutating func apply(_ event: SessionEvent) -> (index: Int, commit: StepCommit) {
+        let before = session.effects.count
+        let deadline = session.deadline
+        let index = session.apply(event)
+        let fired = deadline.flatMap { event.at > $0 ? $0 : nil }
+        if let fired { firedDeadline = fired }
+        lastAt = event.at
+        return (index, commit(from: before, event: (index, event), fired: fired))
+    }
+
+    /// Fires the pending deadline when `now` is past it; the commit to store, or nil.
+    mutating func fireDeadline(now: Timestamp) -> StepCommit? {
+        guard let deadline = session.deadline, now > deadline else { return nil }
+        let before = session.effects.count
+        session.fireDeadline(before: nil)
+        firedDeadline = deadline
+        return commit(from: before, event: nil, fired: deadline)
+    }
+
+    /// Rebuilds the session from its stored events (no writes: all of it was stored).
+    mutating func restore(_ events: [SessionEvent], firedDeadline: Timestamp?) {
+        for event in events {
+            session.apply(event)
+            lastAt = event.at
+        }
+        if let firedDeadline, session.deadline == firedDeadline {
+            session.fireDeadline(before: nil)
+        }
+        self.firedDeadline = firedDeadline ?? self.firedDeadline
+    }
+
+    private func commit(from start: Int, event: (Int, SessionEvent)?, fired: Timestamp?) -> StepCommit {
+        let new = Set(start..<session.effects.count)
+        let outbox = identifiedEffects().filter { new.contains($0.position) }.map { item in
+            OutboxEffect(
+                id: item.effect.id, incident: record.id, type: item.effect.type, body: JSONWriter.encode(item.effect.json),
+                delivery: item.effect.delivery)
+        }
+        return StepCommit(
+            incident: record.id, event: event, effects: outbox,
+            audit: Self.audit(session.effects[start...], incident: record.id), firedDeadline: fired)
+    }
+
+    /// Every effect but audit entries, with its id, position in the session's effects, and JSON.
+    func identifiedEffects() -> [(position: Int, effect: IdentifiedEffect)] {
+        let encoder = ReplayEncoder(policy: bundle.policy)
+        let target = ReplayEncoder.alertTarget(record.alert)
+        var counts: [String: Int] = [:]
+        var out: [(position: Int, effect: IdentifiedEffect)] = []
+        for (position, timed) in session.effects.enumerated() {
+            guard case .object(let json)? = encoder.effect(timed.effect, incident: record.id, runbook: record.runbook, target: target),
+                case .string(let type)? = json["type"]
+            else { continue }
+            let step = timed.step.map(String.init) ?? "deadline"
+            let n = counts[step, default: 0]
+            counts[step] = n + 1
+            let effect = IdentifiedEffect(
+                id: "\(record.id)/\(step)/\(n)", type: type, json: .object(json), delivery: type == "run_tool" ? "agent" : "pending")
+            out.append((position, effect))
+        }
+        return out
+    }
+
+    private static func audit(_ effects: ArraySlice<ReplayResult.TimedEffect>, incident: String) -> [AuditChain.Entry] {
+        effects.compactMap { timed in
+            guard case .audit(let type, let data) = timed.effect else { return nil }
+            return AuditChain.Entry(at: timed.at, incident: incident, type: type, data: data)
+        }
+    }
+}

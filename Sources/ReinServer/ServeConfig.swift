@@ -1,0 +1,76 @@
+import ReinAdapters
+
+/// The server's configuration: `rein-serve.yaml` (read strictly), then the flags over it.
+public struct ServeConfig: Sendable {
+    public var listenHost = "127.0.0.1"
+    public var listenPort = 8080
+    public var data = ".rein"
+    public var audit: String?
+    public var logFormat = LogFormat.text
+    public var tokens = TokenTable([])
+
+    public enum LogFormat: String, Sendable {
+        case text, json
+    }
+
+    public init() {}
+
+    /// The configuration in `file`; the messages of what is wrong with it, each with its line.
+    public static func read(_ file: SourceFile) -> Result<ServeConfig, ConfigError> {
+        switch ServeConfigReader.read(file) {
+        case .failure(let error):
+            return .failure(ConfigError(messages: error.diagnostics.map { diagnostic in
+                let place = file.position(of: diagnostic.span.start)
+                return "\(file.path):\(place.line):\(place.column): \(diagnostic.message)"
+            }))
+        case .success(let values):
+            var config = ServeConfig()
+            var problems: [String] = []
+            if let listen = values.listen {
+                if let (host, port) = parseListen(listen) {
+                    (config.listenHost, config.listenPort) = (host, port)
+                } else {
+                    problems.append("\(file.path): `listen` must be HOST:PORT, not `\(listen)`")
+                }
+            }
+            if let data = values.data { config.data = data }
+            config.audit = values.audit
+            if let format = values.logFormat {
+                if let parsed = LogFormat(rawValue: format) {
+                    config.logFormat = parsed
+                } else {
+                    problems.append("\(file.path): `log_format` must be `text` or `json`, not `\(format)`")
+                }
+            }
+            var entries: [TokenTable.Entry] = []
+            for token in values.tokens {
+                guard let role = Role(rawValue: token.role) else {
+                    problems.append(
+                        "\(file.path):\(token.line): token `\(token.name)`: unknown role `\(token.role)` (agent, executor, approver, reader or admin)")
+                    continue
+                }
+                guard let entry = TokenTable.Entry(principal: Principal(name: token.name, role: role), sha256Hex: token.sha256) else {
+                    problems.append(
+                        "\(file.path):\(token.line): token `\(token.name)`: `sha256` must be the 64 hex digits of the token's SHA-256, never the token")
+                    continue
+                }
+                entries.append(entry)
+            }
+            config.tokens = TokenTable(entries)
+            return problems.isEmpty ? .success(config) : .failure(ConfigError(messages: problems))
+        }
+    }
+
+    /// `HOST:PORT` (the port 0–65535); nil otherwise.
+    public static func parseListen(_ text: String) -> (String, Int)? {
+        guard let colon = text.lastIndex(of: ":") else { return nil }
+        let host = String(text[..<colon])
+        guard !host.isEmpty, let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
+        return (host, port)
+    }
+}
+
+/// Why a configuration was refused: one message a problem.
+public struct ConfigError: Error, Sendable {
+    public var messages: [String]
+}

@@ -1,0 +1,209 @@
+import Foundation
+import GRDB
+import ReinAdapters
+
+/// The embedded store: one SQLite file in WAL mode, every commit synced (`synchronous = FULL`)
+/// before it returns. Schema changes are numbered migrations (``SQLiteSchema``).
+public final class SQLiteStore: SessionStore {
+    private let pool: DatabasePool
+
+    /// Opens (creating it if needed) the database at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.label = "rein"
+        pool = try DatabasePool(path: path, configuration: configuration)
+        // The pool's WAL set-up leaves the writer at synchronous = NORMAL, which may lose the
+        // last commits on power loss: an acknowledged event must survive anything.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        try SQLiteSchema.migrator.migrate(pool)
+    }
+
+    public func saveBundle(digest: String, files: [StoredBundleFile]) async throws {
+        let text = Self.filesJSON(files)
+        try await pool.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO bundle (digest, files) VALUES (?, ?)", arguments: [digest, text])
+        }
+    }
+
+    public func bundle(digest: String) async throws -> [StoredBundleFile]? {
+        let text = try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT files FROM bundle WHERE digest = ?", arguments: [digest])
+        }
+        return text.map(Self.files)
+    }
+
+    public func open(_ record: IncidentRecord, audit: [AuditChain.Entry]) async throws -> OpenResult {
+        let request = Data(record.request)
+        let context = record.context.map { Self.text(.object($0)) }
+        let alert = Self.text(.object(record.alert))
+        return try await pool.write { db in
+            if let row = try Row.fetchOne(db, sql: "SELECT request, owner FROM incident WHERE id = ?", arguments: [record.id]) {
+                let stored: Data = row["request"]
+                let owner: String = row["owner"]
+                return .exists(request: Array(stored), owner: owner)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO incident (id, runbook, bundle, opened, owner, context, alert, request)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    record.id, record.runbook, record.bundle, record.opened.rfc3339, record.owner, context, alert, request,
+                ])
+            try Self.appendAudit(audit, db)
+            return .created
+        }
+    }
+
+    public func commit(_ step: StepCommit) async throws {
+        let event = step.event.map { ($0.index, RecordingEncoder.event($0.event).map(Self.text) ?? "null") }
+        try await pool.write { db in
+            if let (index, text) = event {
+                try db.execute(
+                    sql: "INSERT INTO event (incident, idx, body) VALUES (?, ?, ?)", arguments: [step.incident, index, text])
+            }
+            for effect in step.effects {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO effect (id, incident, type, body, delivery) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [effect.id, effect.incident, effect.type, Data(effect.body), effect.delivery])
+            }
+            if let fired = step.firedDeadline {
+                try db.execute(
+                    sql: "UPDATE incident SET fired_deadline = ? WHERE id = ?", arguments: [fired.rfc3339, step.incident])
+            }
+            try Self.appendAudit(step.audit, db)
+        }
+    }
+
+    public func incidents() async throws -> [StoredIncident] {
+        let rows = try await pool.read { db -> [StoredRow] in
+            let incidents = try Row.fetchAll(db, sql: "SELECT * FROM incident ORDER BY rowid")
+            var events: [String: [String]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT incident, body FROM event ORDER BY incident, idx") {
+                events[row["incident"], default: []].append(row["body"])
+            }
+            return incidents.map { row in
+                let request: Data = row["request"]
+                let id: String = row["id"]
+                return StoredRow(
+                    id: id, runbook: row["runbook"], bundle: row["bundle"], opened: row["opened"], owner: row["owner"],
+                    context: row["context"], alert: row["alert"], request: Array(request), firedDeadline: row["fired_deadline"],
+                    events: events[id] ?? [])
+            }
+        }
+        return try rows.map { try $0.incident() }
+    }
+
+    public func auditLines(after seq: Int64, limit: Int) async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT line FROM audit WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, max(0, limit)])
+        }
+    }
+
+    /// Links `entries` after the chain's last entry, inside the caller's transaction.
+    private static func appendAudit(_ entries: [AuditChain.Entry], _ db: Database) throws {
+        guard !entries.isEmpty else { return }
+        var chain = AuditChain()
+        if let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1") {
+            let seq: Int64 = last["seq"]
+            chain = AuditChain(nextSeq: seq + 1, head: last["hash"])
+        }
+        for entry in entries {
+            chain.append(entry)
+            guard let line = chain.lines.last else { continue }
+            try db.execute(
+                sql: "INSERT INTO audit (seq, line, hash) VALUES (?, ?, ?)", arguments: [chain.nextSeq - 1, line, chain.head])
+        }
+    }
+
+    private static func text(_ value: JSONValue) -> String {
+        String(decoding: CanonicalJSON.encodeKeepingNumbers(value) ?? JSONWriter.encode(value), as: UTF8.self)
+    }
+
+    private static func filesJSON(_ files: [StoredBundleFile]) -> String {
+        text(
+            .array(
+                files.map {
+                    .object(JSONObject(entries: [("path", .string($0.path)), ("sha256", .string($0.sha256)), ("text", .string($0.text))]))
+                }))
+    }
+
+    private static func files(_ text: String) -> [StoredBundleFile] {
+        guard case .success(.array(let items)) = JSONReader.parse(text, maxBytes: Int.max) else { return [] }
+        return items.compactMap { item in
+            guard case .object(let file) = item, case .string(let path)? = file["path"], case .string(let sha)? = file["sha256"],
+                case .string(let text)? = file["text"]
+            else { return nil }
+            return StoredBundleFile(path: path, sha256: sha, text: text)
+        }
+    }
+
+    /// A stored incident's columns, read inside the transaction (rows are not Sendable).
+    private struct StoredRow: Sendable {
+        var id, runbook, bundle, opened, owner: String
+        var context: String?
+        var alert: String
+        var request: [UInt8]
+        var firedDeadline: String?
+        var events: [String]
+
+        func incident() throws -> StoredIncident {
+            func object(_ text: String) throws -> JSONObject {
+                guard case .success(.object(let object)) = JSONReader.parse(text, maxBytes: Int.max) else {
+                    throw StoreError.corrupt("incident `\(id)` has a stored value that is not a JSON object")
+                }
+                return object
+            }
+            guard let openedAt = Timestamp(rfc3339: opened) else { throw StoreError.corrupt("incident `\(id)` has a bad opening time") }
+            let record = IncidentRecord(
+                id: id, runbook: runbook, bundle: bundle, opened: openedAt, owner: owner, context: try context.map(object),
+                alert: try object(alert), request: request)
+            let decoded = try events.map { text -> SessionEvent in
+                guard case .success(let event) = LiveRequests.storedEvent(Array(text.utf8)) else {
+                    throw StoreError.corrupt("incident `\(id)` has a stored event that cannot be read")
+                }
+                return event
+            }
+            return StoredIncident(record: record, events: decoded, firedDeadline: firedDeadline.flatMap(Timestamp.init(rfc3339:)))
+        }
+    }
+}
+
+/// A store that cannot be used as it is.
+public enum StoreError: Error, CustomStringConvertible {
+    case corrupt(String)
+
+    public var description: String {
+        switch self {
+        case .corrupt(let why): "the store is damaged: \(why)"
+        }
+    }
+}
+
+/// The schema, as numbered migrations: a database is brought up to date at start-up; a
+/// migration, once released, never changes.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("1-sessions") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE bundle (digest TEXT PRIMARY KEY, files TEXT NOT NULL);
+                    CREATE TABLE incident (
+                        id TEXT PRIMARY KEY, runbook TEXT NOT NULL, bundle TEXT NOT NULL REFERENCES bundle(digest),
+                        opened TEXT NOT NULL, owner TEXT NOT NULL, context TEXT, alert TEXT NOT NULL, request BLOB NOT NULL,
+                        fired_deadline TEXT);
+                    CREATE TABLE event (
+                        incident TEXT NOT NULL REFERENCES incident(id), idx INTEGER NOT NULL, body TEXT NOT NULL,
+                        PRIMARY KEY (incident, idx)) WITHOUT ROWID;
+                    CREATE TABLE effect (
+                        id TEXT PRIMARY KEY, incident TEXT NOT NULL REFERENCES incident(id), type TEXT NOT NULL,
+                        body BLOB NOT NULL, delivery TEXT NOT NULL);
+                    CREATE TABLE audit (seq INTEGER PRIMARY KEY, line TEXT NOT NULL, hash TEXT NOT NULL);
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,90 @@
+import ReinAdapters
+
+/// An incident as stored: what opened it, under which runbook and bundle, and when.
+public struct IncidentRecord: Sendable, Hashable {
+    public var id: String
+    public var runbook: String
+    /// The digest of the bundle the incident is pinned to.
+    public var bundle: String
+    public var opened: Timestamp
+    /// The agent's token name (only it may post to and read the incident as an agent).
+    public var owner: String
+    public var context: JSONObject?
+    public var alert: JSONObject
+    /// The opening body as read, in canonical JSON: a retry with the same body is recognised.
+    public var request: [UInt8]
+
+    public init(
+        id: String, runbook: String, bundle: String, opened: Timestamp, owner: String, context: JSONObject?, alert: JSONObject,
+        request: [UInt8]
+    ) {
+        self.id = id
+        self.runbook = runbook
+        self.bundle = bundle
+        self.opened = opened
+        self.owner = owner
+        self.context = context
+        self.alert = alert
+        self.request = request
+    }
+}
+
+/// An effect to deliver, in the outbox: `id` is `{incident}/{step}/{n}` (`deadline` for the
+/// step of a timeout), `body` its JSON as the incident shows it.
+public struct OutboxEffect: Sendable, Hashable {
+    public var id: String
+    public var incident: String
+    public var type: String
+    public var body: [UInt8]
+    /// `agent` (answered to the agent) or `pending` (for an executor).
+    public var delivery: String
+}
+
+/// What one step writes, all at once or not at all: the event (none for a timeout that fired on
+/// its own), the effects for executors, the audit entries (linked into the server's one chain by
+/// the store, in commit order), and whether the step fired the approval deadline.
+public struct StepCommit: Sendable {
+    public var incident: String
+    /// The event and its step index.
+    public var event: (index: Int, event: SessionEvent)?
+    public var effects: [OutboxEffect]
+    public var audit: [AuditChain.Entry]
+    /// The deadline this step fired, if it did.
+    public var firedDeadline: Timestamp?
+}
+
+/// A stored incident with its events in order, and the deadline that fired, if one did.
+public struct StoredIncident: Sendable {
+    public var record: IncidentRecord
+    public var events: [SessionEvent]
+    public var firedDeadline: Timestamp?
+}
+
+/// One file of a stored bundle version.
+public struct StoredBundleFile: Sendable, Hashable {
+    public var path: String
+    public var sha256: String
+    public var text: String
+}
+
+/// How an open went.
+public enum OpenResult: Sendable, Hashable {
+    case created
+    /// An incident with this id exists: opened with this body, by this owner.
+    case exists(request: [UInt8], owner: String)
+}
+
+/// Where sessions live: the embedded SQLite file by default. Every write is durable when it
+/// returns (the host acknowledges nothing before).
+public protocol SessionStore: Sendable {
+    /// Stores a bundle version, content-addressed (storing one again changes nothing).
+    func saveBundle(digest: String, files: [StoredBundleFile]) async throws
+    func bundle(digest: String) async throws -> [StoredBundleFile]?
+    /// Opens an incident with its opening audit entries, unless one with its id exists.
+    func open(_ record: IncidentRecord, audit: [AuditChain.Entry]) async throws -> OpenResult
+    func commit(_ step: StepCommit) async throws
+    /// Every incident with its events, in the order they were opened.
+    func incidents() async throws -> [StoredIncident]
+    /// Audit lines (JSON, no newline) after `seq`, at most `limit`, in chain order.
+    func auditLines(after seq: Int64, limit: Int) async throws -> [String]
+}

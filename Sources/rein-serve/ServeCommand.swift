@@ -1,0 +1,130 @@
+import ArgumentParser
+import Hummingbird
+import Logging
+import ReinAdapters
+import ReinServer
+import ServiceLifecycle
+import UnixSignals
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `rein serve` (installed as `rein-serve`): the live session host.
+@main
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rein-serve",
+        abstract: "The live session host: agents ask it before every step, approvers answer through it.",
+        discussion: """
+            Serves the HTTP API of docs/SERVER.md over the bundle (default: policies/ and \
+            runbooks/). Every incident is kept in an embedded SQLite database under --data; an \
+            answer is sent only once what it acknowledges is on disk. A bundle with errors \
+            refuses to start (exit 2). SIGTERM or SIGINT: stop accepting, finish what is in \
+            flight, exit 0.
+
+            Examples:
+              rein-serve --config rein-serve.yaml
+              rein-serve --bundle runbooks --listen 127.0.0.1:9090 --data /var/lib/rein
+            """
+    )
+
+    @Option(name: .customLong("bundle"), help: ArgumentHelp("A file or folder of the bundle (repeatable; default: policies/ and runbooks/).", valueName: "path"))
+    var bundlePaths: [String] = []
+
+    @Option(help: ArgumentHelp("The configuration file (default: rein-serve.yaml when it exists).", valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("Where to listen (default 127.0.0.1:8080).", valueName: "host:port"))
+    var listen: String?
+
+    @Option(help: ArgumentHelp("The folder of the database (default .rein).", valueName: "dir"))
+    var data: String?
+
+    @Option(help: ArgumentHelp("Log lines as `text` (default) or `json`.", valueName: "format"))
+    var logFormat: String?
+
+    func run() async throws {
+        var settings = try loadConfig()
+        if let listen {
+            guard let (host, port) = ServeConfig.parseListen(listen) else { fail("--listen: expected HOST:PORT, not `\(listen)`") }
+            (settings.listenHost, settings.listenPort) = (host, port)
+        }
+        if let data { settings.data = data }
+        if let logFormat {
+            guard let format = ServeConfig.LogFormat(rawValue: logFormat) else { fail("--log-format: expected `text` or `json`") }
+            settings.logFormat = format
+        }
+        let bundle = try loadBundle()
+        guard mkdir(settings.data, 0o750) == 0 || errno == EEXIST else {
+            fail("cannot create the data folder `\(settings.data)`: \(String(cString: strerror(errno)))")
+        }
+        let store = try SQLiteStore(path: settings.data + "/rein.sqlite")
+        let host = SessionHost(bundle: bundle, store: store, clock: SystemClock())
+        try await host.start()
+        let logger = Logger(label: "rein")
+        let (listenHost, listenPort) = (settings.listenHost, settings.listenPort)
+        let app = Application(
+            router: APIRoutes(host: host, tokens: settings.tokens).router(),
+            configuration: .init(address: .hostname(listenHost, port: listenPort), serverName: "rein"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? listenPort
+                logger.info("listening", metadata: ["address": "\(listenHost):\(port)", "bundle": "\(bundle.digest)"])
+            },
+            logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        await host.stop()
+    }
+
+    private func loadConfig() throws -> ServeConfig {
+        let path = config ?? (BundleLoader.exists("rein-serve.yaml") ? "rein-serve.yaml" : nil)
+        guard let path else { return ServeConfig() }
+        let file: SourceFile
+        do {
+            file = try IncidentLoader.load(path)
+        } catch {
+            fail(error.description)
+        }
+        switch ServeConfig.read(file) {
+        case .success(let config): return config
+        case .failure(let error):
+            for message in error.messages { writeError(message) }
+            fail("the configuration `\(path)` has errors")
+        }
+    }
+
+    private func loadBundle() throws -> HostBundle {
+        let paths = bundlePaths.isEmpty ? BundleLoader.defaultPaths() : bundlePaths
+        guard !paths.isEmpty else { fail("no bundle: give --bundle PATH, or run where policies/ or runbooks/ exists") }
+        let loaded: HostBundle.Loaded
+        do {
+            loaded = try HostBundle.load(paths)
+        } catch let error as BundleLoader.LoadError {
+            fail(error.description)
+        }
+        let errors = loaded.diagnostics.filter { $0.severity == .error }
+        guard let bundle = loaded.bundle, errors.isEmpty else {
+            writeError(TextDiagnosticRenderer(files: loaded.sources).render(errors), terminator: "")
+            fail("the bundle has errors; run `rein check` for details")
+        }
+        let warnings = loaded.diagnostics.count { $0.severity == .warning }
+        if warnings > 0 { writeError("rein-serve: note: the bundle has \(warnings) lint warning\(warnings == 1 ? "" : "s"); run rein check") }
+        return bundle
+    }
+}
+
+/// Writes text (by default one line) to standard error.
+func writeError(_ text: String, terminator: String = "\n") {
+    let bytes = Array((text + terminator).utf8)
+    _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+}
+
+/// Stops with `rein-serve: error: …` and exit status 2.
+func fail(_ message: String) -> Never {
+    writeError("rein-serve: error: \(message)")
+    exit(2)
+}

@@ -1,0 +1,158 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import ReinAdapters
+import ReinServer
+import ServiceLifecycle
+
+let repositoryRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// The example bundle (policies/ and runbooks/), compiled once.
+let exampleBundle: HostBundle = {
+    let paths = ["policies", "runbooks"].map { repositoryRoot.appendingPathComponent($0).path }
+    guard let loaded = try? HostBundle.load(paths), let bundle = loaded.bundle else {
+        preconditionFailure("the example bundle does not compile")
+    }
+    return bundle
+}()
+
+/// A token's SHA-256 in hex, as the configuration holds it.
+func sha256Hex(_ token: String) -> String {
+    SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+}
+
+/// The callers of the tests: each role's token is `ROLE-token`; approvers' are `approver:NAME`.
+func tokenTable(approvers: [String] = ["alice@contoso.com", "bob@contoso.com"]) -> TokenTable {
+    var entries: [TokenTable.Entry] = []
+    for (name, role) in [
+        ("agent-runtime", Role.agent), ("other-agent", .agent), ("executor", .executor), ("dashboards", .reader), ("ops", .admin),
+    ] {
+        entries.append(TokenTable.Entry(principal: Principal(name: name, role: role), sha256Hex: sha256Hex("\(name)-token"))!)
+    }
+    for name in approvers {
+        entries.append(TokenTable.Entry(principal: Principal(name: name, role: .approver), sha256Hex: sha256Hex("approver:\(name)"))!)
+    }
+    return TokenTable(entries)
+}
+
+/// A server on an ephemeral loopback port over a SQLite store in a fresh folder, with a manual
+/// clock, driven through a real HTTP client.
+final class TestServer: Sendable {
+    let port: Int
+    let host: SessionHost
+    let clock: ManualClock
+    let folder: URL
+    private let group: ServiceGroup
+    private let running: Task<Void, any Error>
+    let client: HTTPClient
+
+    /// Starts a server; `folder` reuses a database (a restart).
+    static func start(
+        at time: Timestamp = Timestamp(seconds: 1_780_000_000), folder: URL? = nil, tokens: TokenTable = tokenTable()
+    ) async throws -> TestServer {
+        let folder = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("rein-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let clock = ManualClock(time)
+        let store = try SQLiteStore(path: folder.appendingPathComponent("rein.sqlite").path)
+        let host = SessionHost(bundle: exampleBundle, store: store, clock: clock)
+        try await host.start()
+        var logger = Logger(label: "rein-test")
+        logger.logLevel = .warning
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: APIRoutes(host: host, tokens: tokens).router(),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "rein-test"),
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? -1)
+                continuation.finish()
+            },
+            logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let running = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next(), port > 0 else { throw TestServerError.noPort }
+        return TestServer(port: port, host: host, clock: clock, folder: folder, group: group, running: running)
+    }
+
+    private init(port: Int, host: SessionHost, clock: ManualClock, folder: URL, group: ServiceGroup, running: Task<Void, any Error>) {
+        self.port = port
+        self.host = host
+        self.clock = clock
+        self.folder = folder
+        self.group = group
+        self.running = running
+        self.client = HTTPClient(eventLoopGroupProvider: .singleton)
+    }
+
+    /// Stops the server (graceful) and its timers; the folder stays for a restart.
+    func stop() async throws {
+        try await client.shutdown()
+        await group.triggerGracefulShutdown()
+        try await running.value
+        await host.stop()
+    }
+
+    struct Reply: Sendable {
+        var status: Int
+        var body: String
+        var json: JSONValue? {
+            if case .success(let value) = JSONReader.parse(body) { return value }
+            return nil
+        }
+        /// `json[key]` of an object body.
+        subscript(_ key: String) -> JSONValue? {
+            if case .object(let object)? = json { return object[key] }
+            return nil
+        }
+        var errorCode: String? {
+            if case .object(let error)? = self["error"], case .string(let code)? = error["code"] { return code }
+            return nil
+        }
+    }
+
+    func call(_ method: HTTPMethod, _ path: String, token: String?, body: String? = nil, bytes: [UInt8]? = nil) async throws -> Reply {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        if let bytes { request.body = .bytes(ByteBuffer(bytes: bytes)) }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let collected = try await response.body.collect(upTo: 16 << 20)
+        return Reply(status: Int(response.status.code), body: String(buffer: collected))
+    }
+
+    func post(_ path: String, token: String?, _ body: String) async throws -> Reply {
+        try await call(.POST, path, token: token, body: body)
+    }
+
+    func get(_ path: String, token: String?) async throws -> Reply {
+        try await call(.GET, path, token: token)
+    }
+}
+
+enum TestServerError: Error {
+    case noPort
+}
+
+extension JSONValue {
+    /// `self[key]` of an object.
+    subscript(_ key: String) -> JSONValue? {
+        if case .object(let object) = self { return object[key] }
+        return nil
+    }
+
+    var stringValue: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
+    var arrayValue: [JSONValue] {
+        if case .array(let items) = self { return items }
+        return []
+    }
+}
