@@ -5,13 +5,7 @@ public struct ServeConfig: Sendable {
     public var listenHost = "127.0.0.1"
     public var listenPort = 8080
     public var data = ".rein"
-    public var audit: String?
-    public var logFormat = LogFormat.text
     public var tokens = TokenTable([])
-
-    public enum LogFormat: String, Sendable {
-        case text, json
-    }
 
     public init() {}
 
@@ -34,14 +28,6 @@ public struct ServeConfig: Sendable {
                 }
             }
             if let data = values.data { config.data = data }
-            config.audit = values.audit
-            if let format = values.logFormat {
-                if let parsed = LogFormat(rawValue: format) {
-                    config.logFormat = parsed
-                } else {
-                    problems.append("\(file.path): `log_format` must be `text` or `json`, not `\(format)`")
-                }
-            }
             var entries: [TokenTable.Entry] = []
             for token in values.tokens {
                 guard let role = Role(rawValue: token.role) else {

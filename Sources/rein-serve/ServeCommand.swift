@@ -19,15 +19,19 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "rein-serve",
         abstract: "The live session host: agents ask it before every step, approvers answer through it.",
         discussion: """
-            Serves the HTTP API of docs/SERVER.md over the bundle (default: policies/ and \
+            Serves the HTTP API of docs/SERVE.md over the bundle (default: policies/ and \
             runbooks/). Every incident is kept in an embedded SQLite database under --data; an \
             answer is sent only once what it acknowledges is on disk. A bundle with errors \
             refuses to start (exit 2). SIGTERM or SIGINT: stop accepting, finish what is in \
             flight, exit 0.
 
+            In production: `rein-serve --config /etc/rein/rein-serve.yaml --data /var/lib/rein`. \
+            With --check it reads the configuration and the bundle, says what it would serve, \
+            and exits (0 when both are valid, 2 otherwise) without opening the database.
+
             Examples:
-              rein-serve --config rein-serve.yaml
-              rein-serve --bundle runbooks --listen 127.0.0.1:9090 --data /var/lib/rein
+              rein-serve --check --config examples/rein-serve.yaml
+              rein-serve --check --bundle policies --bundle runbooks --listen 127.0.0.1:9090
             """
     )
 
@@ -43,8 +47,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The folder of the database (default .rein).", valueName: "dir"))
     var data: String?
 
-    @Option(help: ArgumentHelp("Log lines as `text` (default) or `json`.", valueName: "format"))
-    var logFormat: String?
+    @Flag(help: "Check the configuration and the bundle, then exit without serving.")
+    var check = false
 
     func run() async throws {
         var settings = try loadConfig()
@@ -53,11 +57,13 @@ struct ServeCommand: AsyncParsableCommand {
             (settings.listenHost, settings.listenPort) = (host, port)
         }
         if let data { settings.data = data }
-        if let logFormat {
-            guard let format = ServeConfig.LogFormat(rawValue: logFormat) else { fail("--log-format: expected `text` or `json`") }
-            settings.logFormat = format
-        }
         let bundle = try loadBundle()
+        if check {
+            print(
+                "rein-serve: would serve bundle \(bundle.digest) (\(bundle.files.count) files) on \(settings.listenHost):\(settings.listenPort), "
+                    + "data in \(settings.data), \(settings.tokens.entries.count) tokens")
+            return
+        }
         guard mkdir(settings.data, 0o750) == 0 || errno == EEXIST else {
             fail("cannot create the data folder `\(settings.data)`: \(String(cString: strerror(errno)))")
         }

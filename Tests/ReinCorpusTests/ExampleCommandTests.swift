@@ -126,26 +126,36 @@ struct ExampleCommand: Sendable, CustomTestStringConvertible {
     /// Whether a line of a shell block is a `rein` command.
     static func isReinCommand(_ line: String) -> Bool {
         let text = line.trimmingCharacters(in: .whitespaces)
-        return text.hasPrefix("rein ") || text.hasPrefix("swift run rein ") || text.hasPrefix("cat ") && text.contains("| rein ")
+        return text.hasPrefix("rein ") || text.hasPrefix("rein-serve ") || text.hasPrefix("swift run rein ")
+            || text.hasPrefix("cat ") && text.contains("| rein ")
     }
 
-    /// The `Examples:` (or `Example:`) lines of every help text under Sources/rein.
+    /// The `Examples:` (or `Example:`) lines of every help text under Sources/rein and
+    /// Sources/rein-serve.
     static func inHelpTexts() -> [ExampleCommand] {
-        let folder = repositoryRoot.appendingPathComponent("Sources/rein")
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".swift") }.sorted()
         var examples: [ExampleCommand] = []
-        for file in files {
-            guard let text = try? String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8) else { continue }
-            var inExamples = false
-            for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                let trimmed = line.trimmingCharacters(in: .whitespaces)
-                if trimmed == "Examples:" || trimmed == "Example:" {
-                    inExamples = true
-                } else if inExamples, isReinCommand(trimmed) {
-                    examples.append(ExampleCommand(source: "Sources/rein/\(file):\(index + 1)", line: trimmed))
-                } else {
-                    inExamples = false
-                }
+        for name in ["rein", "rein-serve"] {
+            let folder = repositoryRoot.appendingPathComponent("Sources/\(name)")
+            let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".swift") }.sorted()
+            for file in files {
+                guard let text = try? String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8) else { continue }
+                examples += inHelpText(text, source: "Sources/\(name)/\(file)")
+            }
+        }
+        return examples
+    }
+
+    private static func inHelpText(_ text: String, source: String) -> [ExampleCommand] {
+        var examples: [ExampleCommand] = []
+        var inExamples = false
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed == "Examples:" || trimmed == "Example:" {
+                inExamples = true
+            } else if inExamples, isReinCommand(trimmed) {
+                examples.append(ExampleCommand(source: "\(source):\(index + 1)", line: trimmed))
+            } else {
+                inExamples = false
             }
         }
         return examples

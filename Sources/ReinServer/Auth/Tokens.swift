@@ -1,6 +1,6 @@
 import Crypto
 
-/// What a caller may do (docs/SERVER.md §2).
+/// What a caller may do (docs/SERVE.md).
 public enum Role: String, Sendable, Hashable, CaseIterable {
     /// Opens incidents, posts `propose` and `observe` to its own, reads its own.
     case agent

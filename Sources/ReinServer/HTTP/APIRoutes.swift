@@ -3,7 +3,7 @@ import Hummingbird
 import NIOCore
 import ReinAdapters
 
-/// The HTTP API (docs/SERVER.md): each route authenticates the bearer token, reads its body
+/// The HTTP API (docs/SERVE.md): each route authenticates the bearer token, reads its body
 /// strictly (at most 1 MiB) and hands the work to the ``SessionHost``.
 public struct APIRoutes: Sendable {
     public static let maxBodyBytes = 1 << 20

@@ -29,12 +29,12 @@ actor IncidentActor {
 
     /// Applies the event `read` makes of the time the host gives it, stores the step, and
     /// answers with it. Nothing changes when `read` refuses the body or the store fails.
-    func post(_ read: @Sendable (Timestamp) -> Result<SessionEvent, HostError>) async throws(HostError) -> JSONValue {
+    func post(_ read: @Sendable (Timestamp) throws(HostError) -> SessionEvent) async throws(HostError) -> JSONValue {
         await beginTurn()
         defer { endTurn() }
         let now = clock.now()
         let at = now < incident.lastAt ? incident.lastAt : now
-        let event = try read(at).get()
+        let event = try read(at)
         var next = incident
         let start = next.session.effects.count
         let (index, commit) = next.apply(event)

@@ -2,7 +2,7 @@ import ReinAdapters
 
 /// The live session host: opens incidents under the current bundle, keeps one actor per
 /// incident, restores them from the store at start-up (deadlines that passed while it was down
-/// fire then, stamped with the deadline), and checks who may do what (docs/SERVER.md §2).
+/// fire then, stamped with the deadline), and checks who may do what (docs/SERVE.md).
 public final class SessionHost: Sendable {
     private let store: any SessionStore
     private let clock: any HostClock
@@ -89,12 +89,18 @@ public final class SessionHost: Sendable {
         }
     }
 
-    /// Posts an agent's or executor's event to incident `id`.
+    /// Posts an agent's (`propose`, `observe`) or executor's (`result`) event to incident `id`.
     public func post(event body: SourceFile, to id: String, by principal: Principal) async throws(HostError) -> JSONValue {
         let actor = try await incident(id, for: principal, posting: true)
-        let kinds = principal.role == .agent ? LiveRequests.agentEvents : LiveRequests.executorEvents
-        return try await actor.post { at in
-            LiveRequests.event(body, at: at, kinds: kinds).mapError { HostError.body($0, body) }
+        let role = principal.role
+        return try await actor.post { at throws(HostError) in
+            let event = try LiveRequests.event(body, at: at, kinds: LiveRequests.agentEvents + LiveRequests.executorEvents)
+                .mapError { HostError.body($0, body) }.get()
+            switch (event, role) {
+            case (.propose, .agent), (.observe, .agent), (.result, .executor): return event
+            case (.result, _): throw .forbidden("only an executor posts a result")
+            default: throw .forbidden("only the agent that opened the incident posts `propose` and `observe`")
+            }
         }
     }
 
@@ -102,8 +108,8 @@ public final class SessionHost: Sendable {
     public func post(verdict body: SourceFile, to id: String, by principal: Principal) async throws(HostError) -> JSONValue {
         guard principal.role == .approver else { throw .forbidden("only an approver approves or rejects") }
         let actor = try await find(id)
-        return try await actor.post { at in
-            LiveRequests.verdict(body, by: principal.name, at: at).mapError { HostError.body($0, body) }
+        return try await actor.post { at throws(HostError) in
+            try LiveRequests.verdict(body, by: principal.name, at: at).mapError { HostError.body($0, body) }.get()
         }
     }
 

@@ -1,0 +1,112 @@
+import Foundation
+import ReinAdapters
+import ReinServer
+import Testing
+
+/// What the server acknowledged survives a restart; deadlines fire on their own, also the ones
+/// that passed while it was down (once, stamped with the deadline); one incident's events are
+/// applied one at a time, and the audit chain links every entry in commit order.
+@Suite("rein serve durability, timers and concurrency")
+struct DurabilityTests {
+    static let restart = #"{"propose":{"thought":"restart","remediate":"restart_deployment","args":{"namespace":"cart","deployment":"cart-service"}}}"#
+
+    /// An incident waiting for approval of a restart; its deadline.
+    static func awaitingApproval(_ server: TestServer, id: String) async throws -> Timestamp {
+        #expect(try await server.post("/v1/incidents", token: "agent-runtime-token", try APITests.opening(id: id)).status == 201)
+        #expect(try await server.post("/v1/incidents/\(id)/events", token: "agent-runtime-token", APITests.readLogs).status == 200)
+        let proposed = try await server.post("/v1/incidents/\(id)/events", token: "agent-runtime-token", Self.restart)
+        #expect(proposed["step"]?["decision"]?["decision"] == .string("require_approval"))
+        let view = try await server.get("/v1/incidents/\(id)", token: "dashboards-token")
+        return try #require(view["pending"]?["deadline"]?.stringValue.flatMap(Timestamp.init(rfc3339:)))
+    }
+
+    static func auditLines(_ folder: URL) async throws -> [String] {
+        try await SQLiteStore(path: folder.appendingPathComponent("rein.sqlite").path).auditLines(after: -1, limit: 100_000)
+    }
+
+    @Test func aRestartShowsTheSameIncidents() async throws {
+        let first = try await TestServer.start(at: APITests.weekday)
+        _ = try await Self.awaitingApproval(first, id: "INC-D")
+        let before = try await first.get("/v1/incidents/INC-D", token: "dashboards-token")
+        try await first.stop()
+        let second = try await TestServer.start(at: APITests.weekday, folder: first.folder)
+        let after = try await second.get("/v1/incidents/INC-D", token: "dashboards-token")
+        #expect(after.status == 200)
+        #expect(after.json == before.json)
+        // It goes on where it stopped.
+        let digest = try #require(after["pending"]?["digest"]?.stringValue)
+        let approved = try await second.post("/v1/incidents/INC-D/approvals", token: "approver:alice@contoso.com", #"{"verdict":"approve","digest":"\#(digest)"}"#)
+        #expect(approved["step"]?["index"] == .integer(2) && approved["step"]?["accepted"] == .bool(true))
+        try await second.stop()
+        let lines = try await Self.auditLines(first.folder)
+        #expect(try AuditVerifier.verify(lines.joined(separator: "\n") + "\n").get().nextSeq == Int64(lines.count))
+    }
+
+    @Test func aDeadlineFiresWithNoFurtherEvent() async throws {
+        let server = try await TestServer.start(at: APITests.weekday)
+        let deadline = try await Self.awaitingApproval(server, id: "INC-T")
+        // Not yet: exactly at the deadline an approval is still on time.
+        server.clock.advance(to: deadline)
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(try await server.get("/v1/incidents/INC-T", token: "dashboards-token")["phase"] == .string("awaiting_approval"))
+        server.clock.advance(to: Timestamp(seconds: deadline.seconds + 1))
+        let closed = try await Self.waitForPhase("closed", "INC-T", on: server)
+        #expect(closed["outcome"]?["reason"] == .string("approval_timeout"))
+        let page = closed["effects"]?.arrayValue.first { $0["type"] == .string("page") }
+        #expect(page?["id"] == .string("INC-T/deadline/0"))
+        try await server.stop()
+    }
+
+    @Test func aDeadlinePassedWhileDownFiresOnceAtStartUpStampedWithTheDeadline() async throws {
+        let first = try await TestServer.start(at: APITests.weekday)
+        let deadline = try await Self.awaitingApproval(first, id: "INC-W")
+        try await first.stop()
+        let later = Timestamp(seconds: deadline.seconds + 3600)
+        let second = try await TestServer.start(at: later, folder: first.folder)
+        let closed = try await second.get("/v1/incidents/INC-W", token: "dashboards-token")
+        #expect(closed["phase"] == .string("closed"))
+        #expect(closed["outcome"]?["reason"] == .string("approval_timeout"))
+        try await second.stop()
+        let lines = try await Self.auditLines(first.folder)
+        let outcome = try #require(lines.last)
+        #expect(outcome.contains(#""type":"outcome""#) && outcome.contains(#""at":"\#(deadline.rfc3339)""#))
+        // A third start fires nothing again.
+        let third = try await TestServer.start(at: Timestamp(seconds: later.seconds + 60), folder: first.folder)
+        #expect(try await third.get("/v1/incidents/INC-W", token: "dashboards-token").json == closed.json)
+        try await third.stop()
+        #expect(try await Self.auditLines(first.folder) == lines)
+    }
+
+    @Test func parallelProposalsToOneIncidentAreAppliedOneAtATime() async throws {
+        let server = try await TestServer.start(at: APITests.weekday)
+        #expect(try await server.post("/v1/incidents", token: "agent-runtime-token", try APITests.opening(id: "INC-C")).status == 201)
+        let indices = try await withThrowingTaskGroup(of: Int64?.self) { group in
+            for _ in 0..<200 {
+                group.addTask {
+                    let reply = try await server.post("/v1/incidents/INC-C/events", token: "agent-runtime-token", APITests.readLogs)
+                    if case .integer(let index)? = reply["step"]?["index"] { return index }
+                    return nil
+                }
+            }
+            var all: [Int64] = []
+            for try await index in group { if let index { all.append(index) } }
+            return all
+        }
+        #expect(indices.sorted() == Array(0..<200))
+        let view = try await server.get("/v1/incidents/INC-C", token: "dashboards-token")
+        #expect(view["steps"]?.arrayValue.count == 200)
+        try await server.stop()
+        let lines = try await Self.auditLines(server.folder)
+        #expect(try AuditVerifier.verify(lines.joined(separator: "\n") + "\n").get().nextSeq == Int64(lines.count))
+    }
+
+    static func waitForPhase(_ phase: String, _ id: String, on server: TestServer) async throws -> TestServer.Reply {
+        for _ in 0..<200 {
+            let view = try await server.get("/v1/incidents/\(id)", token: "dashboards-token")
+            if view["phase"] == .string(phase) { return view }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("incident \(id) never reached \(phase)")
+        return try await server.get("/v1/incidents/\(id)", token: "dashboards-token")
+    }
+}
