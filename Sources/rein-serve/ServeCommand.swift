@@ -68,7 +68,8 @@ struct ServeCommand: AsyncParsableCommand {
             fail("cannot create the data folder `\(settings.data)`: \(String(cString: strerror(errno)))")
         }
         let store = try SQLiteStore(path: settings.data + "/rein.sqlite")
-        let host = SessionHost(bundle: bundle, store: store, clock: SystemClock())
+        let paths = bundlePaths.isEmpty ? BundleLoader.defaultPaths() : bundlePaths
+        let host = SessionHost(bundle: bundle, store: store, clock: SystemClock()) { try HostBundle.load(paths) }
         try await host.start()
         let logger = Logger(label: "rein")
         let (listenHost, listenPort) = (settings.listenHost, settings.listenPort)
@@ -80,8 +81,9 @@ struct ServeCommand: AsyncParsableCommand {
                 logger.info("listening", metadata: ["address": "\(listenHost):\(port)", "bundle": "\(bundle.digest)"])
             },
             logger: logger)
+        let reloader = BundleReloader(host: host, logger: logger)
         let group = ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: [app, reloader], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await host.stop()
     }
@@ -120,6 +122,26 @@ struct ServeCommand: AsyncParsableCommand {
         let warnings = loaded.diagnostics.count { $0.severity == .warning }
         if warnings > 0 { writeError("rein-serve: note: the bundle has \(warnings) lint warning\(warnings == 1 ? "" : "s"); run rein check") }
         return bundle
+    }
+}
+
+/// Reloads the bundle on SIGHUP (as `POST /v1/bundles/reload` does).
+struct BundleReloader: Service {
+    let host: SessionHost
+    let logger: Logger
+
+    func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        await cancelWhenGracefulShutdown {
+            for await _ in signals {
+                do {
+                    let result = try await host.reload(by: nil)
+                    logger.info("bundle reloaded", metadata: ["result": "\(JSONWriter.string(result))"])
+                } catch {
+                    logger.error("bundle reload refused", metadata: ["why": "\(error)"])
+                }
+            }
+        }
     }
 }
 

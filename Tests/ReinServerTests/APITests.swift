@@ -137,4 +137,22 @@ struct APITests {
             #expect(late.status == 200 && late["step"]?["ignored"] == .bool(true))
         }
     }
+
+    @Test func theAuditLogIsOneChainForReaders() async throws {
+        try await withServer { server in
+            #expect(try await server.post("/v1/incidents", token: "agent-runtime-token", try Self.opening(id: "INC-L1")).status == 201)
+            #expect(try await server.post("/v1/incidents", token: "agent-runtime-token", try Self.opening(id: "INC-L2")).status == 201)
+            #expect(try await server.post("/v1/incidents/INC-L1/events", token: "agent-runtime-token", Self.readLogs).status == 200)
+            let all = try await server.get("/v1/audit", token: "dashboards-token")
+            #expect(all.status == 200)
+            let chain = try AuditVerifier.verify(all.body).get()
+            // Two alerts, and a proposal with its decision.
+            #expect(chain.nextSeq == 4)
+            let page = try await server.get("/v1/audit?after=1&limit=1", token: "ops-token")
+            #expect(page.body.split(separator: "\n").count == 1 && page.body.hasPrefix(#"{"seq":2,"#))
+            #expect(try await server.get("/v1/audit", token: "agent-runtime-token").status == 403)
+            #expect(try await server.get("/v1/audit?after=x", token: "dashboards-token").errorCode == "bad_request")
+            #expect(try await server.get("/v1/audit?limit=0", token: "dashboards-token").status == 400)
+        }
+    }
 }

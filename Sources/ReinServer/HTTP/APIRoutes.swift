@@ -42,7 +42,31 @@ public struct APIRoutes: Sendable {
         router.get("/v1/incidents/{id}") { request, context in
             let principal = try authenticate(request)
             let id = try context.parameters.require("id")
-            return APIResponse.json(try await run { () async throws(HostError) in try await host.view(id, by: principal) })
+            let after = request.uri.queryParameters.get("after") == nil ? nil : try integer(request, "after", default: 0, in: 0...Int64(Int32.max))
+            let wait = try integer(request, "wait", default: 0, in: 0...60)
+            return APIResponse.json(
+                try await run { () async throws(HostError) in
+                    try await host.view(id, by: principal, after: after.map { Int($0) }, wait: .seconds(wait))
+                })
+        }
+        router.get("/v1/incidents") { request, _ in
+            let principal = try authenticate(request)
+            let phase = request.uri.queryParameters.get("phase")
+            let cursor = request.uri.queryParameters.get("cursor") == nil ? nil : try integer(request, "cursor", default: 0, in: 0...Int64(Int32.max))
+            let limit = try integer(request, "limit", default: 100, in: 1...1000)
+            return APIResponse.json(
+                try await run { () async throws(HostError) in
+                    try await host.list(by: principal, phase: phase, cursor: cursor.map { Int($0) }, limit: Int(limit))
+                })
+        }
+        router.get("/v1/bundles/{digest}") { request, context in
+            let principal = try authenticate(request)
+            let digest = try context.parameters.require("digest")
+            return APIResponse.json(try await run { () async throws(HostError) in try await host.bundleView(digest, by: principal) })
+        }
+        router.post("/v1/bundles/reload") { request, _ in
+            let principal = try authenticate(request)
+            return APIResponse.json(try await run { () async throws(HostError) in try await host.reload(by: principal) })
         }
         router.get("/v1/incidents/{id}/recording") { request, context in
             let principal = try authenticate(request)
@@ -50,7 +74,31 @@ public struct APIRoutes: Sendable {
             let recorded = try await run { () async throws(HostError) in try await host.recording(id, by: principal) }
             return APIResponse.json(RecordingEncoder.json(recorded))
         }
+        router.get("/v1/audit") { request, _ in
+            let principal = try authenticate(request)
+            guard principal.role == .reader || principal.role == .admin else {
+                throw APIError(.forbidden, "forbidden", "only a reader or an admin reads the audit log")
+            }
+            let after = try integer(request, "after", default: -1, in: -1...Int64.max)
+            let limit = try integer(request, "limit", default: 1000, in: 1...10_000)
+            let lines = try await run { () async throws(HostError) in try await host.auditLines(after: after, limit: Int(limit)) }
+            var bytes: [UInt8] = []
+            for line in lines {
+                bytes += line.utf8
+                bytes.append(0x0A)
+            }
+            return Response(status: .ok, headers: [.contentType: "application/jsonl"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
         return router
+    }
+
+    /// A query parameter that must be an integer in `range` when given.
+    private func integer(_ request: Request, _ name: String, default value: Int64, in range: ClosedRange<Int64>) throws(APIError) -> Int64 {
+        guard let text = request.uri.queryParameters.get(name) else { return value }
+        guard let number = Int64(text), range.contains(number) else {
+            throw APIError(.badRequest, "bad_request", "`\(name)` must be an integer from \(range.lowerBound) to \(range.upperBound), not `\(text)`")
+        }
+        return number
     }
 
     private func authenticate(_ request: Request) throws(APIError) -> Principal {

@@ -13,6 +13,9 @@ actor IncidentActor {
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
     private var timer: Task<Void, Never>?
+    /// Long polls waiting for the incident to change.
+    private var watchers: [Int: CheckedContinuation<Void, Never>] = [:]
+    private var nextWatcher = 0
     private var armedFor: Timestamp?
 
     init(_ incident: LiveIncident, store: any SessionStore, clock: any HostClock) {
@@ -24,6 +27,35 @@ actor IncidentActor {
     var record: IncidentRecord { incident.record }
 
     func view() -> JSONValue { incident.view() }
+
+    /// A line of the incident list: id, runbook, phase, iteration, opened, outcome.
+    func summary() -> (phase: String, json: JSONValue) { incident.summary() }
+
+    /// Returns once the incident has more than `steps` steps or changes otherwise (a deadline
+    /// fires), or after `timeout`.
+    func waitForChange(after steps: Int, timeout: Duration) async {
+        guard incident.session.steps.count <= steps, timeout > .zero else { return }
+        nextWatcher += 1
+        let id = nextWatcher
+        await withCheckedContinuation { continuation in
+            watchers[id] = continuation
+            Task { [weak self] in
+                try? await Task.sleep(for: timeout)
+                await self?.wake(id)
+            }
+        }
+    }
+
+    private func wake(_ id: Int) {
+        watchers.removeValue(forKey: id)?.resume()
+    }
+
+    /// Wakes every long poll: the incident changed.
+    private func changed() {
+        let waiting = watchers
+        watchers = [:]
+        for continuation in waiting.values { continuation.resume() }
+    }
 
     func recording() -> RecordedIncident { incident.recording() }
 
@@ -44,6 +76,7 @@ actor IncidentActor {
             throw .storage("the step could not be stored: \(error)")
         }
         incident = next
+        changed()
         armTimer()
         return incident.stepView(index, effectsFrom: start)
     }
@@ -76,6 +109,7 @@ actor IncidentActor {
         do {
             try await store.commit(commit)
             incident = next
+            changed()
             armedFor = nil
             armTimer()
         } catch {

@@ -12,13 +12,22 @@ extension LiveIncident {
             ("opened", .string(record.opened.rfc3339)),
         ]
         if let pending = state.pending { entries.append(("pending", pendingView(pending))) }
-        if let outcome = state.outcome {
-            entries.append(
-                ("outcome", .object(JSONObject(entries: [("outcome", .string(outcome.result.rawValue)), ("reason", .string(outcome.reason.rawValue))]))))
-        }
+        if let outcome = state.outcome { entries.append(("outcome", Self.outcomeJSON(outcome))) }
         entries.append(("steps", .array(session.steps.map(ReplayEncoder.step))))
         entries.append(("effects", .array(identifiedEffects().map { Self.effectView($0.effect) })))
         return .object(JSONObject(entries: entries))
+    }
+
+    /// What the incident list shows of it.
+    func summary() -> (phase: String, json: JSONValue) {
+        let state = session.state
+        let phase = Self.phase(state.phase)
+        var entries: [(key: String, value: JSONValue)] = [
+            ("incident", .string(record.id)), ("runbook", .string(record.runbook)), ("phase", .string(phase)),
+            ("iteration", .integer(state.iteration)), ("opened", .string(record.opened.rfc3339)),
+        ]
+        if let outcome = state.outcome { entries.append(("outcome", Self.outcomeJSON(outcome))) }
+        return (phase, .object(JSONObject(entries: entries)))
     }
 
     /// The session as a recording: what opened it and every event, with the pinned bundle.
@@ -48,6 +57,10 @@ extension LiveIncident {
     private static func effectView(_ effect: IdentifiedEffect) -> JSONValue {
         guard case .object(let json) = effect.json else { return effect.json }
         return .object(JSONObject(entries: [("id", .string(effect.id))] + json.entries + [("delivery", .string(effect.delivery))]))
+    }
+
+    private static func outcomeJSON(_ outcome: SessionOutcome) -> JSONValue {
+        .object(JSONObject(entries: [("outcome", .string(outcome.result.rawValue)), ("reason", .string(outcome.reason.rawValue))]))
     }
 
     private static func phase(_ phase: IncidentState.Phase) -> String {

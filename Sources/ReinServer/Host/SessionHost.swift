@@ -7,12 +7,18 @@ public final class SessionHost: Sendable {
     private let store: any SessionStore
     private let clock: any HostClock
     private let state: HostState
+    /// Loads the bundle again from its paths (a reload).
+    private let loader: @Sendable () throws -> HostBundle.Loaded
 
-    /// A host running `bundle` for new incidents.
-    public init(bundle: HostBundle, store: any SessionStore, clock: any HostClock) {
+    /// A host running `bundle` for new incidents; `loader` loads it again for a reload.
+    public init(
+        bundle: HostBundle, store: any SessionStore, clock: any HostClock,
+        loader: @escaping @Sendable () throws -> HostBundle.Loaded = { throw HostError.unprocessable("this host cannot reload its bundle") }
+    ) {
         self.store = store
         self.clock = clock
         self.state = HostState(current: bundle)
+        self.loader = loader
     }
 
     /// The bundle new incidents are opened under.
@@ -113,9 +119,96 @@ public final class SessionHost: Sendable {
         }
     }
 
-    /// The incident as the API shows it.
-    public func view(_ id: String, by principal: Principal) async throws(HostError) -> JSONValue {
-        try await incident(id, for: principal, posting: false).view()
+    /// The incident as the API shows it; with `after`, once it has more than `after` steps (or
+    /// changes otherwise), waiting at most `wait`.
+    public func view(_ id: String, by principal: Principal, after: Int? = nil, wait: Duration = .zero) async throws(HostError) -> JSONValue {
+        let actor = try await incident(id, for: principal, posting: false)
+        if let after { await actor.waitForChange(after: after, timeout: wait) }
+        return await actor.view()
+    }
+
+    /// The phases an incident can be in.
+    public static let phases = ["investigating", "awaiting_approval", "executing", "closed"]
+
+    /// The incidents, newest first, `limit` a page: `{"incidents":[…],"next"?}`, where `next` is
+    /// the cursor of the next page. `phase`: only those in it.
+    public func list(by principal: Principal, phase: String?, cursor: Int?, limit: Int) async throws(HostError) -> JSONValue {
+        guard principal.role == .reader || principal.role == .admin else { throw .forbidden("only a reader or an admin lists incidents") }
+        if let phase, !Self.phases.contains(phase) {
+            throw .badRequest("`phase` must be one of \(Self.phases.joined(separator: ", ")), not `\(phase)`")
+        }
+        let actors = await state.newestFirst(before: cursor)
+        var items: [JSONValue] = []
+        var next: Int?
+        for (position, actor) in actors {
+            let summary = await actor.summary()
+            guard phase == nil || summary.phase == phase else { continue }
+            if items.count == limit {
+                next = position + 1
+                break
+            }
+            items.append(summary.json)
+        }
+        var entries: [(key: String, value: JSONValue)] = [("incidents", .array(items))]
+        if let next { entries.append(("next", .string(String(next)))) }
+        return .object(JSONObject(entries: entries))
+    }
+
+    /// A stored bundle version (`current`: the one new incidents run under) with its files.
+    public func bundleView(_ digest: String, by principal: Principal) async throws(HostError) -> JSONValue {
+        guard principal.role == .reader || principal.role == .admin else { throw .forbidden("only a reader or an admin reads bundles") }
+        let current = await state.current
+        let files: [StoredBundleFile]
+        let name = digest == "current" ? current.digest : digest
+        if name == current.digest {
+            files = current.files
+        } else {
+            do {
+                guard let stored = try await store.bundle(digest: name) else { throw HostError.notFound("no bundle `\(digest)`") }
+                files = stored
+            } catch let error as HostError {
+                throw error
+            } catch {
+                throw .storage("the bundle could not be read: \(error)")
+            }
+        }
+        return Self.bundleJSON(digest: name, files: files)
+    }
+
+    /// Loads the bundle again from its paths and, when it has no errors, makes it the one new
+    /// incidents open under (open incidents keep theirs). Refused with its diagnostics otherwise.
+    public func reload(by principal: Principal?) async throws(HostError) -> JSONValue {
+        if let principal, principal.role != .admin { throw .forbidden("only an admin reloads the bundle") }
+        let loaded: HostBundle.Loaded
+        do {
+            loaded = try loader()
+        } catch let error as HostError {
+            throw error
+        } catch {
+            throw .unprocessable("the bundle could not be loaded: \(error)")
+        }
+        let errors = loaded.diagnostics.filter { $0.severity == .error }
+        guard let bundle = loaded.bundle, errors.isEmpty else {
+            let text = TextDiagnosticRenderer(files: loaded.sources).render(errors)
+            throw .unprocessable("the bundle has errors; the running one stays:\n\(text)")
+        }
+        do {
+            try await store.saveBundle(digest: bundle.digest, files: bundle.files)
+        } catch {
+            throw .storage("the bundle could not be stored: \(error)")
+        }
+        let previous = await state.swap(bundle)
+        return .object(
+            JSONObject(entries: [
+                ("digest", .string(bundle.digest)), ("previous", .string(previous.digest)), ("changed", .bool(previous.digest != bundle.digest)),
+            ]))
+    }
+
+    private static func bundleJSON(digest: String, files: [StoredBundleFile]) -> JSONValue {
+        let items = files.map { file in
+            JSONValue.object(JSONObject(entries: [("path", .string(file.path)), ("sha256", .string(file.sha256)), ("text", .string(file.text))]))
+        }
+        return .object(JSONObject(entries: [("digest", .string(digest)), ("files", .array(items))]))
     }
 
     /// The session as a recorded incident (docs/FORMATS.md §3) with its runbook and the digest
@@ -123,6 +216,15 @@ public final class SessionHost: Sendable {
     public func recording(_ id: String, by principal: Principal) async throws(HostError) -> RecordedIncident {
         guard principal.role != .executor else { throw .forbidden("an executor does not read recordings") }
         return try await incident(id, for: principal, posting: false).recording()
+    }
+
+    /// Audit lines after `seq`, at most `limit`, in chain order.
+    public func auditLines(after seq: Int64, limit: Int) async throws(HostError) -> [String] {
+        do {
+            return try await store.auditLines(after: seq, limit: limit)
+        } catch {
+            throw .storage("the audit log could not be read: \(error)")
+        }
     }
 
     /// Stops every timer (shutdown).
@@ -195,6 +297,8 @@ actor HostState {
     private(set) var current: HostBundle
     private var bundles: [String: HostBundle] = [:]
     private var actors: [String: IncidentActor] = [:]
+    /// Incident ids in the order they were opened.
+    private var order: [String] = []
     /// Ids being opened right now: a second open of the same id waits for the first.
     private var opening: [String: [CheckedContinuation<Void, Never>]] = [:]
 
@@ -206,7 +310,24 @@ actor HostState {
     func bundle(_ digest: String) -> HostBundle? { bundles[digest] }
     func remember(_ bundle: HostBundle) { bundles[bundle.digest] = bundle }
     func actor(_ id: String) -> IncidentActor? { actors[id] }
-    func add(_ id: String, _ actor: IncidentActor) { actors[id] = actor }
+    func add(_ id: String, _ actor: IncidentActor) {
+        if actors.updateValue(actor, forKey: id) == nil { order.append(id) }
+    }
+
+    /// Makes `bundle` the current one; the one it replaces.
+    func swap(_ bundle: HostBundle) -> HostBundle {
+        let previous = current
+        current = bundle
+        bundles[bundle.digest] = bundle
+        return previous
+    }
+
+    /// The incidents newest first, each with its position in the opening order, starting below
+    /// `cursor` (all when nil).
+    func newestFirst(before cursor: Int?) -> [(position: Int, actor: IncidentActor)] {
+        let end = min(cursor ?? order.count, order.count)
+        return (0..<max(0, end)).reversed().compactMap { position in actors[order[position]].map { (position, $0) } }
+    }
     func all() -> [IncidentActor] { Array(actors.values) }
 
     /// Opens `id` with `create` unless it exists (then `existing` decides), one open per id at a
@@ -227,7 +348,7 @@ actor HostState {
             for waiter in opening.removeValue(forKey: id) ?? [] { waiter.resume() }
         }
         let (actor, created) = try await create()
-        actors[id] = actor
+        add(id, actor)
         return (await actor.view(), created)
     }
 }

@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""Crash test of `rein-serve`: what it acknowledged survives `kill -9`.
+
+    python3 Scripts/crash-test.py [--rounds N] [--bin DIR]
+
+Starts the built `rein-serve` on a loopback port over a fresh database, drives agents, an
+approver and an executor against it from several threads (incidents opened, tools read, a
+remediation proposed, approved and its result posted), and kills the server with SIGKILL at a
+random moment, mid-request. Then it restarts the server on the same database and checks:
+- every acknowledged step is there, at its index, with its decision;
+- no incident has a gap or a duplicate in its step indices;
+- every acknowledged incident exists;
+- the audit log (GET /v1/audit) verifies with `rein audit verify`.
+
+Repeats for --rounds rounds on the same database. Exit status: 0 all held, 1 a check failed,
+2 the server could not be started. Python 3 standard library only.
+"""
+import argparse
+import hashlib
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TOKENS = {
+    "agent-runtime": ("agent", "crash-agent-token"),
+    "executor": ("executor", "crash-executor-token"),
+    "alice@contoso.com": ("approver", "crash-alice-token"),
+    "dashboards": ("reader", "crash-reader-token"),
+}
+READ = {"propose": {"thought": "why", "tool": "get_pod_logs",
+                    "args": {"namespace": "cart", "pod": "cart-service-59c7-x1z", "container": "cart"}}}
+RESTART = {"propose": {"thought": "restart", "remediate": "restart_deployment",
+                       "args": {"namespace": "cart", "deployment": "cart-service"}}}
+
+
+def opening(incident):
+    with open(os.path.join(REPO, "examples", "alert.json")) as handle:
+        alert = json.load(handle)
+    return {"incident": incident, "runbook": "aks_crashloop_backoff", "context": {"environment": "prod"}, "alert": alert}
+
+
+def call(port, method, path, token, body=None, timeout=10):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method)
+    request.add_header("Authorization", f"Bearer {TOKENS[token][1]}")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    def __init__(self, binary, folder):
+        self.binary, self.folder = binary, folder
+        self.port = None
+        self.process = None
+
+    def start(self):
+        self.port = free_port()
+        log = open(os.path.join(self.folder, "server.log"), "ab")
+        self.process = subprocess.Popen(
+            [self.binary, "--config", os.path.join(self.folder, "rein-serve.yaml"), "--bundle", os.path.join(REPO, "policies"),
+             "--bundle", os.path.join(REPO, "runbooks"), "--listen", f"127.0.0.1:{self.port}", "--data", os.path.join(self.folder, "data")],
+            stdout=log, stderr=log, cwd=self.folder)
+        for _ in range(300):
+            if self.process.poll() is not None:
+                return False
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/readyz", timeout=1):
+                    return True
+            except OSError:
+                time.sleep(0.05)
+        return False
+
+    def kill(self):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+
+class Driver:
+    """Agents, an approver and an executor; every 2xx answer is remembered."""
+
+    def __init__(self, round_number):
+        self.round = round_number
+        self.lock = threading.Lock()
+        self.opened = set()
+        self.steps = {}  # (incident, index) -> decision word or None
+        self.stop = threading.Event()
+
+    def remember(self, incident, reply):
+        step = reply.get("step") or {}
+        decision = (step.get("decision") or {}).get("decision")
+        with self.lock:
+            self.steps[(incident, step["index"])] = decision
+
+    def agent(self, port, worker):
+        n = 0
+        while not self.stop.is_set():
+            incident = f"INC-CRASH-{self.round}-{worker}-{n}"
+            n += 1
+            try:
+                status, _ = call(port, "POST", "/v1/incidents", "agent-runtime", opening(incident))
+                if status not in (200, 201):
+                    continue
+                with self.lock:
+                    self.opened.add(incident)
+                for body in (READ, READ, RESTART):
+                    status, text = call(port, "POST", f"/v1/incidents/{incident}/events", "agent-runtime", body)
+                    if status == 200:
+                        self.remember(incident, json.loads(text))
+                status, text = call(port, "GET", f"/v1/incidents/{incident}", "dashboards")
+                pending = json.loads(text).get("pending") if status == 200 else None
+                if pending:
+                    for approver in ("alice@contoso.com",):
+                        status, text = call(port, "POST", f"/v1/incidents/{incident}/approvals", approver,
+                                            {"verdict": "approve", "digest": pending["digest"]})
+                        if status == 200:
+                            self.remember(incident, json.loads(text))
+                    status, text = call(port, "POST", f"/v1/incidents/{incident}/events", "executor", {"result": {"status": "succeeded"}})
+                    if status == 200:
+                        self.remember(incident, json.loads(text))
+            except (OSError, ValueError, KeyError):
+                # The server died under us: what was acknowledged is what counts.
+                pass
+
+
+def check(port, driver, rein, folder):
+    failures = []
+    by_incident = {}
+    for (incident, index), decision in driver.steps.items():
+        by_incident.setdefault(incident, {})[index] = decision
+    for incident in sorted(driver.opened | set(by_incident)):
+        status, text = call(port, "GET", f"/v1/incidents/{incident}", "dashboards")
+        if status != 200:
+            failures.append(f"{incident}: acknowledged, but GET answers {status}")
+            continue
+        steps = json.loads(text)["steps"]
+        indices = [step["index"] for step in steps]
+        if indices != list(range(len(indices))):
+            failures.append(f"{incident}: step indices {indices} have a gap or a duplicate")
+        for index, decision in by_incident.get(incident, {}).items():
+            if index >= len(steps):
+                failures.append(f"{incident}: acknowledged step {index} is lost")
+            elif (steps[index].get("decision") or {}).get("decision") != decision:
+                failures.append(f"{incident}: step {index} was acknowledged as {decision}, now {steps[index].get('decision')}")
+    lines, after = [], -1
+    while True:
+        status, text = call(port, "GET", f"/v1/audit?after={after}&limit=10000", "dashboards")
+        page = [line for line in text.split("\n") if line]
+        if status != 200 or not page:
+            break
+        lines += page
+        after = json.loads(page[-1])["seq"]
+    log = os.path.join(folder, "audit.jsonl")
+    with open(log, "w") as handle:
+        handle.write("".join(line + "\n" for line in lines))
+    verified = subprocess.run([rein, "audit", "verify", log], capture_output=True, text=True)
+    if verified.returncode != 0:
+        failures.append(f"the audit log does not verify: {verified.stdout.strip()} {verified.stderr.strip()}")
+    return failures, len(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Crash test of rein-serve: kill -9 and restart.")
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--bin", help="the folder of the built rein and rein-serve (default: swift build --show-bin-path)")
+    parser.add_argument("--seed", type=int, default=None)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    binaries = args.bin or subprocess.run(["swift", "build", "--show-bin-path"], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+    binaries = os.path.abspath(binaries)
+    serve, rein = os.path.join(binaries, "rein-serve"), os.path.join(binaries, "rein")
+    folder = tempfile.mkdtemp(prefix="rein-crash-")
+    with open(os.path.join(folder, "rein-serve.yaml"), "w") as handle:
+        handle.write("tokens:\n")
+        for name, (role, token) in TOKENS.items():
+            handle.write(f'  - {{name: "{name}", role: {role}, sha256: "{hashlib.sha256(token.encode()).hexdigest()}"}}\n')
+    server = Server(serve, folder)
+    all_failures = []
+    acknowledged = 0
+    for round_number in range(args.rounds):
+        if not server.start():
+            print(f"crash-test: rein-serve did not start (log: {folder}/server.log)", file=sys.stderr)
+            return 2
+        driver = Driver(round_number)
+        threads = [threading.Thread(target=driver.agent, args=(server.port, worker), daemon=True) for worker in range(4)]
+        for thread in threads:
+            thread.start()
+        time.sleep(rng.uniform(0.3, 1.5))
+        server.kill()
+        driver.stop.set()
+        for thread in threads:
+            thread.join(timeout=15)
+        if not server.start():
+            print(f"crash-test: rein-serve did not restart (log: {folder}/server.log)", file=sys.stderr)
+            return 2
+        failures, entries = check(server.port, driver, rein, folder)
+        acknowledged += len(driver.steps)
+        print(f"crash-test: round {round_number + 1}: {len(driver.opened)} incidents, {len(driver.steps)} acknowledged steps, "
+              f"killed mid-flight; after restart {'all there' if not failures else f'{len(failures)} problems'}, audit {entries} entries")
+        all_failures += failures
+        server.kill()
+    for failure in all_failures[:50]:
+        print(f"crash-test: {failure}", file=sys.stderr)
+    print(f"crash-test: {args.rounds} rounds, {acknowledged} acknowledged steps, {len(all_failures)} problems")
+    return 1 if all_failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
