@@ -10,7 +10,8 @@ random moment, mid-request. Then it restarts the server on the same database and
 - every acknowledged step is there, at its index, with its decision;
 - no incident has a gap or a duplicate in its step indices;
 - every acknowledged incident exists;
-- the audit log (GET /v1/audit) verifies with `rein audit verify`.
+- the audit log (GET /v1/audit) and the --audit file verify with `rein audit verify`, and are
+  the same chain.
 
 Repeats for --rounds rounds on the same database. Exit status: 0 all held, 1 a check failed,
 2 the server could not be started. Python 3 standard library only.
@@ -77,7 +78,8 @@ class Server:
         log = open(os.path.join(self.folder, "server.log"), "ab")
         self.process = subprocess.Popen(
             [self.binary, "--config", os.path.join(self.folder, "rein-serve.yaml"), "--bundle", os.path.join(REPO, "policies"),
-             "--bundle", os.path.join(REPO, "runbooks"), "--listen", f"127.0.0.1:{self.port}", "--data", os.path.join(self.folder, "data")],
+             "--bundle", os.path.join(REPO, "runbooks"), "--listen", f"127.0.0.1:{self.port}", "--data", os.path.join(self.folder, "data"),
+             "--audit", os.path.join(self.folder, "audit-file.jsonl")],
             stdout=log, stderr=log, cwd=self.folder)
         for _ in range(300):
             if self.process.poll() is not None:
@@ -174,6 +176,14 @@ def check(port, driver, rein, folder):
     verified = subprocess.run([rein, "audit", "verify", log], capture_output=True, text=True)
     if verified.returncode != 0:
         failures.append(f"the audit log does not verify: {verified.stdout.strip()} {verified.stderr.strip()}")
+    # The --audit file: the same chain, caught up at the restart.
+    audit_file = os.path.join(folder, "audit-file.jsonl")
+    verified = subprocess.run([rein, "audit", "verify", audit_file], capture_output=True, text=True)
+    if verified.returncode != 0:
+        failures.append(f"the audit file does not verify: {verified.stdout.strip()} {verified.stderr.strip()}")
+    with open(audit_file) as handle:
+        if [line for line in handle.read().split("\n") if line] != lines:
+            failures.append("the audit file is not the server's audit log")
     return failures, len(lines)
 
 

@@ -5,6 +5,8 @@ public struct ServeConfig: Sendable {
     public var listenHost = "127.0.0.1"
     public var listenPort = 8080
     public var data = ".rein"
+    /// The audit file, appended as the store's chain grows.
+    public var audit: String?
     public var tokens = TokenTable([])
 
     public init() {}
@@ -28,6 +30,7 @@ public struct ServeConfig: Sendable {
                 }
             }
             if let data = values.data { config.data = data }
+            config.audit = values.audit
             var entries: [TokenTable.Entry] = []
             for token in values.tokens {
                 guard let role = Role(rawValue: token.role) else {

@@ -47,6 +47,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The folder of the database (default .rein).", valueName: "dir"))
     var data: String?
 
+    @Option(help: ArgumentHelp("Also append the audit log to this file, which `rein audit verify` accepts at any moment.", valueName: "file"))
+    var audit: String?
+
     @Flag(help: "Check the configuration and the bundle, then exit without serving.")
     var check = false
 
@@ -57,19 +60,29 @@ struct ServeCommand: AsyncParsableCommand {
             (settings.listenHost, settings.listenPort) = (host, port)
         }
         if let data { settings.data = data }
+        if let audit { settings.audit = audit }
         let bundle = try loadBundle()
         if check {
             print(
                 "rein-serve: would serve bundle \(bundle.digest) (\(bundle.files.count) files) on \(settings.listenHost):\(settings.listenPort), "
-                    + "data in \(settings.data), \(settings.tokens.entries.count) tokens")
+                    + "data in \(settings.data), \(settings.tokens.entries.count) tokens"
+                    + (settings.audit.map { ", audit file \($0)" } ?? ""))
             return
         }
         guard mkdir(settings.data, 0o750) == 0 || errno == EEXIST else {
             fail("cannot create the data folder `\(settings.data)`: \(String(cString: strerror(errno)))")
         }
         let store = try SQLiteStore(path: settings.data + "/rein.sqlite")
+        var auditFile: AuditFileSink?
+        if let path = settings.audit {
+            do {
+                auditFile = try await AuditFileSink.open(path, store: store)
+            } catch let error as AuditFileError {
+                fail(error.description)
+            }
+        }
         let paths = bundlePaths.isEmpty ? BundleLoader.defaultPaths() : bundlePaths
-        let host = SessionHost(bundle: bundle, store: store, clock: SystemClock()) { try HostBundle.load(paths) }
+        let host = SessionHost(bundle: bundle, store: store, clock: SystemClock(), auditFile: auditFile) { try HostBundle.load(paths) }
         try await host.start()
         let logger = Logger(label: "rein")
         let (listenHost, listenPort) = (settings.listenHost, settings.listenPort)

@@ -21,7 +21,33 @@ struct DurabilityTests {
     }
 
     static func auditLines(_ folder: URL) async throws -> [String] {
-        try await SQLiteStore(path: folder.appendingPathComponent("rein.sqlite").path).auditLines(after: -1, limit: 100_000)
+        try await SQLiteStore(path: folder.appendingPathComponent("rein.sqlite").path).auditLines(after: -1, limit: 100_000).map(\.text)
+    }
+
+    @Test func theAuditFileIsTheStoresChainAndIsRepairedAfterATornWrite() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rein-serve-\(UUID().uuidString)")
+        let audit = folder.appendingPathComponent("audit.jsonl").path
+        let first = try await TestServer.start(at: APITests.weekday, folder: folder, auditFile: audit)
+        _ = try await Self.awaitingApproval(first, id: "INC-F")
+        try await first.stop()
+        let stored = try await Self.auditLines(folder)
+        #expect(stored.count >= 5)
+        #expect(try String(contentsOfFile: audit, encoding: .utf8) == stored.map { $0 + "\n" }.joined())
+        let lines = stored.map { $0 + "\n" }
+        // A crash in the middle of a line: the start cuts it off.
+        let handle = try #require(FileHandle(forWritingAtPath: audit))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(#"{"seq":99,"at":"#.utf8))
+        try handle.close()
+        try await TestServer.start(at: APITests.weekday, folder: folder, auditFile: audit).stop()
+        #expect(try String(contentsOfFile: audit, encoding: .utf8) == lines.joined())
+        // Lines the store has and the file lacks (a crash between the commit and the write) are appended.
+        try lines.dropLast(2).joined().write(toFile: audit, atomically: true, encoding: .utf8)
+        try await TestServer.start(at: APITests.weekday, folder: folder, auditFile: audit).stop()
+        #expect(try String(contentsOfFile: audit, encoding: .utf8) == lines.joined())
+        // A file that is another chain stops the start.
+        try (lines.dropFirst().joined()).write(toFile: audit, atomically: true, encoding: .utf8)
+        await #expect(throws: AuditFileError.self) { _ = try await TestServer.start(at: APITests.weekday, folder: folder, auditFile: audit) }
     }
 
     @Test func aRestartShowsTheSameIncidents() async throws {

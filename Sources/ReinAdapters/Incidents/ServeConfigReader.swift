@@ -13,6 +13,7 @@ public struct ServeConfigValues: Sendable, Hashable {
 
     public var listen: String?
     public var data: String?
+    public var audit: String?
     public var tokens: [Token] = []
 }
 
@@ -27,10 +28,11 @@ public enum ServeConfigReader {
             var reading = Reading()
             var values = ServeConfigValues()
             if case .mapping = root.kind,
-                let top = reading.members(root, "the configuration", allowed: ["listen", "data", "tokens"])
+                let top = reading.members(root, "the configuration", allowed: ["listen", "data", "audit", "tokens"])
             {
                 values.listen = top["listen"].flatMap { reading.string($0.value, "`listen`") }
                 values.data = top["data"].flatMap { reading.string($0.value, "`data`") }
+                values.audit = top["audit"].flatMap { reading.string($0.value, "`audit`") }
                 if let tokens = top["tokens"]?.value { values.tokens = reading.tokens(tokens, in: file) }
             } else if case .scalar(let text, _) = root.kind, text.isEmpty {
                 // An empty file: every default.

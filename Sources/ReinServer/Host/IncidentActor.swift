@@ -9,6 +9,7 @@ actor IncidentActor {
     private var incident: LiveIncident
     private let store: any SessionStore
     private let clock: any HostClock
+    private let auditFile: AuditFileSink?
     /// Whether a step holds the turn, and who waits for it, first come first served.
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
@@ -18,10 +19,11 @@ actor IncidentActor {
     private var nextWatcher = 0
     private var armedFor: Timestamp?
 
-    init(_ incident: LiveIncident, store: any SessionStore, clock: any HostClock) {
+    init(_ incident: LiveIncident, store: any SessionStore, clock: any HostClock, auditFile: AuditFileSink?) {
         self.incident = incident
         self.store = store
         self.clock = clock
+        self.auditFile = auditFile
     }
 
     var record: IncidentRecord { incident.record }
@@ -70,11 +72,14 @@ actor IncidentActor {
         var next = incident
         let start = next.session.effects.count
         let (index, commit) = next.apply(event)
+        let lines: [AuditLine]
         do {
-            try await store.commit(commit)
+            lines = try await store.commit(commit)
         } catch {
             throw .storage("the step could not be stored: \(error)")
         }
+        // The store has it; the file catches up at the latest at the next start.
+        try? await auditFile?.append(lines)
         incident = next
         changed()
         armTimer()
@@ -107,7 +112,8 @@ actor IncidentActor {
         var next = incident
         guard let commit = next.fireDeadline(now: clock.now()) else { return }
         do {
-            try await store.commit(commit)
+            let lines = try await store.commit(commit)
+            try? await auditFile?.append(lines)
             incident = next
             changed()
             armedFor = nil

@@ -9,15 +9,18 @@ public final class SessionHost: Sendable {
     private let state: HostState
     /// Loads the bundle again from its paths (a reload).
     private let loader: @Sendable () throws -> HostBundle.Loaded
+    /// The audit file, when the host keeps one (`--audit FILE`).
+    private let auditFile: AuditFileSink?
 
     /// A host running `bundle` for new incidents; `loader` loads it again for a reload.
     public init(
-        bundle: HostBundle, store: any SessionStore, clock: any HostClock,
+        bundle: HostBundle, store: any SessionStore, clock: any HostClock, auditFile: AuditFileSink? = nil,
         loader: @escaping @Sendable () throws -> HostBundle.Loaded = { throw HostError.unprocessable("this host cannot reload its bundle") }
     ) {
         self.store = store
         self.clock = clock
         self.state = HostState(current: bundle)
+        self.auditFile = auditFile
         self.loader = loader
     }
 
@@ -37,7 +40,7 @@ public final class SessionHost: Sendable {
                 throw StoreError.corrupt("incident `\(stored.record.id)` runs runbook `\(stored.record.runbook)`, which its bundle does not declare")
             }
             incident.restore(stored.events, firedDeadline: stored.firedDeadline)
-            let actor = IncidentActor(incident, store: store, clock: clock)
+            let actor = IncidentActor(incident, store: store, clock: clock, auditFile: auditFile)
             await state.add(stored.record.id, actor)
             await actor.fireDeadline()
             await actor.armTimer()
@@ -81,7 +84,9 @@ public final class SessionHost: Sendable {
                 throw .storage("the incident could not be stored: \(error)")
             }
             switch result {
-            case .created: return (IncidentActor(incident, store: store, clock: clock), true)
+            case .created(let lines):
+                try? await auditFile?.append(lines)
+                return (IncidentActor(incident, store: store, clock: clock, auditFile: auditFile), true)
             case .exists:
                 // Every stored incident is restored at start-up: this one was opened elsewhere.
                 throw .conflict("incident `\(id)` exists")
@@ -221,7 +226,7 @@ public final class SessionHost: Sendable {
     /// Audit lines after `seq`, at most `limit`, in chain order.
     public func auditLines(after seq: Int64, limit: Int) async throws(HostError) -> [String] {
         do {
-            return try await store.auditLines(after: seq, limit: limit)
+            return try await store.auditLines(after: seq, limit: limit).map(\.text)
         } catch {
             throw .storage("the audit log could not be read: \(error)")
         }
@@ -230,6 +235,7 @@ public final class SessionHost: Sendable {
     /// Stops every timer (shutdown).
     public func stop() async {
         for actor in await state.all() { await actor.stop() }
+        await auditFile?.close()
     }
 
     /// Incident `id` if `principal` may read it (`posting`: post to it): an agent only its own,

@@ -51,14 +51,13 @@ public final class SQLiteStore: SessionStore {
                 arguments: [
                     record.id, record.runbook, record.bundle, record.opened.rfc3339, record.owner, context, alert, request,
                 ])
-            try Self.appendAudit(audit, db)
-            return .created
+            return .created(try Self.appendAudit(audit, db))
         }
     }
 
-    public func commit(_ step: StepCommit) async throws {
+    public func commit(_ step: StepCommit) async throws -> [AuditLine] {
         let event = step.event.map { ($0.index, RecordingEncoder.event($0.event).map(Self.text) ?? "null") }
-        try await pool.write { db in
+        return try await pool.write { db in
             if let (index, text) = event {
                 try db.execute(
                     sql: "INSERT INTO event (incident, idx, body) VALUES (?, ?, ?)", arguments: [step.incident, index, text])
@@ -72,7 +71,7 @@ public final class SQLiteStore: SessionStore {
                 try db.execute(
                     sql: "UPDATE incident SET fired_deadline = ? WHERE id = ?", arguments: [fired.rfc3339, step.incident])
             }
-            try Self.appendAudit(step.audit, db)
+            return try Self.appendAudit(step.audit, db)
         }
     }
 
@@ -95,27 +94,31 @@ public final class SQLiteStore: SessionStore {
         return try rows.map { try $0.incident() }
     }
 
-    public func auditLines(after seq: Int64, limit: Int) async throws -> [String] {
+    public func auditLines(after seq: Int64, limit: Int) async throws -> [AuditLine] {
         try await pool.read { db in
-            try String.fetchAll(
-                db, sql: "SELECT line FROM audit WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, max(0, limit)])
+            try Row.fetchAll(
+                db, sql: "SELECT seq, line FROM audit WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, max(0, limit)]
+            ).map { AuditLine(seq: $0["seq"], text: $0["line"]) }
         }
     }
 
-    /// Links `entries` after the chain's last entry, inside the caller's transaction.
-    private static func appendAudit(_ entries: [AuditChain.Entry], _ db: Database) throws {
-        guard !entries.isEmpty else { return }
+    /// Links `entries` after the chain's last entry, inside the caller's transaction; the lines.
+    private static func appendAudit(_ entries: [AuditChain.Entry], _ db: Database) throws -> [AuditLine] {
+        guard !entries.isEmpty else { return [] }
         var chain = AuditChain()
         if let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1") {
             let seq: Int64 = last["seq"]
             chain = AuditChain(nextSeq: seq + 1, head: last["hash"])
         }
+        var lines: [AuditLine] = []
         for entry in entries {
             chain.append(entry)
             guard let line = chain.lines.last else { continue }
             try db.execute(
                 sql: "INSERT INTO audit (seq, line, hash) VALUES (?, ?, ?)", arguments: [chain.nextSeq - 1, line, chain.head])
+            lines.append(AuditLine(seq: chain.nextSeq - 1, text: line))
         }
+        return lines
     }
 
     private static func text(_ value: JSONValue) -> String {

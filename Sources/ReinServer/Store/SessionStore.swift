@@ -67,9 +67,21 @@ public struct StoredBundleFile: Sendable, Hashable {
     public var text: String
 }
 
+/// An audit log line as stored: its `seq` and its JSON (no newline).
+public struct AuditLine: Sendable, Hashable {
+    public var seq: Int64
+    public var text: String
+
+    public init(seq: Int64, text: String) {
+        self.seq = seq
+        self.text = text
+    }
+}
+
 /// How an open went.
 public enum OpenResult: Sendable, Hashable {
-    case created
+    /// Opened; the audit lines its opening appended.
+    case created([AuditLine])
     /// An incident with this id exists: opened with this body, by this owner.
     case exists(request: [UInt8], owner: String)
 }
@@ -82,9 +94,10 @@ public protocol SessionStore: Sendable {
     func bundle(digest: String) async throws -> [StoredBundleFile]?
     /// Opens an incident with its opening audit entries, unless one with its id exists.
     func open(_ record: IncidentRecord, audit: [AuditChain.Entry]) async throws -> OpenResult
-    func commit(_ step: StepCommit) async throws
+    /// Stores one step; the audit lines it appended.
+    func commit(_ step: StepCommit) async throws -> [AuditLine]
     /// Every incident with its events, in the order they were opened.
     func incidents() async throws -> [StoredIncident]
-    /// Audit lines (JSON, no newline) after `seq`, at most `limit`, in chain order.
-    func auditLines(after seq: Int64, limit: Int) async throws -> [String]
+    /// Audit lines after `seq`, at most `limit`, in chain order.
+    func auditLines(after seq: Int64, limit: Int) async throws -> [AuditLine]
 }

@@ -54,19 +54,21 @@ final class TestServer: Sendable {
     /// Starts a server; `folder` reuses a database (a restart).
     static func start(
         at time: Timestamp = Timestamp(seconds: 1_780_000_000), folder: URL? = nil, tokens: TokenTable = tokenTable(),
-        bundlePaths: [String]? = nil
+        bundlePaths: [String]? = nil, auditFile: String? = nil
     ) async throws -> TestServer {
         let folder = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("rein-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let clock = ManualClock(time)
         let store = try SQLiteStore(path: folder.appendingPathComponent("rein.sqlite").path)
+        var sink: AuditFileSink?
+        if let auditFile { sink = try await AuditFileSink.open(auditFile, store: store) }
         let host: SessionHost
         if let bundlePaths {
             let loaded = try HostBundle.load(bundlePaths)
             guard let bundle = loaded.bundle else { throw TestServerError.badBundle }
-            host = SessionHost(bundle: bundle, store: store, clock: clock) { try HostBundle.load(bundlePaths) }
+            host = SessionHost(bundle: bundle, store: store, clock: clock, auditFile: sink) { try HostBundle.load(bundlePaths) }
         } else {
-            host = SessionHost(bundle: exampleBundle, store: store, clock: clock)
+            host = SessionHost(bundle: exampleBundle, store: store, clock: clock, auditFile: sink)
         }
         try await host.start()
         var logger = Logger(label: "rein-test")
