@@ -91,3 +91,35 @@ struct ListingAndBundleTests {
         }
     }
 }
+
+/// `GET /metrics`: the Prometheus text with the names operators alert on.
+@Suite("rein serve metrics")
+struct MetricsTests {
+    @Test func metricsCountDecisionsEffectsTimeoutsAndRequests() async throws {
+        let server = try await TestServer.start(at: APITests.weekday)
+        do {
+            let deadline = try await DurabilityTests.awaitingApproval(server, id: "INC-M")
+            server.clock.advance(to: Timestamp(seconds: deadline.seconds + 1))
+            _ = try await DurabilityTests.waitForPhase("closed", "INC-M", on: server)
+            #expect(try await server.post("/v1/incidents", token: "agent-runtime-token", try APITests.opening(id: "INC-M2")).status == 201)
+            let text = try await server.get("/metrics", token: nil)
+            #expect(text.status == 200)
+            let lines = Set(text.body.split(separator: "\n").map(String.init))
+            for expected in [
+                #"rein_decisions_total{decision="allow"} 1"#, #"rein_decisions_total{decision="require_approval"} 1"#,
+                #"rein_decisions_total{decision="deny"} 0"#, "rein_timeouts_total 1", "rein_incidents_open 1.0", "rein_approvals_pending 0.0",
+                #"rein_effects_total{type="run_tool",delivery="agent"} 1"#, #"rein_effects_total{type="page",delivery="pending"} 1"#,
+                #"rein_http_requests_total{route="/v1/incidents",status="201"} 2"#,
+                #"rein_http_requests_total{route="/v1/incidents/{id}/events",status="200"} 2"#,
+            ] {
+                #expect(lines.contains(expected), "\(expected)")
+            }
+            #expect(lines.contains { $0.hasPrefix("rein_decision_seconds_count 2") })
+            #expect(lines.contains { $0.hasPrefix(#"rein_http_request_seconds_bucket{route="/v1/incidents""#) })
+        } catch {
+            try await server.stop()
+            throw error
+        }
+        try await server.stop()
+    }
+}

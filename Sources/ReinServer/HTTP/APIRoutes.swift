@@ -19,6 +19,12 @@ public struct APIRoutes: Sendable {
     /// The router with every route.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: RequestMetricsMiddleware(metrics: host.services.metrics))
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: await host.metricsText())))
+        }
         router.get("/healthz") { _, _ in APIResponse.json(.object(JSONObject(entries: [("status", .string("ok"))]))) }
         router.get("/readyz") { _, _ in APIResponse.json(.object(JSONObject(entries: [("status", .string("ready"))]))) }
         router.post("/v1/incidents") { request, _ in

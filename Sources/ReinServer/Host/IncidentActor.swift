@@ -7,9 +7,8 @@ import ReinAdapters
 /// own, by the host's clock.
 actor IncidentActor {
     private var incident: LiveIncident
-    private let store: any SessionStore
-    private let clock: any HostClock
-    private let auditFile: AuditFileSink?
+    private let services: HostServices
+    private var clock: any HostClock { services.clock }
     /// Whether a step holds the turn, and who waits for it, first come first served.
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
@@ -19,11 +18,9 @@ actor IncidentActor {
     private var nextWatcher = 0
     private var armedFor: Timestamp?
 
-    init(_ incident: LiveIncident, store: any SessionStore, clock: any HostClock, auditFile: AuditFileSink?) {
+    init(_ incident: LiveIncident, services: HostServices) {
         self.incident = incident
-        self.store = store
-        self.clock = clock
-        self.auditFile = auditFile
+        self.services = services
     }
 
     var record: IncidentRecord { incident.record }
@@ -71,15 +68,15 @@ actor IncidentActor {
         let event = try read(at)
         var next = incident
         let start = next.session.effects.count
+        let began = ContinuousClock.now
         let (index, commit) = next.apply(event)
-        let lines: [AuditLine]
+        let took = ContinuousClock.now - began
+        let decision = next.session.steps.last?.report.decision?.verdict.word
         do {
-            lines = try await store.commit(commit)
+            try await services.commit(commit, decision: decision, took: took)
         } catch {
             throw .storage("the step could not be stored: \(error)")
         }
-        // The store has it; the file catches up at the latest at the next start.
-        try? await auditFile?.append(lines)
         incident = next
         changed()
         armTimer()
@@ -112,8 +109,7 @@ actor IncidentActor {
         var next = incident
         guard let commit = next.fireDeadline(now: clock.now()) else { return }
         do {
-            let lines = try await store.commit(commit)
-            try? await auditFile?.append(lines)
+            try await services.commit(commit, decision: nil, took: nil)
             incident = next
             changed()
             armedFor = nil

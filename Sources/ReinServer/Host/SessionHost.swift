@@ -4,24 +4,36 @@ import ReinAdapters
 /// incident, restores them from the store at start-up (deadlines that passed while it was down
 /// fire then, stamped with the deadline), and checks who may do what (docs/SERVE.md).
 public final class SessionHost: Sendable {
-    private let store: any SessionStore
-    private let clock: any HostClock
+    let services: HostServices
+    private var store: any SessionStore { services.store }
+    private var clock: any HostClock { services.clock }
     private let state: HostState
     /// Loads the bundle again from its paths (a reload).
     private let loader: @Sendable () throws -> HostBundle.Loaded
-    /// The audit file, when the host keeps one (`--audit FILE`).
-    private let auditFile: AuditFileSink?
 
     /// A host running `bundle` for new incidents; `loader` loads it again for a reload.
     public init(
         bundle: HostBundle, store: any SessionStore, clock: any HostClock, auditFile: AuditFileSink? = nil,
+        metrics: ServerMetrics = ServerMetrics(),
         loader: @escaping @Sendable () throws -> HostBundle.Loaded = { throw HostError.unprocessable("this host cannot reload its bundle") }
     ) {
-        self.store = store
-        self.clock = clock
+        self.services = HostServices(store: store, clock: clock, auditFile: auditFile, metrics: metrics)
         self.state = HostState(current: bundle)
-        self.auditFile = auditFile
         self.loader = loader
+    }
+
+    /// The metrics, their gauges brought up to date (`GET /metrics`).
+    public func metricsText() async -> [UInt8] {
+        var open = 0
+        var pending = 0
+        for actor in await state.all() {
+            let phase = await actor.summary().phase
+            if phase != "closed" { open += 1 }
+            if phase == "awaiting_approval" { pending += 1 }
+        }
+        services.metrics.incidentsOpen.set(to: Double(open))
+        services.metrics.approvalsPending.set(to: Double(pending))
+        return services.metrics.text()
     }
 
     /// The bundle new incidents are opened under.
@@ -40,7 +52,7 @@ public final class SessionHost: Sendable {
                 throw StoreError.corrupt("incident `\(stored.record.id)` runs runbook `\(stored.record.runbook)`, which its bundle does not declare")
             }
             incident.restore(stored.events, firedDeadline: stored.firedDeadline)
-            let actor = IncidentActor(incident, store: store, clock: clock, auditFile: auditFile)
+            let actor = IncidentActor(incident, services: services)
             await state.add(stored.record.id, actor)
             await actor.fireDeadline()
             await actor.armTimer()
@@ -85,8 +97,8 @@ public final class SessionHost: Sendable {
             }
             switch result {
             case .created(let lines):
-                try? await auditFile?.append(lines)
-                return (IncidentActor(incident, store: store, clock: clock, auditFile: auditFile), true)
+                try? await services.auditFile?.append(lines)
+                return (IncidentActor(incident, services: services), true)
             case .exists:
                 // Every stored incident is restored at start-up: this one was opened elsewhere.
                 throw .conflict("incident `\(id)` exists")
@@ -235,7 +247,7 @@ public final class SessionHost: Sendable {
     /// Stops every timer (shutdown).
     public func stop() async {
         for actor in await state.all() { await actor.stop() }
-        await auditFile?.close()
+        await services.auditFile?.close()
     }
 
     /// Incident `id` if `principal` may read it (`posting`: post to it): an agent only its own,

@@ -1,0 +1,22 @@
+/// What every incident's actor works with: where steps are stored, the clock, the audit file
+/// (when kept), and the metrics.
+struct HostServices: Sendable {
+    let store: any SessionStore
+    let clock: any HostClock
+    let auditFile: AuditFileSink?
+    let metrics: ServerMetrics
+
+    /// Stores a step and passes on what it wrote: the audit lines to the file, the decision,
+    /// effects and timeout to the metrics. Throws only when the store fails.
+    func commit(_ commit: StepCommit, decision: String?, took: Duration?) async throws {
+        let lines = try await store.commit(commit)
+        // The store has it; the file catches up at the latest at the next start.
+        try? await auditFile?.append(lines)
+        if let decision {
+            metrics.decisions(decision).increment()
+            if let took { metrics.decisionSeconds.record(took) }
+        }
+        for effect in commit.effects { metrics.effects(type: effect.type, delivery: effect.delivery).increment() }
+        if commit.firedDeadline != nil { metrics.timeouts.increment() }
+    }
+}
