@@ -226,7 +226,14 @@ def main():
         print(f"crash-test: round {round_number + 1}: {len(driver.opened)} incidents, {len(driver.steps)} acknowledged steps, "
               f"killed mid-flight; after restart {'all there' if not failures else f'{len(failures)} problems'}, audit {entries} entries")
         all_failures += failures
-        server.kill()
+        if round_number == args.rounds - 1:
+            # The last one ends as an operator ends it: SIGTERM, and exit status 0.
+            server.process.send_signal(signal.SIGTERM)
+            status = server.process.wait(timeout=30)
+            if status != 0:
+                all_failures.append(f"rein-serve exited {status} on SIGTERM, not 0")
+        else:
+            server.kill()
     for failure in all_failures[:50]:
         print(f"crash-test: {failure}", file=sys.stderr)
     print(f"crash-test: {args.rounds} rounds, {acknowledged} acknowledged steps, {len(all_failures)} problems")

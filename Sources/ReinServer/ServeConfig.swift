@@ -7,6 +7,12 @@ public struct ServeConfig: Sendable {
     public var data = ".rein"
     /// The audit file, appended as the store's chain grows.
     public var audit: String?
+    public var logFormat = LogFormat.text
+
+    /// How log lines are written.
+    public enum LogFormat: String, Sendable {
+        case text, json
+    }
     public var tokens = TokenTable([])
 
     public init() {}
@@ -31,6 +37,13 @@ public struct ServeConfig: Sendable {
             }
             if let data = values.data { config.data = data }
             config.audit = values.audit
+            if let format = values.logFormat {
+                if let parsed = LogFormat(rawValue: format) {
+                    config.logFormat = parsed
+                } else {
+                    problems.append("\(file.path): `log_format` must be `text` or `json`, not `\(format)`")
+                }
+            }
             var entries: [TokenTable.Entry] = []
             for token in values.tokens {
                 guard let role = Role(rawValue: token.role) else {

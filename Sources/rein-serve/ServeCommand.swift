@@ -50,6 +50,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also append the audit log to this file, which `rein audit verify` accepts at any moment.", valueName: "file"))
     var audit: String?
 
+    @Option(help: ArgumentHelp("Log lines as `text` (default) or `json` (one object a line on stderr).", valueName: "format"))
+    var logFormat: String?
+
     @Flag(help: "Check the configuration and the bundle, then exit without serving.")
     var check = false
 
@@ -61,6 +64,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let data { settings.data = data }
         if let audit { settings.audit = audit }
+        if let logFormat {
+            guard let format = ServeConfig.LogFormat(rawValue: logFormat) else { fail("--log-format: expected `text` or `json`, not `\(logFormat)`") }
+            settings.logFormat = format
+        }
+        if settings.logFormat == .json {
+            LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+        }
         let bundle = try loadBundle()
         if check {
             print(
@@ -82,7 +92,9 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         let paths = bundlePaths.isEmpty ? BundleLoader.defaultPaths() : bundlePaths
-        let host = SessionHost(bundle: bundle, store: store, clock: SystemClock(), auditFile: auditFile) { try HostBundle.load(paths) }
+        let host = SessionHost(bundle: bundle, store: store, clock: SystemClock(), auditFile: auditFile, logger: Logger(label: "rein")) {
+            try HostBundle.load(paths)
+        }
         try await host.start()
         let logger = Logger(label: "rein")
         let (listenHost, listenPort) = (settings.listenHost, settings.listenPort)

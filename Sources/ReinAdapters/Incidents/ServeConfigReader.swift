@@ -14,6 +14,7 @@ public struct ServeConfigValues: Sendable, Hashable {
     public var listen: String?
     public var data: String?
     public var audit: String?
+    public var logFormat: String?
     public var tokens: [Token] = []
 }
 
@@ -27,17 +28,12 @@ public enum ServeConfigReader {
         case .success(let root):
             var reading = Reading()
             var values = ServeConfigValues()
-            if case .mapping = root.kind,
-                let top = reading.members(root, "the configuration", allowed: ["listen", "data", "audit", "tokens"])
-            {
+            if let top = reading.members(root, "the configuration", allowed: ["listen", "data", "audit", "log_format", "tokens"]) {
                 values.listen = top["listen"].flatMap { reading.string($0.value, "`listen`") }
                 values.data = top["data"].flatMap { reading.string($0.value, "`data`") }
                 values.audit = top["audit"].flatMap { reading.string($0.value, "`audit`") }
+                values.logFormat = top["log_format"].flatMap { reading.string($0.value, "`log_format`") }
                 if let tokens = top["tokens"]?.value { values.tokens = reading.tokens(tokens, in: file) }
-            } else if case .scalar(let text, _) = root.kind, text.isEmpty {
-                // An empty file: every default.
-            } else {
-                reading.fail("type", "the configuration must be a mapping", at: root)
             }
             return reading.problems.isEmpty ? .success(values) : .failure(BodyError(reading.problems.map { $0.withCode(from: "rein.incident.", to: "rein.config.") }))
         }

@@ -19,7 +19,7 @@ public struct APIRoutes: Sendable {
     /// The router with every route.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: RequestMetricsMiddleware(metrics: host.services.metrics))
+        router.add(middleware: RequestObserver(metrics: host.services.metrics, logger: host.services.logger))
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

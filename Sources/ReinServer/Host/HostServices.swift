@@ -1,15 +1,23 @@
+import Logging
+
 /// What every incident's actor works with: where steps are stored, the clock, the audit file
-/// (when kept), and the metrics.
+/// (when kept), the metrics and the log.
 struct HostServices: Sendable {
     let store: any SessionStore
     let clock: any HostClock
     let auditFile: AuditFileSink?
     let metrics: ServerMetrics
+    let logger: Logger
 
     /// Stores a step and passes on what it wrote: the audit lines to the file, the decision,
     /// effects and timeout to the metrics. Throws only when the store fails.
     func commit(_ commit: StepCommit, decision: String?, took: Duration?) async throws {
         let lines = try await store.commit(commit)
+        var metadata: Logger.Metadata = ["incident": "\(commit.incident)"]
+        if let (index, _) = commit.event { metadata["step"] = "\(index)" }
+        if let decision { metadata["decision"] = "\(decision)" }
+        if let fired = commit.firedDeadline { metadata["timeout"] = "\(fired.rfc3339)" }
+        logger.info("step", metadata: metadata)
         // The store has it; the file catches up at the latest at the next start.
         try? await auditFile?.append(lines)
         if let decision {

@@ -1,3 +1,4 @@
+import Logging
 import ReinAdapters
 
 /// The live session host: opens incidents under the current bundle, keeps one actor per
@@ -14,10 +15,10 @@ public final class SessionHost: Sendable {
     /// A host running `bundle` for new incidents; `loader` loads it again for a reload.
     public init(
         bundle: HostBundle, store: any SessionStore, clock: any HostClock, auditFile: AuditFileSink? = nil,
-        metrics: ServerMetrics = ServerMetrics(),
+        metrics: ServerMetrics = ServerMetrics(), logger: Logger = Logger(label: "rein"),
         loader: @escaping @Sendable () throws -> HostBundle.Loaded = { throw HostError.unprocessable("this host cannot reload its bundle") }
     ) {
-        self.services = HostServices(store: store, clock: clock, auditFile: auditFile, metrics: metrics)
+        self.services = HostServices(store: store, clock: clock, auditFile: auditFile, metrics: metrics, logger: logger)
         self.state = HostState(current: bundle)
         self.loader = loader
     }
