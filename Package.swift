@@ -90,6 +90,7 @@ let package = Package(
             dependencies: [
                 "ReinServer", "ReinAdapters",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(

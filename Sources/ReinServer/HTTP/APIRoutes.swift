@@ -25,6 +25,11 @@ public struct APIRoutes: Sendable {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: await host.metricsText())))
         }
+        router.get("/openapi.yaml") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+        }
         router.get("/healthz") { _, _ in APIResponse.json(.object(JSONObject(entries: [("status", .string("ok"))]))) }
         router.get("/readyz") { _, _ in APIResponse.json(.object(JSONObject(entries: [("status", .string("ready"))]))) }
         router.post("/v1/incidents") { request, _ in
