@@ -62,6 +62,8 @@ struct LiveEqualsReplayTests {
             let file = IncidentReader.read(SourceFile(path: "recording.json", bytes: Array(recordingReply.body.utf8)))
             #expect(file.diagnostics.isEmpty)
             let recording = try #require(file.incident)
+            let yaml = try await server.call(.GET, "/v1/incidents/\(id)/recording", token: "dashboards-token", accept: "application/yaml")
+            #expect(IncidentReader.read(SourceFile(path: "recording.yaml", bytes: Array(yaml.body.utf8))).incident == recording)
             #expect(recording.bundle == exampleBundle.digest)
             let replayed = try Replay.run(recording, policy: exampleBundle.policy, bundleDigest: exampleBundle.digest, sha256: Hashing.sha256Hex).get()
             let replayJSON = ReplayEncoder(policy: exampleBundle.policy).json(replayed, alert: recording.alert)

@@ -83,7 +83,13 @@ public struct APIRoutes: Sendable {
             let principal = try authenticate(request)
             let id = try context.parameters.require("id")
             let recorded = try await run { () async throws(HostError) in try await host.recording(id, by: principal) }
-            return APIResponse.json(RecordingEncoder.json(recorded))
+            let accept = request.headers[values: .accept].joined(separator: ",").lowercased()
+            guard accept.contains("application/yaml") || accept.contains("text/yaml") else {
+                return APIResponse.json(RecordingEncoder.json(recorded))
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/yaml"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: RecordingEncoder.yaml(recorded))))
         }
         router.get("/v1/audit") { request, _ in
             let principal = try authenticate(request)

@@ -113,7 +113,7 @@ public enum OpenAPIDocument {
           /v1/incidents/{id}/recording:
             get:
               operationId: getRecording
-              summary: The session as a recorded incident (its agent, reader, admin).
+              summary: The session as a recorded incident, JSON or (Accept application/yaml) YAML (its agent, reader, admin).
               parameters:
                 - {$ref: '#/components/parameters/Id'}
               responses:
@@ -131,6 +131,8 @@ public enum OpenAPIDocument {
                           context: {type: object}
                           alert: {type: object}
                           events: {type: array, items: {type: object}}
+                    application/yaml:
+                      schema: {type: string}
                 '401': {$ref: '#/components/responses/Error'}
                 '403': {$ref: '#/components/responses/Error'}
                 '404': {$ref: '#/components/responses/Error'}

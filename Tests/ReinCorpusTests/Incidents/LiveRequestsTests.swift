@@ -76,3 +76,28 @@ struct LiveRequestsTests {
                 == ["`verdict` must be `approve` or `reject`"])
     }
 }
+
+/// A recording written as YAML reads back as the same incident, strings that look like other
+/// things included.
+@Suite("Recordings as YAML")
+struct RecordingYAMLTests {
+    @Test(arguments: ReplayGoldenTests.names)
+    func aYAMLRecordingReadsBackAsTheSameIncident(_ name: String) throws {
+        let data = try Data(contentsOf: ReplayGoldenTests.incidents.appendingPathComponent(name))
+        let original = try #require(IncidentReader.read(SourceFile(path: name, bytes: Array(data))).incident)
+        let file = IncidentReader.read(SourceFile(path: "recording.yaml", bytes: Array(RecordingEncoder.yaml(original).utf8)))
+        #expect(file.diagnostics.isEmpty, "\(file.diagnostics.map(\.message))")
+        #expect(file.incident == original)
+    }
+
+    @Test func stringsThatLookLikeOtherValuesStayStrings() throws {
+        let tricky = ["yes", "010", "null", "", "1.5", "true", "a: b", "- x", "# c", "~", "0x1F", "multi\nline", "ünïcode"]
+        let args = JSONObject(entries: tricky.enumerated().map { ("k\($0.offset)", JSONValue.string($0.element)) } + [("n", .integer(10)), ("f", .bool(false))])
+        let recorded = RecordedIncident(
+            incident: "INC-Y", runbook: nil, context: nil, alert: JSONObject(["x": .string("010")]),
+            events: [.propose(at: Timestamp(seconds: 60), ProposedAction(thought: "yes", kind: .toolCall, tool: "t", args: args))])
+        let file = IncidentReader.read(SourceFile(path: "r.yaml", bytes: Array(RecordingEncoder.yaml(recorded).utf8)))
+        #expect(file.diagnostics.isEmpty, "\(file.diagnostics.map(\.message))")
+        #expect(file.incident == recorded)
+    }
+}

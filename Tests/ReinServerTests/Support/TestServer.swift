@@ -125,9 +125,12 @@ final class TestServer: Sendable {
         }
     }
 
-    func call(_ method: HTTPMethod, _ path: String, token: String?, body: String? = nil, bytes: [UInt8]? = nil) async throws -> Reply {
+    func call(
+        _ method: HTTPMethod, _ path: String, token: String?, body: String? = nil, bytes: [UInt8]? = nil, accept: String? = nil
+    ) async throws -> Reply {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = method
+        if let accept { request.headers.add(name: "Accept", value: accept) }
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
         if let bytes { request.body = .bytes(ByteBuffer(bytes: bytes)) }
