@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // Source files, lexer, parser, AST, diagnostics and their renderers. Standard library only.
@@ -74,6 +75,16 @@ let package = Package(
         ),
         // Front-end benchmark: generates a large bundle, measures parse and check.
         .executableTarget(name: "rein-bench", dependencies: ["ReinAdapters"], path: "Benchmarks/FrontEnd"),
+        // The live host under load: concurrent agents over HTTP, p50 / p99, start-up, memory.
+        .executableTarget(
+            name: "rein-bench-serve",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Benchmarks/Serve"
+        ),
         // Decision latency in process: p50 / p99 of decode and decide over a proposals file.
         .executableTarget(name: "rein-bench-decide", dependencies: ["ReinAdapters"], path: "Benchmarks/Decide"),
         // Helpers shared by the test targets (a seeded generator).

@@ -6,13 +6,16 @@ import ReinAdapters
 /// before it returns. Schema changes are numbered migrations (``SQLiteSchema``).
 public final class SQLiteStore: SessionStore {
     private let pool: DatabasePool
+    private let queue: CommitQueue
 
     /// Opens (creating it if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.label = "rein"
-        pool = try DatabasePool(path: path, configuration: configuration)
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        self.pool = pool
+        queue = CommitQueue { steps in await SQLiteStore.write(steps, pool) }
         // The pool's WAL set-up leaves the writer at synchronous = NORMAL, which may lose the
         // last commits on power loss: an acknowledged event must survive anything.
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
@@ -55,24 +58,49 @@ public final class SQLiteStore: SessionStore {
         }
     }
 
+    /// Stores one step. Steps that arrive while a transaction is being written wait and go
+    /// together in the next one (group commit): one sync for many steps, each in its own
+    /// savepoint, each answered only once the transaction that holds it is durable.
     public func commit(_ step: StepCommit) async throws -> [AuditLine] {
-        let event = step.event.map { ($0.index, RecordingEncoder.event($0.event).map(Self.text) ?? "null") }
-        return try await pool.write { db in
-            if let (index, text) = event {
-                try db.execute(
-                    sql: "INSERT INTO event (incident, idx, body) VALUES (?, ?, ?)", arguments: [step.incident, index, text])
+        try await queue.submit(step).get()
+    }
+
+    /// Writes a batch of steps in one transaction; a step that fails leaves the others be.
+    private static func write(_ steps: [StepCommit], _ pool: DatabasePool) async -> [Result<[AuditLine], StoreFailure>] {
+        let prepared = steps.map { step in (step, step.event.map { ($0.index, RecordingEncoder.event($0.event).map(text) ?? "null") }) }
+        do {
+            return try await pool.write { db in
+                prepared.map { step, event in
+                    var lines: [AuditLine] = []
+                    do {
+                        try db.inSavepoint {
+                            lines = try apply(step, event: event, db)
+                            return .commit
+                        }
+                        return .success(lines)
+                    } catch {
+                        return .failure(StoreFailure(message: "\(error)"))
+                    }
+                }
             }
-            for effect in step.effects {
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO effect (id, incident, type, body, delivery) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [effect.id, effect.incident, effect.type, Data(effect.body), effect.delivery])
-            }
-            if let fired = step.firedDeadline {
-                try db.execute(
-                    sql: "UPDATE incident SET fired_deadline = ? WHERE id = ?", arguments: [fired.rfc3339, step.incident])
-            }
-            return try Self.appendAudit(step.audit, db)
+        } catch {
+            return steps.map { _ in .failure(StoreFailure(message: "\(error)")) }
         }
+    }
+
+    private static func apply(_ step: StepCommit, event: (Int, String)?, _ db: Database) throws -> [AuditLine] {
+        if let (index, text) = event {
+            try db.execute(sql: "INSERT INTO event (incident, idx, body) VALUES (?, ?, ?)", arguments: [step.incident, index, text])
+        }
+        for effect in step.effects {
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO effect (id, incident, type, body, delivery) VALUES (?, ?, ?, ?, ?)",
+                arguments: [effect.id, effect.incident, effect.type, Data(effect.body), effect.delivery])
+        }
+        if let fired = step.firedDeadline {
+            try db.execute(sql: "UPDATE incident SET fired_deadline = ? WHERE id = ?", arguments: [fired.rfc3339, step.incident])
+        }
+        return try appendAudit(step.audit, db)
     }
 
     public func incidents() async throws -> [StoredIncident] {
@@ -171,6 +199,47 @@ public final class SQLiteStore: SessionStore {
             }
             return StoredIncident(record: record, events: decoded, firedDeadline: firedDeadline.flatMap(Timestamp.init(rfc3339:)))
         }
+    }
+}
+
+/// Why one step could not be stored.
+struct StoreFailure: Error, Sendable, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+/// Steps waiting to be written, and the one writer that takes them all at once: while a
+/// transaction is written, the steps that arrive wait and go together in the next.
+actor CommitQueue {
+    private var waiting: [(step: StepCommit, answer: CheckedContinuation<Result<[AuditLine], StoreFailure>, Never>)] = []
+    private var writing = false
+    private let writer: @Sendable ([StepCommit]) async -> [Result<[AuditLine], StoreFailure>]
+
+    init(_ writer: @escaping @Sendable ([StepCommit]) async -> [Result<[AuditLine], StoreFailure>]) {
+        self.writer = writer
+    }
+
+    /// Waits until `step` is durable (or failed).
+    func submit(_ step: StepCommit) async -> Result<[AuditLine], StoreFailure> {
+        await withCheckedContinuation { answer in
+            waiting.append((step, answer))
+            if !writing {
+                writing = true
+                Task { await self.drain() }
+            }
+        }
+    }
+
+    private func drain() async {
+        while !waiting.isEmpty {
+            let batch = waiting
+            waiting = []
+            let results = await writer(batch.map(\.step))
+            for (index, item) in batch.enumerated() {
+                item.answer.resume(returning: index < results.count ? results[index] : .failure(StoreFailure(message: "not written")))
+            }
+        }
+        writing = false
     }
 }
 
