@@ -14,7 +14,7 @@ extension LiveIncident {
         if let pending = state.pending { entries.append(("pending", pendingView(pending))) }
         if let outcome = state.outcome { entries.append(("outcome", Self.outcomeJSON(outcome))) }
         entries.append(("steps", .array(session.steps.map(ReplayEncoder.step))))
-        entries.append(("effects", .array(identifiedEffects().map { Self.effectView($0.effect) })))
+        entries.append(("effects", .array(identified.map { Self.effectView($0.effect) })))
         return .object(JSONObject(entries: entries))
     }
 
@@ -40,7 +40,7 @@ extension LiveIncident {
     /// What a post answers: the step (with its decision) and the effects it caused.
     func stepView(_ index: Int, effectsFrom start: Int) -> JSONValue {
         let step = session.steps.first { $0.index == index }.map(ReplayEncoder.step) ?? .null
-        let effects = identifiedEffects().filter { $0.position >= start }.map { Self.effectView($0.effect) }
+        let effects = identified.reversed().prefix { $0.position >= start }.reversed().map { Self.effectView($0.effect) }
         return .object(JSONObject(entries: [("step", step), ("effects", .array(effects)), ("incident", .string(record.id))]))
     }
 

@@ -10,6 +10,10 @@ struct LiveIncident: Sendable {
     private(set) var lastAt: Timestamp
     /// The deadline that fired, once one has.
     private(set) var firedDeadline: Timestamp?
+    /// Every effect but audit entries so far, with its id and JSON, kept as effects come.
+    private(set) var identified: [(position: Int, effect: IdentifiedEffect)] = []
+    /// How many effects each step (or `deadline`) has had, for the next id.
+    private var effectCounts: [String: Int] = [:]
 
     /// An effect with its id (`{incident}/{step}/{n}`, `deadline` as the step of a timeout) and
     /// its JSON as replay prints it.
@@ -67,11 +71,13 @@ struct LiveIncident: Sendable {
             session.fireDeadline(before: nil)
         }
         self.firedDeadline = firedDeadline ?? self.firedDeadline
+        identify(from: 0)
     }
 
-    private func commit(from start: Int, event: (Int, SessionEvent)?, fired: Timestamp?) -> StepCommit {
-        let new = Set(start..<session.effects.count)
-        let outbox = identifiedEffects().filter { new.contains($0.position) }.map { item in
+    private mutating func commit(from start: Int, event: (Int, SessionEvent)?, fired: Timestamp?) -> StepCommit {
+        let known = identified.count
+        identify(from: start)
+        let outbox = identified[known...].map { item in
             OutboxEffect(
                 id: item.effect.id, incident: record.id, type: item.effect.type, body: JSONWriter.encode(item.effect.json),
                 delivery: item.effect.delivery)
@@ -81,24 +87,22 @@ struct LiveIncident: Sendable {
             audit: Self.audit(session.effects[start...], incident: record.id), firedDeadline: fired)
     }
 
-    /// Every effect but audit entries, with its id, position in the session's effects, and JSON.
-    func identifiedEffects() -> [(position: Int, effect: IdentifiedEffect)] {
+    /// Identifies the effects from position `start` on: ids, JSON, delivery.
+    private mutating func identify(from start: Int) {
         let encoder = ReplayEncoder(policy: bundle.policy)
         let target = ReplayEncoder.alertTarget(record.alert)
-        var counts: [String: Int] = [:]
-        var out: [(position: Int, effect: IdentifiedEffect)] = []
-        for (position, timed) in session.effects.enumerated() {
+        for position in start..<session.effects.count {
+            let timed = session.effects[position]
             guard case .object(let json)? = encoder.effect(timed.effect, incident: record.id, runbook: record.runbook, target: target),
                 case .string(let type)? = json["type"]
             else { continue }
             let step = timed.step.map(String.init) ?? "deadline"
-            let n = counts[step, default: 0]
-            counts[step] = n + 1
+            let n = effectCounts[step, default: 0]
+            effectCounts[step] = n + 1
             let effect = IdentifiedEffect(
                 id: "\(record.id)/\(step)/\(n)", type: type, json: .object(json), delivery: type == "run_tool" ? "agent" : "pending")
-            out.append((position, effect))
+            identified.append((position, effect))
         }
-        return out
     }
 
     private static func audit(_ effects: ArraySlice<ReplayResult.TimedEffect>, incident: String) -> [AuditChain.Entry] {
