@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(
             name: "ReinServerTests",
             dependencies: [
-                "ReinServer", "ReinAdapters",
+                "ReinServer", "ReinAdapters", "ReinTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Yams", package: "Yams"),
             ]

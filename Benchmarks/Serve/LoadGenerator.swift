@@ -13,6 +13,7 @@ import NIOHTTP1
 /// - start-up with 10,000 open incidents: from the process start to `/readyz`;
 /// - idle memory: the server's resident set after the run, at rest.
 ///
+///     swift build -c release --product rein-serve
 ///     swift run -c release rein-bench-serve [--agents 32] [--seconds 20] [--open 10000]
 @main
 struct LoadGenerator {
@@ -38,6 +39,10 @@ struct LoadGenerator {
     static func run(_ client: HTTPClient) async throws {
         let options = Options(CommandLine.arguments.dropFirst())
         let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        guard FileManager.default.isExecutableFile(atPath: binaries.appendingPathComponent("rein-serve").path) else {
+            print("rein-bench-serve: no rein-serve beside it; build it first: swift build -c release --product rein-serve")
+            return
+        }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rein-bench-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -44,9 +44,10 @@ struct LiveIncident: Sendable {
     /// commit (event, effects for executors, audit entries, the deadline if it fired first).
     mutating func apply(_ event: SessionEvent) -> (index: Int, commit: StepCommit) {
         let before = session.effects.count
-        let deadline = session.deadline
         let index = session.apply(event)
-        let fired = deadline.flatMap { event.at > $0 ? $0 : nil }
+        // A deadline the event came after fired first: its effects belong to no step and carry
+        // the deadline's time.
+        let fired = session.effects[before...].first { $0.step == nil }?.at
         if let fired { firedDeadline = fired }
         lastAt = event.at
         return (index, commit(from: before, event: (index, event), fired: fired))
