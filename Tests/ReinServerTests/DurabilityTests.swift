@@ -136,3 +136,75 @@ struct DurabilityTests {
         return try await server.get("/v1/incidents/\(id)", token: "dashboards-token")
     }
 }
+
+/// A store that holds back the commits of one incident until told: the others go on.
+final class GatedStore: SessionStore {
+    let inner: any SessionStore
+    let held: String
+    private let gate = AsyncStream.makeStream(of: Void.self)
+
+    init(_ inner: any SessionStore, holding incident: String) {
+        self.inner = inner
+        self.held = incident
+    }
+
+    func release() { gate.continuation.finish() }
+
+    func commit(_ step: StepCommit) async throws -> [AuditLine] {
+        if step.incident == held { for await _ in gate.stream {} }
+        return try await inner.commit(step)
+    }
+
+    func saveBundle(digest: String, files: [StoredBundleFile]) async throws { try await inner.saveBundle(digest: digest, files: files) }
+    func bundle(digest: String) async throws -> [StoredBundleFile]? { try await inner.bundle(digest: digest) }
+    func open(_ record: IncidentRecord, audit: [AuditChain.Entry]) async throws -> OpenResult { try await inner.open(record, audit: audit) }
+    func incidents() async throws -> [StoredIncident] { try await inner.incidents() }
+    func auditLines(after seq: Int64, limit: Int) async throws -> [AuditLine] { try await inner.auditLines(after: seq, limit: limit) }
+}
+
+@Suite("rein serve: incidents in parallel")
+struct ParallelIncidentTests {
+    static func body(_ text: String) -> SourceFile { SourceFile(path: "b.json", bytes: Array(text.utf8)) }
+
+    @Test func anIncidentWaitingForItsStoreDoesNotHoldUpAnother() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rein-gated-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = GatedStore(try SQLiteStore(path: folder.appendingPathComponent("rein.sqlite").path), holding: "INC-SLOW")
+        let host = SessionHost(bundle: exampleBundle, store: store, clock: ManualClock(APITests.weekday))
+        try await host.start()
+        let agent = Principal(name: "agent-runtime", role: .agent)
+        _ = try await host.open(Self.body(try APITests.opening(id: "INC-SLOW")), by: agent)
+        _ = try await host.open(Self.body(try APITests.opening(id: "INC-FAST")), by: agent)
+        let slow = Task { try await host.post(event: Self.body(APITests.readLogs), to: "INC-SLOW", by: agent) }
+        // The fast incident's steps are answered while the slow one's first step waits (were
+        // they held up, the watchdog would let the slow one go after 10 s and the test fail).
+        let fast = Task {
+            for _ in 0..<5 {
+                let reply = try await host.post(event: Self.body(APITests.readLogs), to: "INC-FAST", by: agent)
+                #expect(reply["step"]?["decision"]?["decision"] == .string("allow"))
+            }
+        }
+        let answeredFirst = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                _ = try? await fast.value
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(10))
+                store.release()
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        #expect(answeredFirst)
+        let reader = Principal(name: "dashboards", role: .reader)
+        #expect(try await host.view("INC-FAST", by: reader)["steps"]?.arrayValue.count == 5)
+        store.release()
+        _ = try await slow.value
+        #expect(try await host.view("INC-SLOW", by: reader)["steps"]?.arrayValue.count == 1)
+        await host.stop()
+    }
+}
