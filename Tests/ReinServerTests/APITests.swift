@@ -22,14 +22,7 @@ struct APITests {
     static let weekday = Timestamp(rfc3339: "2026-06-03T11:30:00Z")!
 
     func withServer(_ body: (TestServer) async throws -> Void) async throws {
-        let server = try await TestServer.start(at: Self.weekday)
-        do {
-            try await body(server)
-        } catch {
-            try await server.stop()
-            throw error
-        }
-        try await server.stop()
+        try await TestServer.with(at: Self.weekday, body)
     }
 
     @Test func openingIsIdempotentAndConflictsAreRefused() async throws {

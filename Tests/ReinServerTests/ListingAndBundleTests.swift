@@ -7,14 +7,7 @@ import Testing
 @Suite("rein serve listing, long polls and bundles")
 struct ListingAndBundleTests {
     func withServer(bundlePaths: [String]? = nil, _ body: (TestServer) async throws -> Void) async throws {
-        let server = try await TestServer.start(at: APITests.weekday, bundlePaths: bundlePaths)
-        do {
-            try await body(server)
-        } catch {
-            try await server.stop()
-            throw error
-        }
-        try await server.stop()
+        try await TestServer.with(at: APITests.weekday, bundlePaths: bundlePaths, body)
     }
 
     @Test func incidentsAreListedNewestFirstAPageAtATime() async throws {
@@ -96,8 +89,7 @@ struct ListingAndBundleTests {
 @Suite("rein serve metrics")
 struct MetricsTests {
     @Test func metricsCountDecisionsEffectsTimeoutsAndRequests() async throws {
-        let server = try await TestServer.start(at: APITests.weekday)
-        do {
+        try await TestServer.with(at: APITests.weekday) { server in
             let deadline = try await DurabilityTests.awaitingApproval(server, id: "INC-M")
             server.clock.advance(to: Timestamp(seconds: deadline.seconds + 1))
             _ = try await DurabilityTests.waitForPhase("closed", "INC-M", on: server)
@@ -116,10 +108,6 @@ struct MetricsTests {
             }
             #expect(lines.contains { $0.hasPrefix("rein_decision_seconds_count 2") })
             #expect(lines.contains { $0.hasPrefix(#"rein_http_request_seconds_bucket{route="/v1/incidents""#) })
-        } catch {
-            try await server.stop()
-            throw error
         }
-        try await server.stop()
     }
 }

@@ -40,8 +40,7 @@ struct OpenAPITests {
     }
 
     @Test func everyOperationIsRoutedAndTheDocumentIsServed() async throws {
-        let server = try await TestServer.start()
-        do {
+        try await TestServer.with { server in
             for operation in try Self.operations() {
                 let parts = operation.split(separator: " ")
                 let path = String(parts[1]).replacingOccurrences(of: "{id}", with: "INC-NONE").replacingOccurrences(of: "{digest}", with: "current")
@@ -51,10 +50,6 @@ struct OpenAPITests {
             }
             let served = try await server.get("/openapi.yaml", token: nil)
             #expect(served.status == 200 && served.body == OpenAPIDocument.yaml)
-        } catch {
-            try await server.stop()
-            throw error
         }
-        try await server.stop()
     }
 }

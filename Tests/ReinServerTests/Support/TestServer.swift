@@ -89,6 +89,20 @@ final class TestServer: Sendable {
         return TestServer(port: port, host: host, clock: clock, folder: folder, group: group, running: running)
     }
 
+    /// Runs `body` against a fresh server, stopping it afterwards whatever `body` does.
+    static func with(
+        at time: Timestamp = Timestamp(seconds: 1_780_000_000), bundlePaths: [String]? = nil, _ body: (TestServer) async throws -> Void
+    ) async throws {
+        let server = try await start(at: time, bundlePaths: bundlePaths)
+        do {
+            try await body(server)
+        } catch {
+            try await server.stop()
+            throw error
+        }
+        try await server.stop()
+    }
+
     private init(port: Int, host: SessionHost, clock: ManualClock, folder: URL, group: ServiceGroup, running: Task<Void, any Error>) {
         self.port = port
         self.host = host
