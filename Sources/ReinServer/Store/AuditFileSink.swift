@@ -91,7 +91,7 @@ public actor AuditFileSink {
     private static func read(_ path: String) throws -> [UInt8] {
         guard BundleLoader.exists(path) else { return [] }
         do {
-            return try IncidentLoader.load(path, maxBytes: 1 << 34).bytes
+            return try IncidentLoader.load(path, maxBytes: 1 << 30).bytes
         } catch {
             throw AuditFileError(error.description)
         }
