@@ -6,12 +6,18 @@
 Starts the built `rein-serve` on a loopback port over a fresh database, drives agents, an
 approver and an executor against it from several threads (incidents opened, tools read, a
 remediation proposed, approved and its result posted), and kills the server with SIGKILL at a
-random moment, mid-request. Then it restarts the server on the same database and checks:
+random moment, mid-request, with effects on their way to the webhook (a strict receiver that
+refuses a share of the attempts, Scripts/webhook_receiver.py, and an executor on it that
+acknowledges each effect and posts the result once the execution is received). Then it
+restarts the server on the same database and checks:
 - every acknowledged step is there, at its index, with its decision;
 - no incident has a gap or a duplicate in its step indices;
 - every acknowledged incident exists;
 - the audit log (GET /v1/audit) and the --audit file verify with `rein audit verify`, and are
-  the same chain.
+  the same chain;
+- every effect left undelivered is delivered after the restart, every effect shown delivered
+  was received, each correctly signed and keyed, and no `execute` arrived before its
+  `activate_role` was acknowledged.
 
 Repeats for --rounds rounds on the same database. Exit status: 0 all held, 1 a check failed,
 2 the server could not be started. Python 3 standard library only.
@@ -31,13 +37,18 @@ import time
 import urllib.error
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from webhook_receiver import Receiver  # noqa: E402
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOKENS = {
     "agent-runtime": ("agent", "crash-agent-token"),
     "executor": ("executor", "crash-executor-token"),
     "alice@contoso.com": ("approver", "crash-alice-token"),
+    "bob@contoso.com": ("approver", "crash-bob-token"),
     "dashboards": ("reader", "crash-reader-token"),
 }
+SECRET = "crash-webhook-secret"
 READ = {"propose": {"thought": "why", "tool": "get_pod_logs",
                     "args": {"namespace": "cart", "pod": "cart-service-59c7-x1z", "container": "cart"}}}
 RESTART = {"propose": {"thought": "restart", "remediate": "restart_deployment",
@@ -80,7 +91,7 @@ class Server:
             [self.binary, "--config", os.path.join(self.folder, "rein-serve.yaml"), "--bundle", os.path.join(REPO, "policies"),
              "--bundle", os.path.join(REPO, "runbooks"), "--listen", f"127.0.0.1:{self.port}", "--data", os.path.join(self.folder, "data"),
              "--audit", os.path.join(self.folder, "audit-file.jsonl")],
-            stdout=log, stderr=log, cwd=self.folder)
+            stdout=log, stderr=log, cwd=self.folder, env={**os.environ, "REIN_WEBHOOK_SECRET": SECRET})
         for _ in range(300):
             if self.process.poll() is not None:
                 return False
@@ -130,17 +141,114 @@ class Driver:
                 status, text = call(port, "GET", f"/v1/incidents/{incident}", "dashboards")
                 pending = json.loads(text).get("pending") if status == 200 else None
                 if pending:
-                    for approver in ("alice@contoso.com",):
+                    # Production asks two approvers.
+                    for approver in ("alice@contoso.com", "bob@contoso.com"):
                         status, text = call(port, "POST", f"/v1/incidents/{incident}/approvals", approver,
                                             {"verdict": "approve", "digest": pending["digest"]})
                         if status == 200:
                             self.remember(incident, json.loads(text))
-                    status, text = call(port, "POST", f"/v1/incidents/{incident}/events", "executor", {"result": {"status": "succeeded"}})
-                    if status == 200:
-                        self.remember(incident, json.loads(text))
             except (OSError, ValueError, KeyError):
                 # The server died under us: what was acknowledged is what counts.
                 pass
+
+
+class Executor:
+    """Carries out what the receiver takes: acknowledges every effect, and once an `execute`
+    arrives, posts the result. Each action is retried until the server answers (it may be
+    down): a crash must not leave an activation unacknowledged for ever."""
+
+    def __init__(self, driver_of):
+        self.driver_of = driver_of  # () -> the current Driver (results are acknowledged steps)
+        self.port = None
+        self.lock = threading.Lock()
+        self.queue = []
+        self.acked = set()  # acknowledgements sent (answered or not)
+        self.violations = []
+        self.wake = threading.Event()
+        threading.Thread(target=self.run, daemon=True).start()
+
+    def on_effect(self, effect, incident):
+        if effect["type"] == "execute":
+            step, n = effect["id"].rsplit("/", 2)[1:]
+            activation = f"{incident}/{step}/{int(n) - 1}"
+            with self.lock:
+                if activation not in self.acked:
+                    self.violations.append(f"{effect['id']}: the execution arrived before {activation} was acknowledged")
+        with self.lock:
+            self.queue.append(("ack", effect["id"], incident))
+            if effect["type"] == "execute":
+                self.queue.append(("result", effect["id"], incident))
+        self.wake.set()
+
+    def run(self):
+        while True:
+            self.wake.wait(0.2)
+            self.wake.clear()
+            while True:
+                with self.lock:
+                    if not self.queue:
+                        break
+                    action, effect_id, incident = self.queue[0]
+                if not self.perform(action, effect_id, incident):
+                    time.sleep(0.1)
+                    break
+                with self.lock:
+                    self.queue.pop(0)
+
+    def perform(self, action, effect_id, incident):
+        try:
+            if action == "ack":
+                # Counted as sent before it is: the server may deliver the execution it allows
+                # before this call has its answer.
+                with self.lock:
+                    self.acked.add(effect_id)
+                status, _ = call(self.port, "POST", f"/v1/effects/{effect_id}/ack", "executor", {"ok": True}, timeout=5)
+                return status in (200, 404, 409)
+            status, text = call(self.port, "POST", f"/v1/incidents/{incident}/events", "executor", {"result": {"status": "succeeded"}}, timeout=5)
+            if status == 200:
+                self.driver_of().remember(incident, json.loads(text))
+            return status in (200, 404)
+        except (OSError, ValueError):
+            return False
+
+    def idle(self):
+        with self.lock:
+            return not self.queue
+
+
+def check_effects(port, driver, receiver, executor):
+    """After the restart: every effect is delivered (none left pending), what shows delivered
+    was received, and the receiver and executor saw nothing out of order."""
+    receiver.fail_rate = 0.0
+    incidents = sorted(driver.opened)
+    deadline = time.time() + 30
+    while True:
+        pending, shown = [], []
+        for incident in incidents:
+            status, text = call(port, "GET", f"/v1/incidents/{incident}", "dashboards")
+            if status == 200:
+                for effect in json.loads(text)["effects"]:
+                    if effect["delivery"] == "pending":
+                        pending.append(effect["id"])
+                    elif effect["delivery"] in ("delivered", "done"):
+                        shown.append(effect["id"])
+        if (not pending and executor.idle()) or time.time() > deadline:
+            break
+        time.sleep(0.2)
+    failures = [f"effect {effect_id} is still pending 30 s after the restart" for effect_id in pending[:10]]
+    with receiver.lock:
+        received = dict(receiver.received)
+        violations = list(receiver.violations)
+    failures += [f"effect {effect_id} shows delivered but was never received" for effect_id in shown if effect_id not in received]
+    failures += [f"the receiver refused a delivery: {why}" for why in violations]
+    with executor.lock:
+        failures += list(executor.violations)
+    redelivered = sum(1 for _, times in received.values() if times > 1)
+    kinds = {}
+    for kind, _ in received.values():
+        kinds[kind] = kinds.get(kind, 0) + 1
+    summary = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
+    return failures, f"{len(received)} effects received so far ({summary}; {redelivered} more than once, as at-least-once allows)"
 
 
 def check(port, driver, rein, folder):
@@ -198,10 +306,15 @@ def main():
     binaries = os.path.abspath(binaries)
     serve, rein = os.path.join(binaries, "rein-serve"), os.path.join(binaries, "rein")
     folder = tempfile.mkdtemp(prefix="rein-crash-")
+    current = {"driver": None}
+    executor = Executor(lambda: current["driver"])
+    receiver = Receiver(SECRET, fail_rate=0.3, on_effect=executor.on_effect)
+    hook_port = receiver.start()
     with open(os.path.join(folder, "rein-serve.yaml"), "w") as handle:
         handle.write("tokens:\n")
         for name, (role, token) in TOKENS.items():
             handle.write(f'  - {{name: "{name}", role: {role}, sha256: "{hashlib.sha256(token.encode()).hexdigest()}"}}\n')
+        handle.write(f'executors:\n  webhook: {{url: "http://127.0.0.1:{hook_port}/rein-effects", secret_env: REIN_WEBHOOK_SECRET}}\n')
     server = Server(serve, folder)
     all_failures = []
     acknowledged = 0
@@ -210,6 +323,9 @@ def main():
             print(f"crash-test: rein-serve did not start (log: {folder}/server.log)", file=sys.stderr)
             return 2
         driver = Driver(round_number)
+        current["driver"] = driver
+        executor.port = server.port
+        receiver.fail_rate = 0.3
         threads = [threading.Thread(target=driver.agent, args=(server.port, worker), daemon=True) for worker in range(4)]
         for thread in threads:
             thread.start()
@@ -221,10 +337,14 @@ def main():
         if not server.start():
             print(f"crash-test: rein-serve did not restart (log: {folder}/server.log)", file=sys.stderr)
             return 2
+        executor.port = server.port
+        effect_failures, deliveries = check_effects(server.port, driver, receiver, executor)
         failures, entries = check(server.port, driver, rein, folder)
+        failures += effect_failures
         acknowledged += len(driver.steps)
         print(f"crash-test: round {round_number + 1}: {len(driver.opened)} incidents, {len(driver.steps)} acknowledged steps, "
-              f"killed mid-flight; after restart {'all there' if not failures else f'{len(failures)} problems'}, audit {entries} entries")
+              f"killed mid-flight; after restart {'all there' if not failures else f'{len(failures)} problems'}, audit {entries} entries, "
+              f"{deliveries}")
         all_failures += failures
         if round_number == args.rounds - 1:
             # The last one ends as an operator ends it: SIGTERM, and exit status 0.

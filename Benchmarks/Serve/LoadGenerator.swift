@@ -9,7 +9,8 @@ import NIOHTTP1
 /// (release) on a fresh database, and measures, on loopback with SQLite durable:
 /// - sustained proposals per second with N concurrent agents, each opening incidents and
 ///   proposing a realistic mix (tool reads, a denial, a remediation that needs approval, its
-///   approval and result), and the p50 / p99 of a proposal round trip (HDR histogram);
+///   approval, the executor's acknowledgements and result), with every effect delivered to a
+///   webhook in this process, and the p50 / p99 of a proposal round trip (HDR histogram);
 /// - start-up with 10,000 open incidents: from the process start to `/readyz`;
 /// - idle memory: the server's resident set after the run, at rest.
 ///
@@ -46,7 +47,9 @@ struct LoadGenerator {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rein-bench-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        try config(in: folder)
+        let receiver = EffectReceiver()
+        let hookPort = try await receiver.start()
+        try config(in: folder, webhook: "http://127.0.0.1:\(hookPort)/hook")
 
         var server = try await Server.start(binaries: binaries, folder: folder, client: client)
         print("rein-bench-serve: \(options.agents) agents for \(options.seconds) s, then \(options.open) open incidents and a restart")
@@ -55,6 +58,7 @@ struct LoadGenerator {
         print(String(format: "proposal round trip: p50 %.2f ms, p99 %.2f ms, max %.2f ms (HDR histogram, %d samples)",
                      Double(load.histogram.valueAtPercentile(50)) / 1000, Double(load.histogram.valueAtPercentile(99)) / 1000,
                      Double(load.histogram.max) / 1000, load.histogram.totalCount))
+        print("effects delivered to the webhook (signature checked): \(receiver.received), refused: \(receiver.refused)")
         try await openMany(client, port: server.port, count: options.open)
         try await Task.sleep(for: .seconds(2))
         let idle = server.residentKilobytes()
@@ -66,6 +70,7 @@ struct LoadGenerator {
         print(String(format: "start-up with %d stored incidents: ready in %.2f s", load.incidents + options.open, Double(ready.components.seconds) + Double(ready.components.attoseconds) / 1e18))
         print(String(format: "idle memory after start-up: %.1f MB resident", Double(server.residentKilobytes()) / 1024))
         server.stop()
+        await receiver.stop()
     }
 
     struct Options {
@@ -120,6 +125,9 @@ struct LoadGenerator {
                         let view = try await get(client, port, "/v1/incidents/\(id)", "bench-agent-token")
                         guard let digest = view.digest else { continue }
                         _ = try await post(client, port, "/v1/incidents/\(id)/approvals", "bench-alice-token", #"{"verdict":"approve","digest":"\#(digest)"}"#)
+                        // The executor: the role is active (4/0), the restart ran (4/1), its result.
+                        _ = try await post(client, port, "/v1/effects/\(id)/4/0/ack", "bench-executor-token", #"{"ok":true}"#)
+                        _ = try await post(client, port, "/v1/effects/\(id)/4/1/ack", "bench-executor-token", #"{"ok":true}"#)
                         _ = try await post(client, port, "/v1/incidents/\(id)/events", "bench-executor-token", #"{"result":{"status":"succeeded"}}"#)
                     }
                     return load
@@ -184,13 +192,15 @@ struct LoadGenerator {
         return Reply(status: response.status.code, body: String(buffer: body))
     }
 
-    static func config(in folder: URL) throws {
+    static func config(in folder: URL, webhook: String) throws {
         func hex(_ token: String) -> String { SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined() }
         let text = """
             tokens:
               - {name: agent-runtime, role: agent, sha256: "\(hex("bench-agent-token"))"}
               - {name: alice@contoso.com, role: approver, sha256: "\(hex("bench-alice-token"))"}
               - {name: executor, role: executor, sha256: "\(hex("bench-executor-token"))"}
+            executors:
+              webhook: {url: "\(webhook)", secret_env: REIN_WEBHOOK_SECRET}
             """
         try text.write(to: folder.appendingPathComponent("rein-serve.yaml"), atomically: true, encoding: .utf8)
     }
@@ -211,6 +221,7 @@ struct Server {
             "--bundle", repository.appendingPathComponent("runbooks").path, "--listen", "127.0.0.1:\(port)", "--data",
             folder.appendingPathComponent("data").path,
         ]
+        process.environment = ProcessInfo.processInfo.environment.merging(["REIN_WEBHOOK_SECRET": EffectReceiver.secret]) { $1 }
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()

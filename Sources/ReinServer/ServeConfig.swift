@@ -14,8 +14,26 @@ public struct ServeConfig: Sendable {
         case text, json
     }
     public var tokens = TokenTable([])
+    /// `executors.webhook`: where effects are posted, and the environment variable that holds
+    /// the signing secret.
+    public var webhook: (url: String, secretEnv: String)?
+    /// `executors.activation_timeout` in seconds (default 2 minutes).
+    public var activationTimeout: Int64 = 120
 
     public init() {}
+
+    /// The executors this configuration describes, the webhook's secret read from `environment`;
+    /// nil when none is configured. Throws ``ConfigError`` when the secret is not set.
+    public func executors(environment: [String: String]) throws(ConfigError) -> EffectExecutors? {
+        guard let webhook else { return nil }
+        guard let secret = environment[webhook.secretEnv], !secret.isEmpty else {
+            throw ConfigError(messages: [
+                "the webhook's secret is not set: `\(webhook.secretEnv)` (executors.webhook.secret_env) is empty or unset"
+            ])
+        }
+        return EffectExecutors(
+            webhook: WebhookExecutor(url: webhook.url, secret: Array(secret.utf8)), activationTimeout: activationTimeout)
+    }
 
     /// The configuration in `file`; the messages of what is wrong with it, each with its line.
     public static func read(_ file: SourceFile) -> Result<ServeConfig, ConfigError> {
@@ -59,6 +77,8 @@ public struct ServeConfig: Sendable {
                 entries.append(entry)
             }
             config.tokens = TokenTable(entries)
+            if let webhook = values.webhook { config.webhook = (webhook.url, webhook.secretEnv) }
+            if let timeout = values.activationTimeout { config.activationTimeout = timeout }
             return problems.isEmpty ? .success(config) : .failure(ConfigError(messages: problems))
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Hummingbird
 import Logging
 import ReinAdapters
@@ -31,7 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
 
             Examples:
               rein-serve --check --config examples/rein-serve.yaml
-              rein-serve --check --bundle policies --bundle runbooks --listen 127.0.0.1:9090
+              rein-serve --check --config examples/rein-serve.yaml --bundle policies --bundle runbooks --listen 127.0.0.1:9090
             """
     )
 
@@ -72,12 +73,24 @@ struct ServeCommand: AsyncParsableCommand {
             LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
         }
         let bundle = try loadBundle()
+        if settings.webhook == nil, let refusal = Self.noExecutor(bundle) { fail(refusal) }
+        let environment = ProcessInfo.processInfo.environment
         if check {
             print(
                 "rein-serve: would serve bundle \(bundle.digest) (\(bundle.files.count) files) on \(settings.listenHost):\(settings.listenPort), "
                     + "data in \(settings.data), \(settings.tokens.entries.count) tokens"
-                    + (settings.audit.map { ", audit file \($0)" } ?? ""))
+                    + (settings.audit.map { ", audit file \($0)" } ?? "")
+                    + (settings.webhook.map { ", effects to \($0.url)" } ?? ""))
+            if let webhook = settings.webhook, (environment[webhook.secretEnv] ?? "").isEmpty {
+                writeError("rein-serve: note: `\(webhook.secretEnv)` is not set here; the server will not start without the webhook's secret")
+            }
             return
+        }
+        let executors: EffectExecutors?
+        do {
+            executors = try settings.executors(environment: environment)
+        } catch {
+            fail(error.messages.joined(separator: "; "))
         }
         guard mkdir(settings.data, 0o750) == 0 || errno == EEXIST else {
             fail("cannot create the data folder `\(settings.data)`: \(String(cString: strerror(errno)))")
@@ -92,8 +105,14 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         let paths = bundlePaths.isEmpty ? BundleLoader.defaultPaths() : bundlePaths
-        let host = SessionHost(bundle: bundle, store: store, clock: SystemClock(), auditFile: auditFile, logger: Logger(label: "rein")) {
-            try HostBundle.load(paths)
+        let host = SessionHost(
+            bundle: bundle, store: store, clock: SystemClock(), auditFile: auditFile, logger: Logger(label: "rein"), executors: executors
+        ) {
+            let loaded = try HostBundle.load(paths)
+            if executors == nil, let reloaded = loaded.bundle, let refusal = Self.noExecutor(reloaded) {
+                throw HostError.unprocessable(refusal)
+            }
+            return loaded
         }
         try await host.start()
         let logger = Logger(label: "rein")
@@ -111,6 +130,16 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: .init(services: [app, reloader], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await host.stop()
+    }
+
+    /// Why the server cannot run `bundle` without an executor: its `remediate` lists could never
+    /// be elevated, executed or paged. Nil when it has none.
+    static func noExecutor(_ bundle: HostBundle) -> String? {
+        let runbooks = bundle.remediatingRunbooks
+        guard !runbooks.isEmpty else { return nil }
+        return "runbook\(runbooks.count == 1 ? "" : "s") \(runbooks.map { "`\($0)`" }.joined(separator: ", ")) "
+            + "\(runbooks.count == 1 ? "has a" : "have") `remediate` list but no executor is configured: nothing could be elevated, "
+            + "executed or paged; configure `executors.webhook` in rein-serve.yaml"
     }
 
     private func loadConfig() throws -> ServeConfig {

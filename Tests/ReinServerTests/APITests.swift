@@ -76,13 +76,15 @@ struct APITests {
             let approve = #"{"verdict":"approve","digest":"\#(String(repeating: "0", count: 64))"}"#
             let result = #"{"result":{"status":"succeeded"}}"#
             let open = try Self.opening(id: "INC-R2")
-            let cases: [(token: String, open: Int, propose: Int, result: Int, approve: Int, read: Int, recording: Int)] = [
-                ("agent-runtime-token", 201, 200, 403, 403, 200, 200),
-                ("other-agent-token", 409, 403, 403, 403, 403, 403),
-                ("executor-token", 403, 403, 200, 403, 200, 403),
-                ("approver:alice@contoso.com", 403, 403, 403, 200, 403, 403),
-                ("dashboards-token", 403, 403, 403, 403, 200, 200),
-                ("ops-token", 403, 403, 403, 403, 200, 200),
+            // Acknowledging: only an executor gets past the role check (to a 409: the run_tool
+            // effect went to the agent).
+            let cases: [(token: String, open: Int, propose: Int, result: Int, approve: Int, read: Int, recording: Int, ack: Int)] = [
+                ("agent-runtime-token", 201, 200, 403, 403, 200, 200, 403),
+                ("other-agent-token", 409, 403, 403, 403, 403, 403, 403),
+                ("executor-token", 403, 403, 200, 403, 200, 403, 409),
+                ("approver:alice@contoso.com", 403, 403, 403, 200, 403, 403, 403),
+                ("dashboards-token", 403, 403, 403, 403, 200, 200, 403),
+                ("ops-token", 403, 403, 403, 403, 200, 200, 403),
             ]
             for row in cases {
                 let path = "/v1/incidents/INC-R"
@@ -92,6 +94,7 @@ struct APITests {
                 #expect(try await server.post("\(path)/approvals", token: row.token, approve).status == row.approve, "\(row.token) approves")
                 #expect(try await server.get(path, token: row.token).status == row.read, "\(row.token) reads")
                 #expect(try await server.get("\(path)/recording", token: row.token).status == row.recording, "\(row.token) reads the recording")
+                #expect(try await server.post("/v1/effects/INC-R/0/0/ack", token: row.token, #"{"ok":true}"#).status == row.ack, "\(row.token) acknowledges")
             }
         }
     }

@@ -160,6 +160,14 @@ final class GatedStore: SessionStore {
     func open(_ record: IncidentRecord, audit: [AuditChain.Entry]) async throws -> OpenResult { try await inner.open(record, audit: audit) }
     func incidents() async throws -> [StoredIncident] { try await inner.incidents() }
     func auditLines(after seq: Int64, limit: Int) async throws -> [AuditLine] { try await inner.auditLines(after: seq, limit: limit) }
+    func pendingEffects(limit: Int) async throws -> [OutboxEntry] { try await inner.pendingEffects(limit: limit) }
+    func effect(id: String) async throws -> OutboxEntry? { try await inner.effect(id: id) }
+    func setDelivery(_ id: String, to delivery: String, from: [String], error: String?) async throws -> Bool {
+        try await inner.setDelivery(id, to: delivery, from: from, error: error)
+    }
+    func deferDelivery(_ id: String, attempts: Int, notBefore: Timestamp, error: String) async throws {
+        try await inner.deferDelivery(id, attempts: attempts, notBefore: notBefore, error: error)
+    }
 }
 
 @Suite("rein serve: incidents in parallel")

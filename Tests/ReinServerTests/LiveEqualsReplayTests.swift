@@ -57,27 +57,7 @@ struct LiveEqualsReplayTests {
                 server.clock.advance(to: Timestamp(seconds: deadline.seconds + 5))
                 try await Self.waitUntilClosed(id, on: server)
             }
-            let live = try #require(try await server.get("/v1/incidents/\(id)", token: "dashboards-token").json)
-            let recordingReply = try await server.get("/v1/incidents/\(id)/recording", token: "dashboards-token")
-            let file = IncidentReader.read(SourceFile(path: "recording.json", bytes: Array(recordingReply.body.utf8)))
-            #expect(file.diagnostics.isEmpty)
-            let recording = try #require(file.incident)
-            let yaml = try await server.call(.GET, "/v1/incidents/\(id)/recording", token: "dashboards-token", accept: "application/yaml")
-            #expect(IncidentReader.read(SourceFile(path: "recording.yaml", bytes: Array(yaml.body.utf8))).incident == recording)
-            #expect(recording.bundle == exampleBundle.digest)
-            let replayed = try Replay.run(recording, policy: exampleBundle.policy, bundleDigest: exampleBundle.digest, sha256: Hashing.sha256Hex).get()
-            let replayJSON = ReplayEncoder(policy: exampleBundle.policy).json(replayed, alert: recording.alert)
-            #expect(live["steps"] == replayJSON["steps"])
-            let liveEffects = live["effects"]?.arrayValue.map(Self.withoutDelivery) ?? []
-            let replayEffects = replayJSON["effects"]?.arrayValue ?? []
-            if live["phase"]?.stringValue == "closed" {
-                #expect(liveEffects == replayEffects)
-                #expect(live["outcome"]?["outcome"] == replayJSON["outcome"])
-                #expect(live["outcome"]?["reason"] == replayJSON["reason"])
-            } else {
-                // Replay ends an open session when the recording ends; live it stays open.
-                #expect(Array(replayEffects.prefix(liveEffects.count)) == liveEffects)
-            }
+            let replayed = try await Self.expectRecordingReplays(server, id)
             // The decisions are the ones the example was recorded with.
             let originalReplay = try Replay.run(original, policy: exampleBundle.policy, bundleDigest: exampleBundle.digest, sha256: Hashing.sha256Hex).get()
             #expect(replayed.steps.map(\.report.decision?.verdict.word) == originalReplay.steps.map(\.report.decision?.verdict.word))
@@ -86,6 +66,34 @@ struct LiveEqualsReplayTests {
             throw error
         }
         try await server.stop()
+    }
+
+    /// The incident's recording, replayed against its pinned bundle, gives the live steps,
+    /// effects (without `id` and `delivery`) and outcome; the replay.
+    @discardableResult
+    static func expectRecordingReplays(_ server: TestServer, _ id: String) async throws -> ReplayResult {
+        let live = try #require(try await server.get("/v1/incidents/\(id)", token: "dashboards-token").json)
+        let recordingReply = try await server.get("/v1/incidents/\(id)/recording", token: "dashboards-token")
+        let file = IncidentReader.read(SourceFile(path: "recording.json", bytes: Array(recordingReply.body.utf8)))
+        #expect(file.diagnostics.isEmpty)
+        let recording = try #require(file.incident)
+        let yaml = try await server.call(.GET, "/v1/incidents/\(id)/recording", token: "dashboards-token", accept: "application/yaml")
+        #expect(IncidentReader.read(SourceFile(path: "recording.yaml", bytes: Array(yaml.body.utf8))).incident == recording)
+        #expect(recording.bundle == exampleBundle.digest)
+        let replayed = try Replay.run(recording, policy: exampleBundle.policy, bundleDigest: exampleBundle.digest, sha256: Hashing.sha256Hex).get()
+        let replayJSON = ReplayEncoder(policy: exampleBundle.policy).json(replayed, alert: recording.alert)
+        #expect(live["steps"] == replayJSON["steps"])
+        let liveEffects = live["effects"]?.arrayValue.map(Self.withoutDelivery) ?? []
+        let replayEffects = replayJSON["effects"]?.arrayValue ?? []
+        if live["phase"]?.stringValue == "closed" {
+            #expect(liveEffects == replayEffects)
+            #expect(live["outcome"]?["outcome"] == replayJSON["outcome"])
+            #expect(live["outcome"]?["reason"] == replayJSON["reason"])
+        } else {
+            // Replay ends an open session when the recording ends; live it stays open.
+            #expect(Array(replayEffects.prefix(liveEffects.count)) == liveEffects)
+        }
+        return replayed
     }
 
     /// Posts a recorded event as the caller who would post it live.

@@ -21,6 +21,30 @@ struct ServeConfigTests {
         #expect(config.tokens.principal(forToken: "example-agent-token") == Principal(name: "agent-runtime", role: .agent))
         #expect(config.tokens.principal(forAuthorization: "Bearer example-alice-token") == Principal(name: "alice@contoso.com", role: .approver))
         #expect(config.tokens.principal(forToken: "4a0b7efcc66677c05d97ed1c128f7dcdf1b172c4c377feb96f353849f3d79fd5") == nil)
+        #expect(config.webhook?.url == "http://127.0.0.1:9000/rein-effects" && config.webhook?.secretEnv == "REIN_WEBHOOK_SECRET")
+        #expect(config.activationTimeout == 120)
+    }
+
+    @Test func theWebhooksSecretComesFromTheEnvironment() throws {
+        let config = try Self.read("executors:\n  webhook: {url: \"https://ops.example/rein\", secret_env: HOOK_SECRET}\n  activation_timeout: 90s\n").get()
+        #expect(config.activationTimeout == 90)
+        #expect(throws: ConfigError.self) { try config.executors(environment: [:]) }
+        #expect(throws: ConfigError.self) { try config.executors(environment: ["HOOK_SECRET": ""]) }
+        let executors = try config.executors(environment: ["HOOK_SECRET": "s3cret"])
+        #expect(executors?.activationTimeout == 90 && executors?.webhook != nil)
+        #expect(try ServeConfig().executors(environment: ["HOOK_SECRET": "s3cret"]) == nil)
+    }
+
+    @Test(arguments: [
+        ("executors:\n  webhook: {url: \"ftp://x\", secret_env: S}\n", "rein-serve.yaml:2:18: `url` must be an http:// or https:// URL, not `ftp://x`"),
+        ("executors:\n  webhook: {url: \"https://x\", secret_env: \"my secret\"}\n", "rein-serve.yaml:2:43: `secret_env` must name an environment variable, not `my secret`"),
+        ("executors:\n  webhook: {url: \"https://x\"}\n", "rein-serve.yaml:2:12: missing key `secret_env`"),
+        ("executors:\n  activation_timeout: soon\n", "rein-serve.yaml:2:23: `activation_timeout` must be a duration such as `2m` or `90s`, not `soon`"),
+        ("executors:\n  activation_timeout: 0s\n", "rein-serve.yaml:2:23: `activation_timeout` must be a duration such as `2m` or `90s`, not `0s`"),
+        ("executors:\n  teams: {}\n", "rein-serve.yaml:2:3: unknown key `teams` in `executors`"),
+    ])
+    func executorMistakesAreNamedWithTheirPlace(_ text: String, _ message: String) {
+        #expect(Self.messages(text) == [message])
     }
 
     @Test func mistakesAreNamedWithTheirLine() {

@@ -83,6 +83,40 @@ public enum LiveRequests {
         }
     }
 
+    /// An executor's acknowledgement of an effect: `{"ok":true}`, or `{"ok":false,"error":"…"}`
+    /// with why it failed (1 to 4,096 characters). `error` goes with `false` only.
+    public static func acknowledgement(_ body: SourceFile) -> Result<Acknowledgement, BodyError> {
+        read(body) { reading, root in
+            guard let fields = reading.members(root, "an acknowledgement", allowed: ["ok", "error"]) else { return nil }
+            guard let okField = fields["ok"] else {
+                reading.fail("missing-key", "missing key `ok`", at: root, help: #"write {"ok":true} or {"ok":false,"error":"why"}"#)
+                return nil
+            }
+            guard case .scalar(let text, false) = okField.value.kind, case .bool(let ok) = IncidentSchema.resolve(text) else {
+                reading.fail("type", "`ok` must be `true` or `false`", at: okField.value)
+                return nil
+            }
+            let error = fields["error"].flatMap { reading.string($0.value, "`error`") }
+            if ok, let field = fields["error"] {
+                reading.fail("unknown-key", "`error` goes with `\"ok\": false` only", at: field.key)
+                return nil
+            }
+            if !ok {
+                guard let error else {
+                    if fields["error"] == nil {
+                        reading.fail("missing-key", "missing key `error`: a failed effect says why", at: root)
+                    }
+                    return nil
+                }
+                guard !error.isEmpty, error.unicodeScalars.count <= 4096 else {
+                    reading.fail("value", "`error` must be 1 to 4096 characters", at: fields["error"]?.value ?? root)
+                    return nil
+                }
+            }
+            return Acknowledgement(ok: ok, error: ok ? nil : error)
+        }
+    }
+
     private static func read<T>(_ body: SourceFile, _ parse: (inout Reading, DocValue) -> T?) -> Result<T, BodyError> {
         switch IncidentDocument.json(body) {
         case .failure(let error):
@@ -116,5 +150,16 @@ extension Reading {
             return nil
         }
         return text
+    }
+}
+
+/// An executor's word on an effect it was given: carried out (`ok`), or failed with `error`.
+public struct Acknowledgement: Sendable, Hashable {
+    public var ok: Bool
+    public var error: String?
+
+    public init(ok: Bool, error: String?) {
+        self.ok = ok
+        self.error = error
     }
 }

@@ -1,4 +1,5 @@
 import ReinEngine
+import ReinSyntax
 
 /// `rein-serve.yaml` as read: the keys this version of the server knows, each checked for its
 /// type; an unknown key is an error at its line.
@@ -16,6 +17,17 @@ public struct ServeConfigValues: Sendable, Hashable {
     public var audit: String?
     public var logFormat: String?
     public var tokens: [Token] = []
+    /// `executors.webhook`: where effects are posted, and the environment variable holding the
+    /// signing secret (never the secret itself).
+    public var webhook: Webhook?
+    /// `executors.activation_timeout`, in seconds.
+    public var activationTimeout: Int64?
+
+    public struct Webhook: Sendable, Hashable {
+        public var url: String
+        public var secretEnv: String
+        public var line: Int
+    }
 }
 
 public enum ServeConfigReader {
@@ -28,12 +40,13 @@ public enum ServeConfigReader {
         case .success(let root):
             var reading = Reading()
             var values = ServeConfigValues()
-            if let top = reading.members(root, "the configuration", allowed: ["listen", "data", "audit", "log_format", "tokens"]) {
+            if let top = reading.members(root, "the configuration", allowed: ["listen", "data", "audit", "log_format", "tokens", "executors"]) {
                 values.listen = top["listen"].flatMap { reading.string($0.value, "`listen`") }
                 values.data = top["data"].flatMap { reading.string($0.value, "`data`") }
                 values.audit = top["audit"].flatMap { reading.string($0.value, "`audit`") }
                 values.logFormat = top["log_format"].flatMap { reading.string($0.value, "`log_format`") }
                 if let tokens = top["tokens"]?.value { values.tokens = reading.tokens(tokens, in: file) }
+                if let executors = top["executors"]?.value { reading.executors(executors, in: file, into: &values) }
             }
             return reading.problems.isEmpty ? .success(values) : .failure(BodyError(reading.problems.map { $0.withCode(from: "rein.incident.", to: "rein.config.") }))
         }
@@ -52,6 +65,33 @@ extension Reading {
                 let sha256 = required(fields, "sha256", item)
             else { return nil }
             return ServeConfigValues.Token(name: name, role: role, sha256: sha256, line: file.position(of: item.offset).line)
+        }
+    }
+}
+
+extension Reading {
+    fileprivate mutating func executors(_ value: DocValue, in file: SourceFile, into values: inout ServeConfigValues) {
+        guard let fields = members(value, "`executors`", allowed: ["webhook", "activation_timeout"]) else { return }
+        if let webhook = fields["webhook"]?.value,
+            let hook = members(webhook, "`executors.webhook`", allowed: ["url", "secret_env"]),
+            let url = required(hook, "url", webhook), let secretEnv = required(hook, "secret_env", webhook)
+        {
+            let line = file.position(of: webhook.offset).line
+            if !(url.hasPrefix("http://") || url.hasPrefix("https://")) || url.contains(where: { $0 == " " || $0.isNewline }) {
+                fail("value", "`url` must be an http:// or https:// URL, not `\(url)`", at: hook["url"]?.value ?? webhook)
+            } else if secretEnv.isEmpty || !secretEnv.utf8.allSatisfy({ $0 == 0x5F || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }) {
+                fail(
+                    "value", "`secret_env` must name an environment variable, not `\(secretEnv)`", at: hook["secret_env"]?.value ?? webhook,
+                    help: "write the variable's name (REIN_WEBHOOK_SECRET), never the secret")
+            } else {
+                values.webhook = ServeConfigValues.Webhook(url: url, secretEnv: secretEnv, line: line)
+            }
+        }
+        if let timeout = fields["activation_timeout"]?.value, let text = string(timeout, "`activation_timeout`") {
+            switch NumberSyntax.duration(text.utf8.span) {
+            case .success(let seconds) where seconds > 0: values.activationTimeout = seconds
+            default: fail("value", "`activation_timeout` must be a duration such as `2m` or `90s`, not `\(text)`", at: timeout)
+            }
         }
     }
 }

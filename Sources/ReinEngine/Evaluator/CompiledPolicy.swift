@@ -228,6 +228,11 @@ public struct CompiledPolicy: Sendable {
         runbookIndex(named: name) != nil
     }
 
+    /// The runbooks with a `remediate` list, by name, in declaration order.
+    public var remediatingRunbooks: [String] {
+        model.runbooks.filter { !$0.remediate.isEmpty }.map(\.name)
+    }
+
     /// True when the bundle declares a tool or query named exactly `name`.
     public func declaresTool(_ name: String) -> Bool {
         toolIndex(named: name) != nil

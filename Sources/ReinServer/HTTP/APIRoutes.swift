@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -91,6 +92,17 @@ public struct APIRoutes: Sendable {
                 status: .ok, headers: [.contentType: "application/yaml"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: RecordingEncoder.yaml(recorded))))
         }
+        // An effect id is `{incident}/{step}/{n}`: written as it is, it spans three segments (the
+        // first named `id`, as the router wants one name a position);
+        // percent-encoded (`%2F`), one.
+        router.post("/v1/effects/{id}/{step}/{n}/ack") { request, context in
+            let id = ["id", "step", "n"].compactMap { context.parameters.get($0) }.joined(separator: "/")
+            return try await acknowledge(request, id)
+        }
+        router.post("/v1/effects/{id}/ack") { request, context in
+            let raw = try context.parameters.require("id")
+            return try await acknowledge(request, raw.removingPercentEncoding ?? raw)
+        }
         router.get("/v1/audit") { request, _ in
             let principal = try authenticate(request)
             guard principal.role == .reader || principal.role == .admin else {
@@ -107,6 +119,12 @@ public struct APIRoutes: Sendable {
             return Response(status: .ok, headers: [.contentType: "application/jsonl"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
         }
         return router
+    }
+
+    private func acknowledge(_ request: Request, _ id: String) async throws -> Response {
+        let principal = try authenticate(request)
+        let body = try await readBody(request, path: "ack.json")
+        return APIResponse.json(try await run { () async throws(HostError) in try await host.acknowledge(effect: id, body: body, by: principal) })
     }
 
     /// A query parameter that must be an integer in `range` when given.

@@ -188,6 +188,36 @@ public enum OpenAPIDocument {
                 '403': {$ref: '#/components/responses/Error'}
                 '422': {$ref: '#/components/responses/Error'}
                 '500': {$ref: '#/components/responses/Error'}
+          /v1/effects/{id}/{step}/{n}/ack:
+            post:
+              operationId: acknowledgeEffect
+              summary: 'An executor says an effect it was given was carried out, or failed (executor). The effect id {incident}/{step}/{n} written as it is: {id} is the incident.'
+              parameters:
+                - {$ref: '#/components/parameters/Id'}
+                - {name: step, in: path, required: true, schema: {type: string, pattern: '^([0-9]+|deadline)$'}}
+                - {name: n, in: path, required: true, schema: {type: string, pattern: '^[0-9]+$'}}
+              requestBody: &acknowledgement
+                required: true
+                content:
+                  application/json:
+                    schema: {$ref: '#/components/schemas/Acknowledgement'}
+              responses: &acknowledged
+                '200': {description: 'The effect, settled.', content: {application/json: {schema: {$ref: '#/components/schemas/Effect'}}}}
+                '400': {$ref: '#/components/responses/Error'}
+                '401': {$ref: '#/components/responses/Error'}
+                '403': {$ref: '#/components/responses/Error'}
+                '404': {$ref: '#/components/responses/Error'}
+                '409': {$ref: '#/components/responses/Error'}
+                '413': {$ref: '#/components/responses/Error'}
+                '500': {$ref: '#/components/responses/Error'}
+          /v1/effects/{id}/ack:
+            post:
+              operationId: acknowledgeEffectById
+              summary: 'The same, with the effect id percent-encoded as one path segment (INC-1%2F3%2F0).'
+              parameters:
+                - {name: id, in: path, required: true, schema: {type: string, minLength: 1}}
+              requestBody: *acknowledgement
+              responses: *acknowledged
           /v1/audit:
             get:
               operationId: getAudit
@@ -321,6 +351,10 @@ public enum OpenAPIDocument {
                 decision: {type: object, required: [id, decision], properties: {id: {type: string}, decision: {type: string, enum: [allow, deny, require_approval]}}}
                 accepted: {type: boolean}
                 why: {type: string}
+            Acknowledgement:
+              oneOf:
+                - {type: object, required: [ok], additionalProperties: false, properties: {ok: {const: true}}}
+                - {type: object, required: [ok, error], additionalProperties: false, properties: {ok: {const: false}, error: {type: string, minLength: 1, maxLength: 4096}}}
             Effect:
               type: object
               required: [id, type, delivery]

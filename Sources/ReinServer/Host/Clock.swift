@@ -115,3 +115,27 @@ extension Timestamp {
         return result
     }
 }
+
+extension Timestamp {
+    /// Milliseconds since 1970-01-01T00:00:00Z (saturating), as the store keeps times.
+    var epochMilliseconds: Int64 {
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        if overflow { return seconds < 0 ? Int64.min : Int64.max }
+        return scaled.addingReportingOverflow(Int64(nanoseconds / 1_000_000)).partialValue
+    }
+
+    /// The instant `milliseconds` after 1970-01-01T00:00:00Z.
+    init(epochMilliseconds milliseconds: Int64) {
+        let seconds = milliseconds.dividedRoundingDown(by: 1000)
+        let rest = milliseconds - seconds * 1000
+        self = Timestamp(seconds: seconds, nanoseconds: Int32(rest) * 1_000_000) ?? Timestamp(seconds: seconds)
+    }
+}
+
+extension Int64 {
+    /// The quotient rounded towards minus infinity.
+    fileprivate func dividedRoundingDown(by divisor: Int64) -> Int64 {
+        let quotient = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
+    }
+}

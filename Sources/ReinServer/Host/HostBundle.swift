@@ -7,6 +7,10 @@ public struct HostBundle: Sendable {
     public let policy: CompiledPolicy
     public let files: [StoredBundleFile]
 
+    /// The runbooks with a `remediate` list: their approvals need an executor to elevate and
+    /// execute (and to send cards and pages).
+    public var remediatingRunbooks: [String] { policy.remediatingRunbooks }
+
     /// What loading a bundle gives: the bundle, or the diagnostics that refuse it (with the
     /// files, to render them); warnings either way.
     public struct Loaded: Sendable {

@@ -1,13 +1,15 @@
 import Logging
 
 /// What every incident's actor works with: where steps are stored, the clock, the audit file
-/// (when kept), the metrics and the log.
+/// (when kept), the metrics, the log, and the effect dispatcher's doorbell.
 struct HostServices: Sendable {
     let store: any SessionStore
     let clock: any HostClock
     let auditFile: AuditFileSink?
     let metrics: ServerMetrics
     let logger: Logger
+    /// Rung when effects wait for delivery.
+    let doorbell: Doorbell
 
     /// Stores a step and passes on what it wrote: the audit lines to the file, the decision,
     /// effects and timeout to the metrics. Throws only when the store fails.
@@ -25,6 +27,8 @@ struct HostServices: Sendable {
             if let took { metrics.decisionSeconds.record(took) }
         }
         for effect in commit.effects { metrics.effects(type: effect.type, delivery: effect.delivery).increment() }
+        let pending = commit.effects.filter { $0.delivery == "pending" }
+        if !pending.isEmpty { doorbell.ring(pending) }
         if commit.firedDeadline != nil { metrics.timeouts.increment() }
     }
 }

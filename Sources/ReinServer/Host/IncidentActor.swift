@@ -6,9 +6,9 @@ import ReinAdapters
 /// incidents are different actors and proceed in parallel. Its approval deadline fires on its
 /// own, by the host's clock.
 actor IncidentActor {
-    private var incident: LiveIncident
-    private let services: HostServices
-    private var clock: any HostClock { services.clock }
+    var incident: LiveIncident
+    let services: HostServices
+    var clock: any HostClock { services.clock }
     /// Whether a step holds the turn, and who waits for it, first come first served.
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
@@ -50,7 +50,7 @@ actor IncidentActor {
     }
 
     /// Wakes every long poll: the incident changed.
-    private func changed() {
+    func changed() {
         let waiting = watchers
         watchers = [:]
         for continuation in waiting.values { continuation.resume() }
@@ -63,6 +63,11 @@ actor IncidentActor {
     func post(_ read: @Sendable (Timestamp) throws(HostError) -> SessionEvent) async throws(HostError) -> JSONValue {
         await beginTurn()
         defer { endTurn() }
+        return try await apply(read)
+    }
+
+    /// Applies an event while holding the turn: stamps it, stores the step, answers with it.
+    func apply(_ read: (Timestamp) throws(HostError) -> SessionEvent) async throws(HostError) -> JSONValue {
         let now = clock.now()
         let at = now < incident.lastAt ? incident.lastAt : now
         let event = try read(at)
@@ -125,7 +130,7 @@ actor IncidentActor {
         }
     }
 
-    private func beginTurn() async {
+    func beginTurn() async {
         if busy {
             await withCheckedContinuation { waiting.append($0) }
         } else {
@@ -134,7 +139,7 @@ actor IncidentActor {
     }
 
     /// Hands the turn to the next in line, or frees it.
-    private func endTurn() {
+    func endTurn() {
         if waiting.isEmpty {
             busy = false
         } else {

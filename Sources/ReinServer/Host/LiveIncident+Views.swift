@@ -44,6 +44,11 @@ extension LiveIncident {
         return .object(JSONObject(entries: [("step", step), ("effects", .array(effects)), ("incident", .string(record.id))]))
     }
 
+    /// Effect `id` as the incident shows it (null when it has none).
+    func effectView(_ id: String) -> JSONValue {
+        effect(id).map(Self.effectView) ?? .null
+    }
+
     private func pendingView(_ pending: PendingApproval) -> JSONValue {
         .object(
             JSONObject(entries: [

@@ -14,6 +14,8 @@ struct LiveIncident: Sendable {
     private(set) var identified: [(position: Int, effect: IdentifiedEffect)] = []
     /// How many effects each step (or `deadline`) has had, for the next id.
     private var effectCounts: [String: Int] = [:]
+    /// Where each effect is in ``identified``, by id.
+    private var positions: [String: Int] = [:]
 
     /// An effect with its id (`{incident}/{step}/{n}`, `deadline` as the step of a timeout) and
     /// its JSON as replay prints it.
@@ -22,6 +24,12 @@ struct LiveIncident: Sendable {
         var type: String
         var json: JSONValue
         var delivery: String
+        /// Why it failed, once it has.
+        var error: String?
+        /// When the step that caused it happened.
+        var created: Timestamp
+        /// For an `execute`: the `activate_role` that must be acknowledged first.
+        var waitsFor: String?
     }
 
     /// nil when the bundle does not declare the record's runbook.
@@ -62,8 +70,9 @@ struct LiveIncident: Sendable {
         return commit(from: before, event: nil, fired: deadline)
     }
 
-    /// Rebuilds the session from its stored events (no writes: all of it was stored).
-    mutating func restore(_ events: [SessionEvent], firedDeadline: Timestamp?) {
+    /// Rebuilds the session from its stored events (no writes: all of it was stored), with its
+    /// effects' deliveries as they stand.
+    mutating func restore(_ events: [SessionEvent], firedDeadline: Timestamp?, deliveries: [String: DeliveryState]) {
         for event in events {
             session.apply(event)
             lastAt = event.at
@@ -73,6 +82,25 @@ struct LiveIncident: Sendable {
         }
         self.firedDeadline = firedDeadline ?? self.firedDeadline
         identify(from: 0)
+        for (id, state) in deliveries { setDelivery(id, to: state.delivery, error: state.error) }
+    }
+
+    /// The effect `id`, if this incident has it.
+    func effect(_ id: String) -> IdentifiedEffect? {
+        positions[id].map { identified[$0].effect }
+    }
+
+    /// Records where effect `id`'s delivery stands.
+    mutating func setDelivery(_ id: String, to delivery: String, error: String?) {
+        guard let index = positions[id] else { return }
+        identified[index].effect.delivery = delivery
+        identified[index].effect.error = error
+    }
+
+    /// The `execute` of the remediation running now, if one is.
+    var executingEffect: IdentifiedEffect? {
+        guard case .executing = session.state.phase else { return nil }
+        return identified.last { $0.effect.type == "execute" }?.effect
     }
 
     private mutating func commit(from start: Int, event: (Int, SessionEvent)?, fired: Timestamp?) -> StepCommit {
@@ -81,7 +109,7 @@ struct LiveIncident: Sendable {
         let outbox = identified[known...].map { item in
             OutboxEffect(
                 id: item.effect.id, incident: record.id, type: item.effect.type, body: JSONWriter.encode(item.effect.json),
-                delivery: item.effect.delivery)
+                delivery: item.effect.delivery, created: item.effect.created, waitsFor: item.effect.waitsFor)
         }
         return StepCommit(
             incident: record.id, event: event, effects: outbox,
@@ -100,8 +128,12 @@ struct LiveIncident: Sendable {
             let step = timed.step.map(String.init) ?? "deadline"
             let n = effectCounts[step, default: 0]
             effectCounts[step] = n + 1
+            // An execute runs under the elevation activated just before it.
+            let waitsFor = type == "execute" ? identified.last { $0.effect.type == "activate_role" }?.effect.id : nil
             let effect = IdentifiedEffect(
-                id: "\(record.id)/\(step)/\(n)", type: type, json: .object(json), delivery: type == "run_tool" ? "agent" : "pending")
+                id: "\(record.id)/\(step)/\(n)", type: type, json: .object(json), delivery: type == "run_tool" ? "agent" : "pending",
+                created: timed.at, waitsFor: waitsFor)
+            positions[effect.id] = identified.count
             identified.append((position, effect))
         }
     }

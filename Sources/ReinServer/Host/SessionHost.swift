@@ -9,17 +9,24 @@ public final class SessionHost: Sendable {
     private var store: any SessionStore { services.store }
     private var clock: any HostClock { services.clock }
     private let state: HostState
+    /// Delivers effects to executors; nil when none is configured (effects stay `pending`).
+    private let dispatcher: EffectDispatcher?
     /// Loads the bundle again from its paths (a reload).
     private let loader: @Sendable () throws -> HostBundle.Loaded
 
-    /// A host running `bundle` for new incidents; `loader` loads it again for a reload.
+    /// A host running `bundle` for new incidents; `loader` loads it again for a reload;
+    /// `executors` take the effects (without, they stay `pending` for an executor that reads them).
     public init(
         bundle: HostBundle, store: any SessionStore, clock: any HostClock, auditFile: AuditFileSink? = nil,
-        metrics: ServerMetrics = ServerMetrics(), logger: Logger = Logger(label: "rein"),
+        metrics: ServerMetrics = ServerMetrics(), logger: Logger = Logger(label: "rein"), executors: EffectExecutors? = nil,
         loader: @escaping @Sendable () throws -> HostBundle.Loaded = { throw HostError.unprocessable("this host cannot reload its bundle") }
     ) {
-        self.services = HostServices(store: store, clock: clock, auditFile: auditFile, metrics: metrics, logger: logger)
-        self.state = HostState(current: bundle)
+        let doorbell = Doorbell()
+        let services = HostServices(store: store, clock: clock, auditFile: auditFile, metrics: metrics, logger: logger, doorbell: doorbell)
+        let state = HostState(current: bundle)
+        self.services = services
+        self.state = state
+        self.dispatcher = executors.map { EffectDispatcher(executors: $0, services: services, state: state, doorbell: doorbell) }
         self.loader = loader
     }
 
@@ -52,12 +59,14 @@ public final class SessionHost: Sendable {
             guard var incident = LiveIncident(record: stored.record, bundle: bundle) else {
                 throw StoreError.corrupt("incident `\(stored.record.id)` runs runbook `\(stored.record.runbook)`, which its bundle does not declare")
             }
-            incident.restore(stored.events, firedDeadline: stored.firedDeadline)
+            incident.restore(stored.events, firedDeadline: stored.firedDeadline, deliveries: stored.deliveries)
             let actor = IncidentActor(incident, services: services)
             await state.add(stored.record.id, actor)
             await actor.fireDeadline()
             await actor.armTimer()
+            await actor.resumeExecution()
         }
+        try await dispatcher?.start()
     }
 
     /// Opens an incident (an agent's): 201 semantics when created, the existing incident for a
@@ -245,8 +254,19 @@ public final class SessionHost: Sendable {
         }
     }
 
-    /// Stops every timer (shutdown).
+    /// An executor's acknowledgement of effect `id` (`{incident}/{step}/{n}`): the effect as
+    /// the incident now shows it.
+    public func acknowledge(effect id: String, body: SourceFile, by principal: Principal) async throws(HostError) -> JSONValue {
+        guard principal.role == .executor else { throw .forbidden("only an executor acknowledges effects") }
+        let parts = id.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 3, let actor = await state.actor(String(parts[0])) else { throw .notFound("no effect `\(id)`") }
+        let ack = try LiveRequests.acknowledgement(body).mapError { HostError.body($0, body) }.get()
+        return try await actor.acknowledge(id, ack)
+    }
+
+    /// Stops every timer and the deliveries (shutdown).
     public func stop() async {
+        await dispatcher?.stop()
         for actor in await state.all() { await actor.stop() }
         await services.auditFile?.close()
     }

@@ -5,8 +5,8 @@ import ReinAdapters
 /// The embedded store: one SQLite file in WAL mode, every commit synced (`synchronous = FULL`)
 /// before it returns. Schema changes are numbered migrations (``SQLiteSchema``).
 public final class SQLiteStore: SessionStore {
-    private let pool: DatabasePool
-    private let queue: CommitQueue
+    let pool: DatabasePool
+    let queue: CommitQueue
 
     /// Opens (creating it if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws {
@@ -15,7 +15,7 @@ public final class SQLiteStore: SessionStore {
         configuration.label = "rein"
         let pool = try DatabasePool(path: path, configuration: configuration)
         self.pool = pool
-        queue = CommitQueue { steps in await SQLiteStore.write(steps, pool) }
+        queue = CommitQueue { writes in await SQLiteStore.write(writes, pool) }
         // The pool's WAL set-up leaves the writer at synchronous = NORMAL, which may lose the
         // last commits on power loss: an acknowledged event must survive anything.
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
@@ -62,29 +62,54 @@ public final class SQLiteStore: SessionStore {
     /// together in the next one (group commit): one sync for many steps, each in its own
     /// savepoint, each answered only once the transaction that holds it is durable.
     public func commit(_ step: StepCommit) async throws -> [AuditLine] {
-        try await queue.submit(step).get()
+        guard case .lines(let lines) = try await queue.submit(.step(step)).get() else { return [] }
+        return lines
     }
 
-    /// Writes a batch of steps in one transaction; a step that fails leaves the others be.
-    private static func write(_ steps: [StepCommit], _ pool: DatabasePool) async -> [Result<[AuditLine], StoreFailure>] {
-        let prepared = steps.map { step in (step, step.event.map { ($0.index, RecordingEncoder.event($0.event).map(text) ?? "null") }) }
+    /// Writes a batch in one transaction, each write in its own savepoint: one that fails leaves
+    /// the others be.
+    private static func write(_ writes: [StoreWrite], _ pool: DatabasePool) async -> [Result<StoreWrite.Outcome, StoreFailure>] {
+        // The events' JSON is made before the writer's turn.
+        let events = writes.map { write -> (Int, String)? in
+            guard case .step(let step) = write else { return nil }
+            return step.event.map { ($0.index, RecordingEncoder.event($0.event).map(text) ?? "null") }
+        }
         do {
             return try await pool.write { db in
-                prepared.map { step, event in
-                    var lines: [AuditLine] = []
+                zip(writes, events).map { write, event in
+                    var outcome = StoreWrite.Outcome.changed(false)
                     do {
                         try db.inSavepoint {
-                            lines = try apply(step, event: event, db)
+                            outcome = try apply(write, event: event, db)
                             return .commit
                         }
-                        return .success(lines)
+                        return .success(outcome)
                     } catch {
                         return .failure(StoreFailure(message: "\(error)"))
                     }
                 }
             }
         } catch {
-            return steps.map { _ in .failure(StoreFailure(message: "\(error)")) }
+            return writes.map { _ in .failure(StoreFailure(message: "\(error)")) }
+        }
+    }
+
+    private static func apply(_ write: StoreWrite, event: (Int, String)?, _ db: Database) throws -> StoreWrite.Outcome {
+        switch write {
+        case .step(let step):
+            return .lines(try apply(step, event: event, db))
+        case .delivery(let id, let delivery, let from, let error):
+            guard !from.isEmpty else { return .changed(false) }
+            let marks = Array(repeating: "?", count: from.count).joined(separator: ", ")
+            try db.execute(
+                sql: "UPDATE effect SET delivery = ?, error = ? WHERE id = ? AND delivery IN (\(marks))",
+                arguments: StatementArguments([delivery, error, id] as [(any DatabaseValueConvertible)?] + from.map { $0 }))
+            return .changed(db.changesCount > 0)
+        case .deferral(let id, let attempts, let notBefore, let error):
+            try db.execute(
+                sql: "UPDATE effect SET attempts = ?, not_before = ?, error = ? WHERE id = ? AND delivery = 'pending'",
+                arguments: [attempts, notBefore.epochMilliseconds, error, id])
+            return .changed(db.changesCount > 0)
         }
     }
 
@@ -94,8 +119,11 @@ public final class SQLiteStore: SessionStore {
         }
         for effect in step.effects {
             try db.execute(
-                sql: "INSERT OR IGNORE INTO effect (id, incident, type, body, delivery) VALUES (?, ?, ?, ?, ?)",
-                arguments: [effect.id, effect.incident, effect.type, Data(effect.body), effect.delivery])
+                sql: "INSERT OR IGNORE INTO effect (id, incident, type, body, delivery, created, waits_for) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    effect.id, effect.incident, effect.type, Data(effect.body), effect.delivery, effect.created.epochMilliseconds,
+                    effect.waitsFor,
+                ])
         }
         if let fired = step.firedDeadline {
             try db.execute(sql: "UPDATE incident SET fired_deadline = ? WHERE id = ?", arguments: [fired.rfc3339, step.incident])
@@ -110,13 +138,19 @@ public final class SQLiteStore: SessionStore {
             for row in try Row.fetchAll(db, sql: "SELECT incident, body FROM event ORDER BY incident, idx") {
                 events[row["incident"], default: []].append(row["body"])
             }
+            var deliveries: [String: [String: DeliveryState]] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, incident, delivery, error FROM effect WHERE delivery NOT IN ('pending', 'agent') OR error IS NOT NULL")
+            {
+                deliveries[row["incident"], default: [:]][row["id"]] = DeliveryState(delivery: row["delivery"], error: row["error"])
+            }
             return incidents.map { row in
                 let request: Data = row["request"]
                 let id: String = row["id"]
                 return StoredRow(
                     id: id, runbook: row["runbook"], bundle: row["bundle"], opened: row["opened"], owner: row["owner"],
                     context: row["context"], alert: row["alert"], request: Array(request), firedDeadline: row["fired_deadline"],
-                    events: events[id] ?? [])
+                    events: events[id] ?? [], deliveries: deliveries[id] ?? [:])
             }
         }
         return try rows.map { try $0.incident() }
@@ -179,6 +213,7 @@ public final class SQLiteStore: SessionStore {
         var request: [UInt8]
         var firedDeadline: String?
         var events: [String]
+        var deliveries: [String: DeliveryState]
 
         func incident() throws -> StoredIncident {
             func object(_ text: String) throws -> JSONObject {
@@ -197,7 +232,8 @@ public final class SQLiteStore: SessionStore {
                 }
                 return event
             }
-            return StoredIncident(record: record, events: decoded, firedDeadline: firedDeadline.flatMap(Timestamp.init(rfc3339:)))
+            return StoredIncident(
+                record: record, events: decoded, firedDeadline: firedDeadline.flatMap(Timestamp.init(rfc3339:)), deliveries: deliveries)
         }
     }
 }
@@ -208,21 +244,37 @@ struct StoreFailure: Error, Sendable, CustomStringConvertible {
     var description: String { message }
 }
 
-/// Steps waiting to be written, and the one writer that takes them all at once: while a
-/// transaction is written, the steps that arrive wait and go together in the next.
-actor CommitQueue {
-    private var waiting: [(step: StepCommit, answer: CheckedContinuation<Result<[AuditLine], StoreFailure>, Never>)] = []
-    private var writing = false
-    private let writer: @Sendable ([StepCommit]) async -> [Result<[AuditLine], StoreFailure>]
+/// One write the group commit takes: a step, or a change of an effect's delivery.
+enum StoreWrite: Sendable {
+    case step(StepCommit)
+    /// Effect `id` to `to` (with `error`) when it is in one of `from`.
+    case delivery(id: String, to: String, from: [String], error: String?)
+    /// A failed attempt of a pending effect: the count, when to try again, why.
+    case deferral(id: String, attempts: Int, notBefore: Timestamp, error: String)
 
-    init(_ writer: @escaping @Sendable ([StepCommit]) async -> [Result<[AuditLine], StoreFailure>]) {
+    enum Outcome: Sendable {
+        /// A step's audit lines.
+        case lines([AuditLine])
+        /// Whether an effect's row changed.
+        case changed(Bool)
+    }
+}
+
+/// Writes waiting to be written, and the one writer that takes them all at once: while a
+/// transaction is written, the writes that arrive wait and go together in the next.
+actor CommitQueue {
+    private var waiting: [(write: StoreWrite, answer: CheckedContinuation<Result<StoreWrite.Outcome, StoreFailure>, Never>)] = []
+    private var writing = false
+    private let writer: @Sendable ([StoreWrite]) async -> [Result<StoreWrite.Outcome, StoreFailure>]
+
+    init(_ writer: @escaping @Sendable ([StoreWrite]) async -> [Result<StoreWrite.Outcome, StoreFailure>]) {
         self.writer = writer
     }
 
-    /// Waits until `step` is durable (or failed).
-    func submit(_ step: StepCommit) async -> Result<[AuditLine], StoreFailure> {
+    /// Waits until `write` is durable (or failed).
+    func submit(_ write: StoreWrite) async -> Result<StoreWrite.Outcome, StoreFailure> {
         await withCheckedContinuation { answer in
-            waiting.append((step, answer))
+            waiting.append((write, answer))
             if !writing {
                 writing = true
                 Task { await self.drain() }
@@ -234,7 +286,7 @@ actor CommitQueue {
         while !waiting.isEmpty {
             let batch = waiting
             waiting = []
-            let results = await writer(batch.map(\.step))
+            let results = await writer(batch.map(\.write))
             for (index, item) in batch.enumerated() {
                 item.answer.resume(returning: index < results.count ? results[index] : .failure(StoreFailure(message: "not written")))
             }
@@ -274,6 +326,19 @@ enum SQLiteSchema {
                         id TEXT PRIMARY KEY, incident TEXT NOT NULL REFERENCES incident(id), type TEXT NOT NULL,
                         body BLOB NOT NULL, delivery TEXT NOT NULL);
                     CREATE TABLE audit (seq INTEGER PRIMARY KEY, line TEXT NOT NULL, hash TEXT NOT NULL);
+                    """)
+        }
+        // Effect delivery: attempts and back-off, the time an effect was caused, what an
+        // `execute` waits for, and the last error; the pending ones indexed.
+        migrator.registerMigration("2-delivery") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE effect ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE effect ADD COLUMN not_before INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE effect ADD COLUMN created INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE effect ADD COLUMN waits_for TEXT;
+                    ALTER TABLE effect ADD COLUMN error TEXT;
+                    CREATE INDEX effect_pending ON effect(incident) WHERE delivery = 'pending';
                     """)
         }
         return migrator

@@ -38,6 +38,29 @@ public struct OutboxEffect: Sendable, Hashable {
     public var body: [UInt8]
     /// `agent` (answered to the agent) or `pending` (for an executor).
     public var delivery: String
+    /// When the step that caused it happened (an activation's timeout counts from here).
+    public var created: Timestamp
+    /// For an `execute`: the `activate_role` that must be acknowledged first.
+    public var waitsFor: String?
+}
+
+/// An effect in the outbox and where its delivery stands.
+public struct OutboxEntry: Sendable, Hashable {
+    public var effect: OutboxEffect
+    /// `pending`, `delivered`, `done` or `failed` (`agent` for what went back to the agent).
+    public var delivery: String
+    /// Delivery attempts that failed so far.
+    public var attempts: Int
+    /// Not to be tried again before this time.
+    public var notBefore: Timestamp
+    /// Why the last attempt failed, or why the effect failed.
+    public var error: String?
+}
+
+/// Where one effect's delivery stands, as an incident is restored.
+public struct DeliveryState: Sendable, Hashable {
+    public var delivery: String
+    public var error: String?
 }
 
 /// What one step writes, all at once or not at all: the event (none for a timeout that fired on
@@ -58,6 +81,8 @@ public struct StoredIncident: Sendable {
     public var record: IncidentRecord
     public var events: [SessionEvent]
     public var firedDeadline: Timestamp?
+    /// The effects whose delivery moved on from how they were stored, by id.
+    public var deliveries: [String: DeliveryState]
 }
 
 /// One file of a stored bundle version.
@@ -100,4 +125,15 @@ public protocol SessionStore: Sendable {
     func incidents() async throws -> [StoredIncident]
     /// Audit lines after `seq`, at most `limit`, in chain order.
     func auditLines(after seq: Int64, limit: Int) async throws -> [AuditLine]
+
+    // MARK: The outbox
+
+    /// Effects waiting for delivery (`pending`), at most `limit`, in the order they were stored.
+    func pendingEffects(limit: Int) async throws -> [OutboxEntry]
+    /// The effect `id` and where its delivery stands; nil when there is none.
+    func effect(id: String) async throws -> OutboxEntry?
+    /// Moves effect `id` to `delivery` (with `error`) when it is in one of `from`; whether it did.
+    func setDelivery(_ id: String, to delivery: String, from: [String], error: String?) async throws -> Bool
+    /// Records a failed delivery attempt of a pending effect: the count, when to try again, why.
+    func deferDelivery(_ id: String, attempts: Int, notBefore: Timestamp, error: String) async throws
 }

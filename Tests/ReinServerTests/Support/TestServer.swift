@@ -54,7 +54,7 @@ final class TestServer: Sendable {
     /// Starts a server; `folder` reuses a database (a restart).
     static func start(
         at time: Timestamp = Timestamp(seconds: 1_780_000_000), folder: URL? = nil, tokens: TokenTable = tokenTable(),
-        bundlePaths: [String]? = nil, auditFile: String? = nil
+        bundlePaths: [String]? = nil, auditFile: String? = nil, executors: EffectExecutors? = nil
     ) async throws -> TestServer {
         let folder = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("rein-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -66,34 +66,23 @@ final class TestServer: Sendable {
         if let bundlePaths {
             let loaded = try HostBundle.load(bundlePaths)
             guard let bundle = loaded.bundle else { throw TestServerError.badBundle }
-            host = SessionHost(bundle: bundle, store: store, clock: clock, auditFile: sink) { try HostBundle.load(bundlePaths) }
+            host = SessionHost(bundle: bundle, store: store, clock: clock, auditFile: sink, executors: executors) {
+                try HostBundle.load(bundlePaths)
+            }
         } else {
-            host = SessionHost(bundle: exampleBundle, store: store, clock: clock, auditFile: sink)
+            host = SessionHost(bundle: exampleBundle, store: store, clock: clock, auditFile: sink, executors: executors)
         }
         try await host.start()
-        var logger = Logger(label: "rein-test")
-        logger.logLevel = .warning
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: APIRoutes(host: host, tokens: tokens).router(),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "rein-test"),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? -1)
-                continuation.finish()
-            },
-            logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let running = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else { throw TestServerError.noPort }
+        let (port, group, running) = try await LoopbackApp.start(APIRoutes(host: host, tokens: tokens).router(), name: "rein-test")
         return TestServer(port: port, host: host, clock: clock, folder: folder, group: group, running: running)
     }
 
     /// Runs `body` against a fresh server, stopping it afterwards whatever `body` does.
     static func with(
-        at time: Timestamp = Timestamp(seconds: 1_780_000_000), bundlePaths: [String]? = nil, _ body: (TestServer) async throws -> Void
+        at time: Timestamp = Timestamp(seconds: 1_780_000_000), bundlePaths: [String]? = nil, executors: EffectExecutors? = nil,
+        _ body: (TestServer) async throws -> Void
     ) async throws {
-        let server = try await start(at: time, bundlePaths: bundlePaths)
+        let server = try await start(at: time, bundlePaths: bundlePaths, executors: executors)
         do {
             try await body(server)
         } catch {
@@ -159,6 +148,28 @@ final class TestServer: Sendable {
 
     func get(_ path: String, token: String?) async throws -> Reply {
         try await call(.GET, path, token: token)
+    }
+}
+
+/// A Hummingbird application on an ephemeral loopback port, run in a service group.
+enum LoopbackApp {
+    /// Starts `router`'s application; its port, its group (to stop it) and the running task.
+    static func start(_ router: Router<BasicRequestContext>, name: String) async throws -> (Int, ServiceGroup, Task<Void, any Error>) {
+        var logger = Logger(label: name)
+        logger.logLevel = .warning
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: name),
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? -1)
+                continuation.finish()
+            },
+            logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let running = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next(), port > 0 else { throw TestServerError.noPort }
+        return (port, group, running)
     }
 }
 

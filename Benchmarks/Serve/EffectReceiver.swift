@@ -1,0 +1,50 @@
+import Crypto
+import HTTPTypes
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The webhook the benchmarked server delivers its effects to, in the load generator's process:
+/// it checks each post's signature, as a real receiver would, and counts what it took.
+final class EffectReceiver: Sendable {
+    static let secret = "bench-webhook-secret"
+    private let counts = Mutex((received: 0, refused: 0))
+    private let group: Mutex<ServiceGroup?> = Mutex(nil)
+
+    var received: Int { counts.withLock { $0.received } }
+    var refused: Int { counts.withLock { $0.refused } }
+
+    /// Starts listening on loopback; the port.
+    func start() async throws -> Int {
+        let router = Router()
+        router.post("/hook") { request, _ in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let mac = HMAC<SHA256>.authenticationCode(for: Array(body.readableBytesView), using: SymmetricKey(data: Array(Self.secret.utf8)))
+            let signed = request.headers[HTTPField.Name("Rein-Signature")!] == "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+            self.counts.withLock { signed ? ($0.received += 1) : ($0.refused += 1) }
+            return Response(status: signed ? .ok : .unauthorized)
+        }
+        var logger = Logger(label: "bench-receiver")
+        logger.logLevel = .warning
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "bench-receiver"),
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? -1)
+                continuation.finish()
+            },
+            logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        self.group.withLock { $0 = group }
+        Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next(), port > 0 else { throw BenchError.notReady }
+        return port
+    }
+
+    func stop() async {
+        let group = self.group.withLock { $0 }
+        await group?.triggerGracefulShutdown()
+    }
+}
