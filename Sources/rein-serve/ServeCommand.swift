@@ -126,8 +126,12 @@ struct ServeCommand: AsyncParsableCommand {
             },
             logger: logger)
         let reloader = BundleReloader(host: host, logger: logger)
+        // Services stop in the reverse order: first the notice (requests get 503 from then on),
+        // then the reloader, then the HTTP server, which finishes the requests under way.
         let group = ServiceGroup(
-            configuration: .init(services: [app, reloader], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(
+                services: [app, reloader, ShutdownNotice(host: host, logger: logger)], gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
         try await group.run()
         await host.stop()
     }
@@ -196,6 +200,18 @@ struct BundleReloader: Service {
                 }
             }
         }
+    }
+}
+
+/// Tells the host when the graceful shutdown starts, so that new requests are answered 503.
+struct ShutdownNotice: Service {
+    let host: SessionHost
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        logger.info("shutting down: new requests are answered 503, those under way finish")
+        await host.beginShutdown()
     }
 }
 

@@ -69,6 +69,26 @@ struct APITests {
         }
     }
 
+    /// Once shutting down, new requests are answered 503 and long polls answer at once; liveness
+    /// and metrics still answer.
+    @Test func whileShuttingDownRequestsAreRefusedWith503() async throws {
+        try await withServer { server in
+            #expect(try await server.post("/v1/incidents", token: "agent-runtime-token", try Self.opening(id: "INC-S")).status == 201)
+            let poll = Task { try await server.get("/v1/incidents/INC-S?after=0&wait=60", token: "agent-runtime-token") }
+            try await Task.sleep(for: .milliseconds(100))
+            let began = ContinuousClock.now
+            await server.host.beginShutdown()
+            #expect(try await poll.value.status == 200)
+            #expect(ContinuousClock.now - began < .seconds(10))
+            let refused = try await server.post("/v1/incidents/INC-S/events", token: "agent-runtime-token", Self.readLogs)
+            #expect(refused.status == 503 && refused.errorCode == "unavailable" && refused.retryAfter == "5")
+            #expect(try await server.get("/v1/incidents/INC-S", token: "dashboards-token").status == 503)
+            #expect(try await server.get("/readyz", token: nil).status == 503)
+            #expect(try await server.get("/healthz", token: nil).status == 200)
+            #expect(try await server.get("/metrics", token: nil).body.contains(#"rein_http_requests_total{route="/v1/incidents/{id}/events",status="503"} 1"#))
+        }
+    }
+
     /// Every role against every endpoint (docs/SERVE.md): 403 where the role may not.
     @Test func everyRoleMayDoWhatItsRoleSaysAndNothingElse() async throws {
         try await withServer { server in

@@ -17,6 +17,7 @@ struct APIError: HTTPResponseError {
 
     static let unauthorized = APIError(.unauthorized, "unauthorized", "a valid bearer token is required")
     static let tooLarge = APIError(.contentTooLarge, "payload_too_large", "the body is over the 1 MiB limit")
+    static let shuttingDown = APIError(.serviceUnavailable, "unavailable", "the server is shutting down; try again shortly")
 
     init(_ error: HostError) {
         switch error {
@@ -32,7 +33,9 @@ struct APIError: HTTPResponseError {
     func response(from request: Request, context: some RequestContext) throws -> Response {
         let body = JSONValue.object(
             JSONObject(entries: [("error", .object(JSONObject(entries: [("code", .string(code)), ("message", .string(message))])))]))
-        return APIResponse.json(body, status: status)
+        var response = APIResponse.json(body, status: status)
+        if status == .serviceUnavailable { response.headers[.retryAfter] = "5" }
+        return response
     }
 }
 

@@ -21,6 +21,7 @@ public struct APIRoutes: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: RequestObserver(metrics: host.services.metrics, logger: host.services.logger))
+        router.add(middleware: ShutdownGate(host: host))
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

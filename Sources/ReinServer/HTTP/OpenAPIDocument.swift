@@ -31,6 +31,7 @@ public enum OpenAPIDocument {
                 '201': {description: 'The incident, opened.', content: {application/json: {schema: {$ref: '#/components/schemas/Incident'}}}}
                 '400': {$ref: '#/components/responses/Error'}
                 '401': {$ref: '#/components/responses/Error'}
+                '503': {$ref: '#/components/responses/Error'}
                 '403': {$ref: '#/components/responses/Error'}
                 '409': {$ref: '#/components/responses/Error'}
                 '413': {$ref: '#/components/responses/Error'}
@@ -57,6 +58,7 @@ public enum OpenAPIDocument {
                           next: {type: string}
                 '400': {$ref: '#/components/responses/Error'}
                 '401': {$ref: '#/components/responses/Error'}
+                '503': {$ref: '#/components/responses/Error'}
                 '403': {$ref: '#/components/responses/Error'}
           /v1/incidents/{id}:
             get:
@@ -70,6 +72,7 @@ public enum OpenAPIDocument {
                 '200': {description: 'The incident.', content: {application/json: {schema: {$ref: '#/components/schemas/Incident'}}}}
                 '400': {$ref: '#/components/responses/Error'}
                 '401': {$ref: '#/components/responses/Error'}
+                '503': {$ref: '#/components/responses/Error'}
                 '403': {$ref: '#/components/responses/Error'}
                 '404': {$ref: '#/components/responses/Error'}
           /v1/incidents/{id}/events:
@@ -87,6 +90,7 @@ public enum OpenAPIDocument {
                 '200': {description: 'The step and its effects.', content: {application/json: {schema: {$ref: '#/components/schemas/StepAnswer'}}}}
                 '400': {$ref: '#/components/responses/Error'}
                 '401': {$ref: '#/components/responses/Error'}
+                '503': {$ref: '#/components/responses/Error'}
                 '403': {$ref: '#/components/responses/Error'}
                 '404': {$ref: '#/components/responses/Error'}
                 '413': {$ref: '#/components/responses/Error'}
@@ -106,6 +110,7 @@ public enum OpenAPIDocument {
                 '200': {description: 'The step (accepted or not, and why).', content: {application/json: {schema: {$ref: '#/components/schemas/StepAnswer'}}}}
                 '400': {$ref: '#/components/responses/Error'}
                 '401': {$ref: '#/components/responses/Error'}
+                '503': {$ref: '#/components/responses/Error'}
                 '403': {$ref: '#/components/responses/Error'}
                 '404': {$ref: '#/components/responses/Error'}
                 '413': {$ref: '#/components/responses/Error'}
@@ -134,6 +139,7 @@ public enum OpenAPIDocument {
                     application/yaml:
                       schema: {type: string}
                 '401': {$ref: '#/components/responses/Error'}
+                '503': {$ref: '#/components/responses/Error'}
                 '403': {$ref: '#/components/responses/Error'}
                 '404': {$ref: '#/components/responses/Error'}
           /v1/bundles/{digest}:
@@ -164,6 +170,7 @@ public enum OpenAPIDocument {
                                 sha256: {$ref: '#/components/schemas/Digest'}
                                 text: {type: string}
                 '401': {$ref: '#/components/responses/Error'}
+                '503': {$ref: '#/components/responses/Error'}
                 '403': {$ref: '#/components/responses/Error'}
                 '404': {$ref: '#/components/responses/Error'}
                 '500': {$ref: '#/components/responses/Error'}
@@ -185,6 +192,7 @@ public enum OpenAPIDocument {
                           previous: {$ref: '#/components/schemas/Digest'}
                           changed: {type: boolean}
                 '401': {$ref: '#/components/responses/Error'}
+                '503': {$ref: '#/components/responses/Error'}
                 '403': {$ref: '#/components/responses/Error'}
                 '422': {$ref: '#/components/responses/Error'}
                 '500': {$ref: '#/components/responses/Error'}
@@ -205,6 +213,7 @@ public enum OpenAPIDocument {
                 '200': {description: 'The effect, settled.', content: {application/json: {schema: {$ref: '#/components/schemas/Effect'}}}}
                 '400': {$ref: '#/components/responses/Error'}
                 '401': {$ref: '#/components/responses/Error'}
+                '503': {$ref: '#/components/responses/Error'}
                 '403': {$ref: '#/components/responses/Error'}
                 '404': {$ref: '#/components/responses/Error'}
                 '409': {$ref: '#/components/responses/Error'}
@@ -229,6 +238,7 @@ public enum OpenAPIDocument {
                 '200': {description: 'JSON Lines.', content: {application/jsonl: {schema: {type: string}}}}
                 '400': {$ref: '#/components/responses/Error'}
                 '401': {$ref: '#/components/responses/Error'}
+                '503': {$ref: '#/components/responses/Error'}
                 '403': {$ref: '#/components/responses/Error'}
                 '500': {$ref: '#/components/responses/Error'}
           /healthz:
@@ -243,6 +253,7 @@ public enum OpenAPIDocument {
               security: []
               responses:
                 '200': {description: 'Ready (every stored incident restored).', content: {application/json: {schema: {$ref: '#/components/schemas/Status'}}}}
+                '503': {$ref: '#/components/responses/Error'}
           /metrics:
             get:
               operationId: metrics
@@ -279,7 +290,7 @@ public enum OpenAPIDocument {
                         required: [code, message]
                         additionalProperties: false
                         properties:
-                          code: {type: string, enum: [bad_request, unauthorized, forbidden, not_found, conflict, payload_too_large, unprocessable, storage]}
+                          code: {type: string, enum: [bad_request, unauthorized, forbidden, not_found, conflict, payload_too_large, unprocessable, storage, unavailable]}
                           message: {type: string}
           schemas:
             Digest: {type: string, pattern: '^[0-9a-f]{64}$'}

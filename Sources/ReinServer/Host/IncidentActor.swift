@@ -49,6 +49,9 @@ actor IncidentActor {
         watchers.removeValue(forKey: id)?.resume()
     }
 
+    /// Answers every long poll now (shutdown).
+    func wakeWatchers() { changed() }
+
     /// Wakes every long poll: the incident changed.
     func changed() {
         let waiting = watchers

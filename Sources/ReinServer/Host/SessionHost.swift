@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 import ReinAdapters
 
 /// The live session host: opens incidents under the current bundle, keeps one actor per
@@ -11,6 +12,8 @@ public final class SessionHost: Sendable {
     private let state: HostState
     /// Delivers effects to executors; nil when none is configured (effects stay `pending`).
     private let dispatcher: EffectDispatcher?
+    /// Set once the host is shutting down: requests are answered 503.
+    private let shuttingDown = Atomic<Bool>(false)
     /// Loads the bundle again from its paths (a reload).
     private let loader: @Sendable () throws -> HostBundle.Loaded
 
@@ -252,6 +255,16 @@ public final class SessionHost: Sendable {
         } catch {
             throw .storage("the audit log could not be read: \(error)")
         }
+    }
+
+    /// Whether the host is shutting down (new requests are answered 503).
+    public var isShuttingDown: Bool { shuttingDown.load(ordering: .acquiring) }
+
+    /// Starts shutting down: new requests are refused (503), long polls answer now, and
+    /// requests under way finish.
+    public func beginShutdown() async {
+        shuttingDown.store(true, ordering: .releasing)
+        for actor in await state.all() { await actor.wakeWatchers() }
     }
 
     /// An executor's acknowledgement of effect `id` (`{incident}/{step}/{n}`): the effect as

@@ -113,6 +113,7 @@ final class TestServer: Sendable {
     struct Reply: Sendable {
         var status: Int
         var body: String
+        var retryAfter: String? = nil
         var json: JSONValue? {
             if case .success(let value) = JSONReader.parse(body) { return value }
             return nil
@@ -139,7 +140,7 @@ final class TestServer: Sendable {
         if let bytes { request.body = .bytes(ByteBuffer(bytes: bytes)) }
         let response = try await client.execute(request, timeout: .seconds(30))
         let collected = try await response.body.collect(upTo: 16 << 20)
-        return Reply(status: Int(response.status.code), body: String(buffer: collected))
+        return Reply(status: Int(response.status.code), body: String(buffer: collected), retryAfter: response.headers.first(name: "Retry-After"))
     }
 
     func post(_ path: String, token: String?, _ body: String) async throws -> Reply {
