@@ -109,7 +109,7 @@ actor EffectDispatcher {
     private func gate(_ entry: OutboxEntry, now: Timestamp) async -> DeliveryGate {
         let effect = entry.effect
         guard effect.type == "execute" || effect.type == "activate_role" else { return .ready }
-        guard let actor = await state.actor(effect.incident) else { return .settled }
+        guard let actor = state.actor(effect.incident) else { return .settled }
         return await actor.gate(effect.id, now: now, activationTimeout: executors.activationTimeout)
     }
 

@@ -18,12 +18,14 @@ actor IncidentActor {
     private var nextWatcher = 0
     private var armedFor: Timestamp?
 
+    /// What opened the incident (it never changes).
+    nonisolated let record: IncidentRecord
+
     init(_ incident: LiveIncident, services: HostServices) {
         self.incident = incident
         self.services = services
+        self.record = incident.record
     }
-
-    var record: IncidentRecord { incident.record }
 
     func view() -> JSONValue { incident.view() }
 

@@ -37,7 +37,7 @@ public final class SessionHost: Sendable {
     public func metricsText() async -> [UInt8] {
         var open = 0
         var pending = 0
-        for actor in await state.all() {
+        for actor in state.all() {
             let phase = await actor.summary().phase
             if phase != "closed" { open += 1 }
             if phase == "awaiting_approval" { pending += 1 }
@@ -49,13 +49,13 @@ public final class SessionHost: Sendable {
 
     /// The bundle new incidents are opened under.
     public var currentBundle: HostBundle {
-        get async { await state.current }
+        get async { state.current }
     }
 
     /// Stores the current bundle and brings back every stored incident; their timers are armed
     /// and deadlines already past fire now. Call once, before serving.
     public func start() async throws {
-        let current = await state.current
+        let current = state.current
         try await store.saveBundle(digest: current.digest, files: current.files)
         for stored in try await store.incidents() {
             let bundle = try await bundle(digest: stored.record.bundle)
@@ -64,7 +64,7 @@ public final class SessionHost: Sendable {
             }
             incident.restore(stored.events, firedDeadline: stored.firedDeadline, deliveries: stored.deliveries)
             let actor = IncidentActor(incident, services: services)
-            await state.add(stored.record.id, actor)
+            state.add(stored.record.id, actor)
             await actor.fireDeadline()
             await actor.armTimer()
             await actor.resumeExecution()
@@ -81,7 +81,7 @@ public final class SessionHost: Sendable {
         case .success(let read): opening = read
         case .failure(let error): throw .body(error, body)
         }
-        let bundle = await state.current
+        let bundle = state.current
         let now = clock.now()
         let runbook: String
         if let named = opening.runbook {
@@ -117,7 +117,7 @@ public final class SessionHost: Sendable {
                 throw .conflict("incident `\(id)` exists")
             }
         } existing: { (actor: IncidentActor) async throws(HostError) -> Bool in
-            let existing = await actor.record
+            let existing = actor.record
             guard existing.request == request, existing.owner == principal.name else {
                 throw .conflict("incident `\(id)` exists, opened with another body")
             }
@@ -167,7 +167,7 @@ public final class SessionHost: Sendable {
         if let phase, !Self.phases.contains(phase) {
             throw .badRequest("`phase` must be one of \(Self.phases.joined(separator: ", ")), not `\(phase)`")
         }
-        let actors = await state.newestFirst(before: cursor)
+        let actors = state.newestFirst(before: cursor)
         var items: [JSONValue] = []
         var next: Int?
         for (position, actor) in actors {
@@ -187,7 +187,7 @@ public final class SessionHost: Sendable {
     /// A stored bundle version (`current`: the one new incidents run under) with its files.
     public func bundleView(_ digest: String, by principal: Principal) async throws(HostError) -> JSONValue {
         guard principal.role == .reader || principal.role == .admin else { throw .forbidden("only a reader or an admin reads bundles") }
-        let current = await state.current
+        let current = state.current
         let files: [StoredBundleFile]
         let name = digest == "current" ? current.digest : digest
         if name == current.digest {
@@ -227,7 +227,7 @@ public final class SessionHost: Sendable {
         } catch {
             throw .storage("the bundle could not be stored: \(error)")
         }
-        let previous = await state.swap(bundle)
+        let previous = state.swap(bundle)
         return .object(
             JSONObject(entries: [
                 ("digest", .string(bundle.digest)), ("previous", .string(previous.digest)), ("changed", .bool(previous.digest != bundle.digest)),
@@ -264,7 +264,7 @@ public final class SessionHost: Sendable {
     /// requests under way finish.
     public func beginShutdown() async {
         shuttingDown.store(true, ordering: .releasing)
-        for actor in await state.all() { await actor.wakeWatchers() }
+        for actor in state.all() { await actor.wakeWatchers() }
     }
 
     /// An executor's acknowledgement of effect `id` (`{incident}/{step}/{n}`): the effect as
@@ -272,7 +272,7 @@ public final class SessionHost: Sendable {
     public func acknowledge(effect id: String, body: SourceFile, by principal: Principal) async throws(HostError) -> JSONValue {
         guard principal.role == .executor else { throw .forbidden("only an executor acknowledges effects") }
         let parts = id.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 3, let actor = await state.actor(String(parts[0])) else { throw .notFound("no effect `\(id)`") }
+        guard parts.count == 3, let actor = state.actor(String(parts[0])) else { throw .notFound("no effect `\(id)`") }
         let ack = try LiveRequests.acknowledgement(body).mapError { HostError.body($0, body) }.get()
         return try await actor.acknowledge(id, ack)
     }
@@ -280,7 +280,7 @@ public final class SessionHost: Sendable {
     /// Stops every timer and the deliveries (shutdown).
     public func stop() async {
         await dispatcher?.stop()
-        for actor in await state.all() { await actor.stop() }
+        for actor in state.all() { await actor.stop() }
         await services.auditFile?.close()
     }
 
@@ -290,7 +290,7 @@ public final class SessionHost: Sendable {
         switch principal.role {
         case .agent:
             let actor = try await find(id)
-            guard await actor.record.owner == principal.name else { throw .forbidden("incident `\(id)` was opened by another agent") }
+            guard actor.record.owner == principal.name else { throw .forbidden("incident `\(id)` was opened by another agent") }
             return actor
         case .executor: return try await find(id)
         case .reader, .admin:
@@ -302,19 +302,19 @@ public final class SessionHost: Sendable {
     }
 
     private func find(_ id: String) async throws(HostError) -> IncidentActor {
-        guard let actor = await state.actor(id) else { throw .notFound("no incident `\(id)`") }
+        guard let actor = state.actor(id) else { throw .notFound("no incident `\(id)`") }
         return actor
     }
 
     private func bundle(digest: String) async throws -> HostBundle {
-        if let known = await state.bundle(digest) { return known }
+        if let known = state.bundle(digest) { return known }
         guard let files = try await store.bundle(digest: digest) else {
             throw StoreError.corrupt("bundle \(digest) is not stored")
         }
         guard let compiled = HostBundle.compile(stored: files).bundle else {
             throw StoreError.corrupt("bundle \(digest) no longer compiles")
         }
-        await state.remember(compiled)
+        state.remember(compiled)
         return compiled
     }
 
@@ -344,43 +344,53 @@ public final class SessionHost: Sendable {
 }
 
 /// The host's mutable state: the current bundle, the compiled bundles by digest, and the
-/// incidents' actors. Opening an incident is decided here, one at a time per id.
+/// incidents' actors. Finding an incident takes a lock, not a turn of this actor (every request
+/// finds one); opening one is decided here, one at a time per id.
 actor HostState {
-    private(set) var current: HostBundle
-    private var bundles: [String: HostBundle] = [:]
-    private var actors: [String: IncidentActor] = [:]
-    /// Incident ids in the order they were opened.
-    private var order: [String] = []
+    private struct Registry {
+        var actors: [String: IncidentActor] = [:]
+        /// Incident ids in the order they were opened.
+        var order: [String] = []
+    }
+
+    private let bundles: Mutex<(current: HostBundle, all: [String: HostBundle])>
+    private let registry = Mutex(Registry())
     /// Ids being opened right now: a second open of the same id waits for the first.
     private var opening: [String: [CheckedContinuation<Void, Never>]] = [:]
 
     init(current: HostBundle) {
-        self.current = current
-        bundles[current.digest] = current
+        bundles = Mutex((current, [current.digest: current]))
     }
 
-    func bundle(_ digest: String) -> HostBundle? { bundles[digest] }
-    func remember(_ bundle: HostBundle) { bundles[bundle.digest] = bundle }
-    func actor(_ id: String) -> IncidentActor? { actors[id] }
-    func add(_ id: String, _ actor: IncidentActor) {
-        if actors.updateValue(actor, forKey: id) == nil { order.append(id) }
+    nonisolated var current: HostBundle { bundles.withLock { $0.current } }
+    nonisolated func bundle(_ digest: String) -> HostBundle? { bundles.withLock { $0.all[digest] } }
+    nonisolated func remember(_ bundle: HostBundle) { bundles.withLock { $0.all[bundle.digest] = bundle } }
+    nonisolated func actor(_ id: String) -> IncidentActor? { registry.withLock { $0.actors[id] } }
+    nonisolated func add(_ id: String, _ actor: IncidentActor) {
+        registry.withLock { registry in
+            if registry.actors.updateValue(actor, forKey: id) == nil { registry.order.append(id) }
+        }
     }
 
     /// Makes `bundle` the current one; the one it replaces.
-    func swap(_ bundle: HostBundle) -> HostBundle {
-        let previous = current
-        current = bundle
-        bundles[bundle.digest] = bundle
-        return previous
+    nonisolated func swap(_ bundle: HostBundle) -> HostBundle {
+        bundles.withLock { bundles in
+            let previous = bundles.current
+            bundles.current = bundle
+            bundles.all[bundle.digest] = bundle
+            return previous
+        }
     }
 
     /// The incidents newest first, each with its position in the opening order, starting below
     /// `cursor` (all when nil).
-    func newestFirst(before cursor: Int?) -> [(position: Int, actor: IncidentActor)] {
-        let end = min(cursor ?? order.count, order.count)
-        return (0..<max(0, end)).reversed().compactMap { position in actors[order[position]].map { (position, $0) } }
+    nonisolated func newestFirst(before cursor: Int?) -> [(position: Int, actor: IncidentActor)] {
+        registry.withLock { registry in
+            let end = min(cursor ?? registry.order.count, registry.order.count)
+            return (0..<max(0, end)).reversed().compactMap { position in registry.actors[registry.order[position]].map { (position, $0) } }
+        }
     }
-    func all() -> [IncidentActor] { Array(actors.values) }
+    nonisolated func all() -> [IncidentActor] { registry.withLock { Array($0.actors.values) } }
 
     /// Opens `id` with `create` unless it exists (then `existing` decides), one open per id at a
     /// time. Returns the actor's view and whether it was created.
@@ -391,7 +401,7 @@ actor HostState {
         while opening[id] != nil {
             await withCheckedContinuation { opening[id, default: []].append($0) }
         }
-        if let actor = actors[id] {
+        if let actor = actor(id) {
             let created = try await existing(actor)
             return (await actor.view(), created)
         }
