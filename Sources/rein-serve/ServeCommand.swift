@@ -33,6 +33,7 @@ struct ServeCommand: AsyncParsableCommand {
             Examples:
               rein-serve --check --config examples/rein-serve.yaml
               rein-serve --check --config examples/rein-serve.yaml --bundle policies --bundle runbooks --listen 127.0.0.1:9090
+              rein-serve --check --bundle policies --bundle runbooks      # exits 2: remediate lists and no executor
             """
     )
 

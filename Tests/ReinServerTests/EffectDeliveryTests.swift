@@ -192,6 +192,21 @@ struct EffectDeliveryTests {
         }
     }
 
+    @Test func anEffectAcknowledgedBeforeItWentOutIsNotSent() async throws {
+        try await withDelivery { server, receiver in
+            receiver.fail(next: 1_000)
+            _ = try await Self.awaitingApproval(server, "INC-D9")
+            try await Self.eventually("a first attempt is refused") { receiver.refused == 1 }
+            // An executor that reads incidents carries the card out and says so.
+            #expect(try await Self.ack(server, "INC-D9/1/0")["delivery"] == .string("done"))
+            receiver.fail(next: 0)
+            server.clock.advance(to: APITests.weekday.adding(seconds: 120))
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(receiver.received.isEmpty && receiver.refused == 1)
+            #expect(try await Self.delivery(server, "INC-D9/1/0") == "done")
+        }
+    }
+
     @Test func undeliveredEffectsAreDeliveredAfterARestart() async throws {
         let receiver = try await WebhookReceiver.start()
         receiver.fail(next: 1_000)

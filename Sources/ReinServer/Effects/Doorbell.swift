@@ -6,7 +6,7 @@ import Synchronization
 final class Doorbell: Sendable {
     let rings: AsyncStream<Void>
     private let continuation: AsyncStream<Void>.Continuation
-    private let arrivals = Mutex<[OutboxEffect]>([])
+    private let arrivals = Mutex<(stored: [OutboxEffect], settled: [String])>(([], []))
 
     init() {
         (rings, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -14,14 +14,22 @@ final class Doorbell: Sendable {
 
     /// Rings, handing over `effects` newly stored for delivery.
     func ring(_ effects: [OutboxEffect] = []) {
-        if !effects.isEmpty { arrivals.withLock { $0 += effects } }
+        if !effects.isEmpty { arrivals.withLock { $0.stored += effects } }
         continuation.yield()
     }
 
-    /// The effects handed over since the last call, in the order they were stored.
-    func takeArrivals() -> [OutboxEffect] {
+    /// Rings, saying effect `id` was acknowledged before it went out (by an executor that reads
+    /// incidents): it need not go out.
+    func ring(settled id: String) {
+        arrivals.withLock { $0.settled.append(id) }
+        continuation.yield()
+    }
+
+    /// The effects handed over since the last call, in the order they were stored, and those
+    /// settled.
+    func takeArrivals() -> (stored: [OutboxEffect], settled: [String]) {
         arrivals.withLock { arrivals in
-            defer { arrivals = [] }
+            defer { arrivals = ([], []) }
             return arrivals
         }
     }

@@ -64,10 +64,14 @@ actor EffectDispatcher {
     /// One look: takes in what was stored since, settles what cannot go out any more, starts
     /// what may, and sets the timer for the next due retry or activation timeout.
     private func look() async {
-        for effect in doorbell.takeArrivals() where !(queues[effect.incident]?.contains { $0.effect.id == effect.id } ?? false) {
+        let arrivals = doorbell.takeArrivals()
+        for effect in arrivals.stored where !(queues[effect.incident]?.contains { $0.effect.id == effect.id } ?? false) {
             queues[effect.incident, default: []].append(
                 OutboxEntry(effect: effect, delivery: "pending", attempts: 0, notBefore: Timestamp(seconds: 0), error: nil))
         }
+        // Acknowledged before they went out; one under way finishes (its record does not
+        // overwrite the acknowledgement).
+        for id in arrivals.settled where deliveries[id] == nil { remove(id, of: String(id.prefix { $0 != "/" })) }
         let now = services.clock.now()
         var next: Timestamp?
         for incident in Array(queues.keys) where !busy.contains(incident) {
@@ -97,7 +101,7 @@ actor EffectDispatcher {
             case .wait(let until):
                 next = min(next ?? until, until)
                 return nil
-            case .settled: remove(head.effect)
+            case .settled: remove(head.effect.id, of: incident)
             }
         }
         return nil
@@ -113,9 +117,9 @@ actor EffectDispatcher {
         return await actor.gate(effect.id, now: now, activationTimeout: executors.activationTimeout)
     }
 
-    private func remove(_ effect: OutboxEffect) {
-        queues[effect.incident]?.removeAll { $0.effect.id == effect.id }
-        if queues[effect.incident]?.isEmpty == true { queues[effect.incident] = nil }
+    private func remove(_ id: String, of incident: String) {
+        queues[incident]?.removeAll { $0.effect.id == id }
+        if queues[incident]?.isEmpty == true { queues[incident] = nil }
     }
 
     private func send(_ entry: OutboxEntry, to executor: any EffectExecutor) {
@@ -155,7 +159,7 @@ actor EffectDispatcher {
                     await state.actor(effect.incident)?.delivered(effect.id)
                     services.metrics.effects(type: effect.type, delivery: "delivered").increment()
                 }
-                remove(effect)
+                remove(effect.id, of: effect.incident)
                 services.logger.info("effect delivered", metadata: metadata)
             case .failure(let error):
                 let attempts = entry.attempts + 1
