@@ -4,8 +4,8 @@ import ReinAdapters
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
-        abstract: "Print one artifact for inspection: an approval card, a PIM request, or a query's KQL.",
-        subcommands: [RenderCardCommand.self, RenderPIMCommand.self, RenderKQLCommand.self]
+        abstract: "Print one artifact for inspection: an approval card, a PIM request, a query's KQL, or a runbook's tools as an MCP client sees them.",
+        subcommands: [RenderCardCommand.self, RenderPIMCommand.self, RenderKQLCommand.self, RenderToolsCommand.self]
     )
 }
 
@@ -172,6 +172,39 @@ struct RenderKQLCommand: ParsableCommand {
             for reason in problems.reasons { writeError("rein: \(reason.code.rawValue): \(reason.message)") }
             throw ExitCode(1)
         }
+    }
+}
+
+struct RenderToolsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tools",
+        abstract: "A runbook's tools as an MCP client lists them: descriptions, input schemas, annotations.",
+        discussion: """
+            Prints `{"tools":[…]}`: exactly the runbook's investigate and remediate tools and \
+            queries, each with an inputSchema (JSON Schema 2020-12) generated from its args, \
+            and readOnlyHint / destructiveHint annotations. The schema advises the model; Rein \
+            still checks every call.
+
+            Example:
+              rein render tools aks_crashloop_backoff --pretty
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The runbook's name.", valueName: "runbook"))
+    var runbook: String
+
+    @Flag(help: "Indent the JSON.")
+    var pretty = false
+
+    @Option(name: .customLong("bundle"), help: ArgumentHelp("A file or folder of the bundle (repeatable; default: policies/ and runbooks/).", valueName: "path"))
+    var bundlePaths: [String] = []
+
+    func run() throws {
+        let policy = try loadPolicy(bundlePaths)
+        guard let tools = ToolCatalog.tools(policy, runbook: runbook) else {
+            throw CLIError("`\(runbook)` is not a runbook of the bundle")
+        }
+        print(JSONWriter.string(.object(JSONObject(entries: [("tools", .array(tools))])), pretty: pretty))
     }
 }
 

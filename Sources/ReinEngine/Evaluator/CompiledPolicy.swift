@@ -228,6 +228,20 @@ public struct CompiledPolicy: Sendable {
         runbookIndex(named: name) != nil
     }
 
+    /// The tools and queries runbook `name` lets the agent use: its `investigate` list, then its
+    /// `remediate` list, each tool once; nil when the bundle declares no such runbook.
+    public func runbookTools(_ name: String) -> [ToolModel]? {
+        guard let runbook = model.runbooks.first(where: { $0.name == name }) else { return nil }
+        var seen: Set<String> = []
+        return (runbook.investigate + runbook.remediate).compactMap { tool in
+            guard seen.insert(tool).inserted else { return nil }
+            return model.tool(named: tool)
+        }
+    }
+
+    /// The namespaces the policies forbid, in declaration order.
+    public var forbiddenNamespaces: [String] { model.forbiddenNamespaces }
+
     /// The runbooks with a `remediate` list, by name, in declaration order.
     public var remediatingRunbooks: [String] {
         model.runbooks.filter { !$0.remediate.isEmpty }.map(\.name)
