@@ -19,6 +19,10 @@ public struct ServeConfig: Sendable {
     public var webhook: (url: String, secretEnv: String)?
     /// `executors.activation_timeout` in seconds (default 2 minutes).
     public var activationTimeout: Int64 = 120
+    /// `mcp`: the MCP gateway's upstreams and tool mappings.
+    public var mcp: MCPConfig?
+    /// The file this configuration was read from.
+    public var path: String?
 
     public init() {}
 
@@ -79,6 +83,8 @@ public struct ServeConfig: Sendable {
             config.tokens = TokenTable(entries)
             if let webhook = values.webhook { config.webhook = (webhook.url, webhook.secretEnv) }
             if let timeout = values.activationTimeout { config.activationTimeout = timeout }
+            config.mcp = values.mcp
+            config.path = file.path
             return problems.isEmpty ? .success(config) : .failure(ConfigError(messages: problems))
         }
     }

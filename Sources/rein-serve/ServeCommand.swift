@@ -75,6 +75,11 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let bundle = try loadBundle()
         if settings.webhook == nil, let refusal = Self.noExecutor(bundle) { fail(refusal) }
+        if let mcp = settings.mcp {
+            let problems = mcp.problems(against: bundle.policy, path: settings.path ?? "rein-serve.yaml")
+            for problem in problems { writeError(problem) }
+            if !problems.isEmpty { fail("the configuration's `mcp` section does not fit the bundle") }
+        }
         let environment = ProcessInfo.processInfo.environment
         if check {
             print(

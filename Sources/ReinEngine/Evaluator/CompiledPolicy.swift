@@ -239,6 +239,9 @@ public struct CompiledPolicy: Sendable {
         }
     }
 
+    /// The tool or query named exactly `name`, as checked; nil when the bundle declares none.
+    public func tool(named name: String) -> ToolModel? { model.tool(named: name) }
+
     /// The namespaces the policies forbid, in declaration order.
     public var forbiddenNamespaces: [String] { model.forbiddenNamespaces }
 
