@@ -124,7 +124,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "rein")
         let (listenHost, listenPort) = (settings.listenHost, settings.listenPort)
         let app = Application(
-            router: APIRoutes(host: host, tokens: settings.tokens).router(),
+            router: APIRoutes(host: host, tokens: settings.tokens, mcp: settings.mcp ?? MCPConfig()).router(),
             configuration: .init(address: .hostname(listenHost, port: listenPort), serverName: "rein"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? listenPort

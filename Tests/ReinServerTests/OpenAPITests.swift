@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import ReinServer
 import Testing
 import Yams
@@ -17,7 +18,7 @@ struct OpenAPITests {
         let paths = try #require(try document()["paths"] as? [String: Any])
         var operations: Set<String> = []
         for (path, item) in paths {
-            for method in (item as? [String: Any])?.keys ?? [:].keys where ["get", "post"].contains(method) {
+            for method in (item as? [String: Any])?.keys ?? [:].keys where ["get", "post", "delete"].contains(method) {
                 operations.insert("\(method.uppercased()) \(path)")
             }
         }
@@ -27,7 +28,7 @@ struct OpenAPITests {
     /// Every (method, path) the source registers with the router.
     static func routes() throws -> Set<String> {
         let source = try String(contentsOf: repositoryRoot.appendingPathComponent("Sources/ReinServer/HTTP/APIRoutes.swift"), encoding: .utf8)
-        let pattern = /router\.(get|post)\("([^"]+)"\)/
+        let pattern = /router\.(get|post|delete)\("([^"]+)"\)/
         return Set(source.matches(of: pattern).map { "\($0.output.1.uppercased()) \($0.output.2)" })
     }
 
@@ -44,7 +45,8 @@ struct OpenAPITests {
             for operation in try Self.operations() {
                 let parts = operation.split(separator: " ")
                 let path = String(parts[1]).replacingOccurrences(of: "{id}", with: "INC-NONE").replacingOccurrences(of: "{digest}", with: "current")
-                let reply = try await server.call(parts[0] == "GET" ? .GET : .POST, path, token: "ops-token", body: parts[0] == "POST" ? "{}" : nil)
+                let method: HTTPMethod = parts[0] == "GET" ? .GET : parts[0] == "DELETE" ? .DELETE : .POST
+                let reply = try await server.call(method, path, token: "ops-token", body: parts[0] == "POST" ? "{}" : nil)
                 // The router's own 404 (no route) has no body; the API's answers all do.
                 #expect(reply.status != 404 || !reply.body.isEmpty, "\(operation): \(reply.status)")
             }

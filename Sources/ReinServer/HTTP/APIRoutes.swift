@@ -11,10 +11,12 @@ public struct APIRoutes: Sendable {
 
     let host: SessionHost
     let tokens: TokenTable
+    let gateway: MCPGateway
 
-    public init(host: SessionHost, tokens: TokenTable) {
+    public init(host: SessionHost, tokens: TokenTable, mcp: MCPConfig = MCPConfig()) {
         self.host = host
         self.tokens = tokens
+        self.gateway = MCPGateway(host: host, settings: mcp)
     }
 
     /// The router with every route.
@@ -93,6 +95,10 @@ public struct APIRoutes: Sendable {
                 status: .ok, headers: [.contentType: "application/yaml"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: RecordingEncoder.yaml(recorded))))
         }
+        // The incident's MCP server: the agent's tools, each call decided by Rein.
+        router.post("/v1/incidents/{id}/mcp") { request, context in try await mcp(request, context) }
+        router.get("/v1/incidents/{id}/mcp") { request, context in try await mcp(request, context) }
+        router.delete("/v1/incidents/{id}/mcp") { request, context in try await mcp(request, context) }
         // An effect id is `{incident}/{step}/{n}`: written as it is, it spans three segments (the
         // first named `id`, as the router wants one name a position);
         // percent-encoded (`%2F`), one.
@@ -120,6 +126,21 @@ public struct APIRoutes: Sendable {
             return Response(status: .ok, headers: [.contentType: "application/jsonl"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
         }
         return router
+    }
+
+    private func mcp(_ request: Request, _ context: some RequestContext) async throws -> Response {
+        let principal = try authenticate(request)
+        let id = try context.parameters.require("id")
+        try await run { () throws(HostError) in try host.checkOwner(id, principal) }
+        let body = request.method == .post ? try await readBody(request, path: "mcp.json").bytes : []
+        let headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
+        let reply = await gateway.handle(MCPRequest(method: request.method.rawValue, headers: headers, body: body), incident: id)
+        var response = reply.body.map { APIResponse.json($0, status: HTTPResponse.Status(code: reply.status)) }
+            ?? Response(status: HTTPResponse.Status(code: reply.status))
+        for (name, value) in reply.headers {
+            if let field = HTTPField.Name(name) { response.headers[field] = value }
+        }
+        return response
     }
 
     private func acknowledge(_ request: Request, _ id: String) async throws -> Response {

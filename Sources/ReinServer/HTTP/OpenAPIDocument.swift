@@ -196,6 +196,49 @@ public enum OpenAPIDocument {
                 '403': {$ref: '#/components/responses/Error'}
                 '422': {$ref: '#/components/responses/Error'}
                 '500': {$ref: '#/components/responses/Error'}
+          /v1/incidents/{id}/mcp:
+            post:
+              operationId: mcpMessage
+              summary: 'The incident''s MCP server (the agent that opened it): one JSON-RPC message, in the session era (initialize, Mcp-Session-Id) or the 2026-07-28 one.'
+              parameters:
+                - $ref: '#/components/parameters/Id'
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema: {type: object}
+              responses:
+                '200': {description: 'A JSON-RPC response.', content: {application/json: {schema: {$ref: '#/components/schemas/RPCMessage'}}}}
+                '202': {description: 'A notification or response, accepted.'}
+                '400': {description: 'Not a valid message, or (2026-07-28) headers that do not match it.', content: {application/json: {schema: {$ref: '#/components/schemas/RPCMessage'}}}}
+                '401': {$ref: '#/components/responses/Error'}
+                '503': {$ref: '#/components/responses/Error'}
+                '403': {$ref: '#/components/responses/Error'}
+                '404': {description: 'No such incident, an unknown session, or (2026-07-28) an unknown method.', content: {application/json: {schema: {type: object}}}}
+                '413': {$ref: '#/components/responses/Error'}
+            get:
+              operationId: mcpStream
+              summary: No server-to-client stream is offered.
+              parameters:
+                - $ref: '#/components/parameters/Id'
+              responses:
+                '401': {$ref: '#/components/responses/Error'}
+                '503': {$ref: '#/components/responses/Error'}
+                '403': {$ref: '#/components/responses/Error'}
+                '404': {$ref: '#/components/responses/Error'}
+                '405': {description: 'Not offered.'}
+            delete:
+              operationId: mcpEndSession
+              summary: Ends a session of the session era (Mcp-Session-Id).
+              parameters:
+                - $ref: '#/components/parameters/Id'
+              responses:
+                '200': {description: 'Ended.'}
+                '401': {$ref: '#/components/responses/Error'}
+                '503': {$ref: '#/components/responses/Error'}
+                '403': {$ref: '#/components/responses/Error'}
+                '404': {$ref: '#/components/responses/Error'}
+                '405': {description: 'No such session.'}
           /v1/effects/{id}/{step}/{n}/ack:
             post:
               operationId: acknowledgeEffect
@@ -362,6 +405,11 @@ public enum OpenAPIDocument {
                 decision: {type: object, required: [id, decision], properties: {id: {type: string}, decision: {type: string, enum: [allow, deny, require_approval]}}}
                 accepted: {type: boolean}
                 why: {type: string}
+            RPCMessage:
+              type: object
+              required: [jsonrpc]
+              properties:
+                jsonrpc: {const: '2.0'}
             Acknowledgement:
               oneOf:
                 - {type: object, required: [ok], additionalProperties: false, properties: {ok: {const: true}}}

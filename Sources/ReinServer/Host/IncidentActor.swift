@@ -20,11 +20,23 @@ actor IncidentActor {
 
     /// What opened the incident (it never changes).
     nonisolated let record: IncidentRecord
+    /// The bundle it is pinned to.
+    nonisolated let bundle: HostBundle
 
     init(_ incident: LiveIncident, services: HostServices) {
         self.incident = incident
         self.services = services
         self.record = incident.record
+        self.bundle = incident.bundle
+    }
+
+    /// Whether `action` is the one awaiting approval: the same tool, kind and args once checked
+    /// (defaults filled), as canonical JSON.
+    func isPending(_ action: ProposedAction) -> Bool {
+        guard case .awaitingApproval(let pending) = incident.session.state.phase, pending.tool == action.tool, pending.kind == action.kind,
+            case .success(let args) = bundle.policy.validatedArgs(tool: action.tool, args: action.args)
+        else { return false }
+        return CanonicalJSON.encodeKeepingNumbers(.object(args)) == CanonicalJSON.encodeKeepingNumbers(.object(pending.args))
     }
 
     func view() -> JSONValue { incident.view() }

@@ -277,6 +277,17 @@ public final class SessionHost: Sendable {
         return try await actor.acknowledge(id, ack)
     }
 
+    /// Incident `id`'s actor, if there is one.
+    func incidentActor(_ id: String) -> IncidentActor? { state.actor(id) }
+
+    /// Checks that `principal` is the agent that opened incident `id` (the MCP gateway serves
+    /// only it).
+    public func checkOwner(_ id: String, _ principal: Principal) throws(HostError) {
+        guard principal.role == .agent else { throw .forbidden("only the agent that opened the incident calls its tools") }
+        guard let actor = state.actor(id) else { throw .notFound("no incident `\(id)`") }
+        guard actor.record.owner == principal.name else { throw .forbidden("incident `\(id)` was opened by another agent") }
+    }
+
     /// Stops every timer and the deliveries (shutdown).
     public func stop() async {
         await dispatcher?.stop()

@@ -143,6 +143,20 @@ final class TestServer: Sendable {
         return Reply(status: Int(response.status.code), body: String(buffer: collected), retryAfter: response.headers.first(name: "Retry-After"))
     }
 
+    /// A request to `url` with extra headers: its status, JSON body, and `Mcp-Session-Id`.
+    func raw(_ method: HTTPMethod, url: String, token: String, body: String?, headers: [(String, String)]) async throws -> (status: Int, json: JSONValue?, session: String?) {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Accept", value: "application/json, text/event-stream")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let collected = try await response.body.collect(upTo: 16 << 20)
+        let json: JSONValue? = if case .success(let value) = JSONReader.parse(String(buffer: collected)) { value } else { nil }
+        return (Int(response.status.code), json, response.headers.first(name: "Mcp-Session-Id"))
+    }
+
     func post(_ path: String, token: String?, _ body: String) async throws -> Reply {
         try await call(.POST, path, token: token, body: body)
     }

@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""The official Python MCP client against rein-serve's MCP gateway, in both protocol eras.
+
+    python3 Scripts/mcp-client-test.py [--bin DIR]
+
+Starts the built `rein-serve` on a loopback port (with a webhook receiver for the effects and
+a 2 s approval hold), opens an incident through the REST API, and for each era (the session-
+based one, `mode="legacy"`, and 2026-07-28, which the client negotiates by itself) checks:
+- `tools/list` offers exactly the runbook's tools, with input schemas;
+- a call Rein denies is a result with isError and one `code: message` line per reason;
+- an unknown tool is a JSON-RPC error;
+- a remediation holds, then answers that the approval is pending; the same call again
+  re-attaches to that approval (no second card); approved during the hold, it answers approved.
+Needs the `mcp` package from PyPI. Exit status: 0 all held, 1 a check failed, 2 it could not run.
+"""
+import argparse
+import asyncio
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from webhook_receiver import Receiver  # noqa: E402
+
+try:
+    from mcp.client.client import Client
+    from mcp.client.streamable_http import create_mcp_http_client, streamable_http_client
+except ImportError:
+    print("mcp-client-test: needs the mcp package (pip install mcp)", file=sys.stderr)
+    sys.exit(2)
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TOKENS = {"agent": "mcp-agent-token", "alice": "mcp-alice-token", "reader": "mcp-reader-token"}
+FAILURES = []
+
+
+def check(condition, what):
+    if not condition:
+        FAILURES.append(what)
+        print(f"mcp-client-test: FAILED: {what}", file=sys.stderr)
+
+
+def rest(port, method, path, token, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method)
+    request.add_header("Authorization", f"Bearer {TOKENS[token]}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def text(result):
+    return "\n".join(block.text for block in result.content if getattr(block, "type", "") == "text")
+
+
+async def exercise(port, incident, mode):
+    url = f"http://127.0.0.1:{port}/v1/incidents/{incident}/mcp"
+    http = create_mcp_http_client(headers={"Authorization": f"Bearer {TOKENS['agent']}"})
+    async with Client(streamable_http_client(url, http_client=http), mode=mode) as client:
+        era = client.protocol_version
+        tools = await client.list_tools()
+        names = [tool.name for tool in tools.tools]
+        check("get_pod_logs" in names and "restart_deployment" in names and "cordon_node" not in names,
+              f"[{mode}] tools/list offers the runbook's tools only: {names}")
+        logs = next(tool for tool in tools.tools if tool.name == "get_pod_logs")
+        check(logs.input_schema.get("additionalProperties") is False, f"[{mode}] get_pod_logs has a closed input schema")
+        denied = await client.call_tool("get_pod_logs", {"namespace": "kube-system", "pod": "p", "container": "c"})
+        check(denied.is_error and text(denied).startswith("forbidden_namespace: "), f"[{mode}] a denied call says why: {text(denied)!r}")
+        unknown_error = None
+        try:
+            unknown = await client.call_tool("drop_database", {})
+            unknown_error = None if not unknown.is_error else text(unknown)
+        except Exception as error:  # the client raises a JSON-RPC error
+            unknown_error = str(error)
+        check(unknown_error is not None and "Unknown tool" in unknown_error, f"[{mode}] an unknown tool is an error: {unknown_error!r}")
+        await client.call_tool("get_pod_logs", {"namespace": "cart", "pod": "cart-service-59c7-x1z", "container": "cart",
+                                                "reason": "why does it crash?"})
+        restart = {"namespace": "cart", "deployment": "cart-service", "reason": "restart the stuck pods"}
+        pending = await client.call_tool("restart_deployment", restart)
+        check(not pending.is_error and (pending.structured_content or {}).get("status") == "pending",
+              f"[{mode}] past the hold the approval is pending: {text(pending)!r}")
+        digest = (pending.structured_content or {}).get("digest")
+
+        def approve():
+            time.sleep(0.7)
+            rest(port, "POST", f"/v1/incidents/{incident}/approvals", "alice", {"verdict": "approve", "digest": digest})
+
+        threading.Thread(target=approve, daemon=True).start()
+        approved = await client.call_tool("restart_deployment", restart)
+        check((approved.structured_content or {}).get("status") == "approved", f"[{mode}] approved during the hold: {text(approved)!r}")
+        _, view = rest(port, "GET", f"/v1/incidents/{incident}", "reader")
+        cards = [effect for effect in view["effects"] if effect["type"] == "send_approval_card"]
+        check(len(cards) == 1, f"[{mode}] the repeated call re-attached to the approval: {len(cards)} cards")
+        thoughts = [step for step in view["steps"] if step["event"] == "propose"]
+        check(len(thoughts) == 3, f"[{mode}] three proposals were recorded (denied, read, restart): {len(thoughts)}")
+        return era
+
+
+def main():
+    parser = argparse.ArgumentParser(description="The official Python MCP client against rein-serve.")
+    parser.add_argument("--bin", help="the folder of the built rein-serve (default: swift build --show-bin-path)")
+    args = parser.parse_args()
+    binaries = os.path.abspath(args.bin or subprocess.run(["swift", "build", "--show-bin-path"], cwd=REPO, capture_output=True,
+                                                          text=True, check=True).stdout.strip())
+    folder = tempfile.mkdtemp(prefix="rein-mcp-")
+    receiver = Receiver("mcp-webhook-secret")
+    hook = receiver.start()
+    sha = lambda token: hashlib.sha256(token.encode()).hexdigest()  # noqa: E731
+    with open(os.path.join(folder, "rein-serve.yaml"), "w") as handle:
+        handle.write(f"""tokens:
+  - {{name: agent-runtime, role: agent, sha256: "{sha(TOKENS['agent'])}"}}
+  - {{name: alice@contoso.com, role: approver, sha256: "{sha(TOKENS['alice'])}"}}
+  - {{name: dashboards, role: reader, sha256: "{sha(TOKENS['reader'])}"}}
+executors:
+  webhook: {{url: "http://127.0.0.1:{hook}/rein-effects", secret_env: REIN_WEBHOOK_SECRET}}
+mcp:
+  approval_hold: 2s
+""")
+    with socket_port() as port:
+        pass
+    server = subprocess.Popen(
+        [os.path.join(binaries, "rein-serve"), "--config", os.path.join(folder, "rein-serve.yaml"), "--bundle", os.path.join(REPO, "policies"),
+         "--bundle", os.path.join(REPO, "runbooks"), "--listen", f"127.0.0.1:{port}", "--data", os.path.join(folder, "data")],
+        stdout=open(os.path.join(folder, "server.log"), "wb"), stderr=subprocess.STDOUT,
+        env={**os.environ, "REIN_WEBHOOK_SECRET": "mcp-webhook-secret"})
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            print(f"mcp-client-test: rein-serve did not start (log: {folder}/server.log)", file=sys.stderr)
+            return 2
+        with open(os.path.join(REPO, "examples", "opening.json")) as handle:
+            opening = json.load(handle)
+        for mode in ("legacy", "auto"):
+            incident = f"INC-MCP-{mode}"
+            opening["incident"] = incident
+            status, _ = rest(port, "POST", "/v1/incidents", "agent", opening)
+            check(status == 201, f"[{mode}] the incident opens: {status}")
+            era = asyncio.run(exercise(port, incident, mode))
+            print(f"mcp-client-test: {mode}: protocol {era}")
+            check(era == ("2026-07-28" if mode == "auto" else "2025-11-25"), f"[{mode}] the era negotiated: {era}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        receiver.stop()
+    print(f"mcp-client-test: {len(FAILURES)} failures")
+    return 1 if FAILURES else 0
+
+
+class socket_port:
+    """A free loopback port."""
+
+    def __enter__(self):
+        import socket
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+
+    def __exit__(self, *exc):
+        return False
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+import ReinAdapters
+
+extension MCPGateway {
+    /// `tools/call`: the call is the agent's proposal, decided by Rein. A denial is a result
+    /// with `isError` and one line per reason, for the model to correct itself; an action that
+    /// needs approval holds the call up to `approval_hold`; a tool that is allowed is run by the
+    /// upstream the configuration maps it to.
+    func call(_ params: JSONObject, incident: String) async throws(RPCError) -> JSONValue {
+        guard case .string(let name)? = params["name"] else { throw RPCError(code: RPCError.invalidParams, message: "`name` must be a string") }
+        guard let actor = host.incidentActor(incident) else { throw RPCError(code: RPCError.invalidParams, message: "no incident `\(incident)`") }
+        guard let tool = actor.bundle.policy.runbookTools(actor.record.runbook)?.first(where: { $0.name == name }) else {
+            throw RPCError(code: RPCError.invalidParams, message: "Unknown tool: \(name)")
+        }
+        var args = JSONObject(entries: [])
+        switch params["arguments"] {
+        case nil: break
+        case .object(let given)?: args = given
+        default: throw RPCError(code: RPCError.invalidParams, message: "`arguments` must be an object")
+        }
+        var thought: String?
+        if case .object(let meta)? = params["_meta"], case .string(let given)? = meta["dev.rein/thought"] { thought = given }
+        if tool.arg(named: "reason") == nil, case .string(let reason)? = args["reason"] {
+            thought = reason
+            args = JSONObject(entries: args.entries.filter { $0.key != "reason" })
+        }
+        let action = ProposedAction(thought: thought, kind: tool.effect == .write ? .remediation : .toolCall, tool: name, args: args)
+        if await actor.isPending(action) { return await hold(actor) }
+        let answer: JSONValue
+        do {
+            answer = try await actor.post { at throws(HostError) in .propose(at: at, action) }
+        } catch {
+            throw RPCError(code: RPCError.internalError, message: "the call could not be recorded")
+        }
+        guard case .object(let step)? = answer["step"], case .object(let decision)? = step["decision"] else {
+            return Self.result(["the incident is closed: nothing was run"], isError: true, structured: nil)
+        }
+        switch decision["decision"] {
+        case .string("deny")?:
+            var listed: [JSONValue] = []
+            if case .array(let items)? = decision["reasons"] { listed = items }
+            let reasons = listed.map { (reason: JSONValue) -> String in
+                let code = reason["code"].flatMap { if case .string(let text) = $0 { text } else { nil } } ?? "denied"
+                let message = reason["message"].flatMap { if case .string(let text) = $0 { text } else { nil } } ?? ""
+                return "\(code): \(message)"
+            }
+            return Self.result(reasons, isError: true, structured: .object(decision), decision: .object(decision))
+        case .string("require_approval")?:
+            return await hold(actor)
+        default:
+            return notRun(name)
+        }
+    }
+
+    /// An allowed call that no upstream carries out yet: said so, with nothing run.
+    private func notRun(_ tool: String) -> JSONValue {
+        Self.result(
+            ["Rein allows `\(tool)`, but no upstream tool server carries it out: nothing was run (map it under mcp.tools in rein-serve.yaml)"],
+            isError: true, structured: nil)
+    }
+
+    /// Waits, up to the configured hold, for the pending approval to be decided; answers with
+    /// where it stands. The humans decide: a call that ends early leaves the approval pending.
+    private func hold(_ actor: IncidentActor) async -> JSONValue {
+        let until = ContinuousClock.now + .seconds(settings.approvalHold)
+        while true {
+            let view = await actor.view()
+            let phase = view["phase"].flatMap { if case .string(let text) = $0 { text } else { nil } } ?? ""
+            guard phase == "awaiting_approval", let pending = view["pending"] else { return decided(view, phase: phase) }
+            let left = until - ContinuousClock.now
+            guard left > .zero, !Task.isCancelled else { return Self.pendingResult(pending) }
+            let steps = view["steps"].map { if case .array(let items) = $0 { items.count } else { 0 } } ?? 0
+            await actor.waitForChange(after: steps, timeout: left)
+        }
+    }
+
+    /// The answer once the approval is decided.
+    private func decided(_ view: JSONValue, phase: String) -> JSONValue {
+        let reason = view["outcome"]?["reason"].flatMap { if case .string(let text) = $0 { text } else { nil } }
+        switch (phase, reason) {
+        case ("executing", _), ("closed", "completed"?), ("closed", "execution_failed"?), ("closed", "execution_unconfirmed"?):
+            return Self.result(
+                ["Approved: the change runs with a just-in-time elevation through Rein's executors, and its result is recorded in the incident"],
+                isError: false, structured: .object(JSONObject(entries: [("status", .string("approved"))])))
+        case ("closed", "approval_rejected"?):
+            return Self.result(["Rejected by a human approver: nothing was changed"], isError: true,
+                structured: .object(JSONObject(entries: [("status", .string("rejected"))])))
+        case ("closed", "approval_timeout"?):
+            return Self.result(["No approval came before the deadline: nothing was changed"], isError: true,
+                structured: .object(JSONObject(entries: [("status", .string("timed_out"))])))
+        case ("closed", _):
+            return Self.result(["The incident closed (\(reason ?? "closed")): nothing was changed"], isError: true, structured: nil)
+        default:
+            return Self.result(["Approved"], isError: false, structured: .object(JSONObject(entries: [("status", .string("approved"))])))
+        }
+    }
+
+    /// Past the hold: the approval is pending — its digest, approvals so far, the deadline.
+    static func pendingResult(_ pending: JSONValue) -> JSONValue {
+        let needed = pending["needed"] ?? .integer(1)
+        let approvedBy = pending["approvedBy"] ?? .array([])
+        let deadline = pending["deadline"] ?? .null
+        let count = if case .array(let items) = approvedBy { items.count } else { 0 }
+        let text = "Waiting for a human's approval (\(count) of \(JSONWriter.string(needed)) so far, deadline \(JSONWriter.string(deadline))): "
+            + "call the tool again with the same arguments to keep waiting; nothing has been changed yet"
+        return result(
+            [text], isError: false,
+            structured: .object(
+                JSONObject(entries: [
+                    ("status", .string("pending")), ("digest", pending["digest"] ?? .null), ("approvedBy", approvedBy), ("needed", needed),
+                    ("deadline", deadline),
+                ])))
+    }
+
+    /// A `tools/call` result: one text block, `isError`, `structuredContent`, and the decision
+    /// in `_meta["dev.rein/decision"]` when there is one.
+    static func result(_ lines: [String], isError: Bool, structured: JSONValue?, decision: JSONValue? = nil) -> JSONValue {
+        var entries: [(key: String, value: JSONValue)] = [
+            ("content", .array([.object(JSONObject(entries: [("type", .string("text")), ("text", .string(lines.joined(separator: "\n")))]))])),
+            ("isError", .bool(isError)),
+        ]
+        if let structured { entries.append(("structuredContent", structured)) }
+        if let decision { entries.append(("_meta", .object(JSONObject(entries: [("dev.rein/decision", decision)])))) }
+        return .object(JSONObject(entries: entries))
+    }
+}
+
+extension JSONValue {
+    /// `self[key]` of an object.
+    fileprivate subscript(_ key: String) -> JSONValue? {
+        if case .object(let object) = self { return object[key] }
+        return nil
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import NIOHTTP1
+import ReinAdapters
+import ReinServer
+import Testing
+
+/// The MCP gateway's protocol rules, over a real HTTP client: both eras on one URL, sessions,
+/// routing headers, versions, and calls decided by Rein. (The official Python client runs
+/// against it in CI: Scripts/mcp-client-test.py.)
+@Suite("rein serve: MCP gateway")
+struct MCPGatewayTests {
+    static let agent = "agent-runtime-token"
+    static let modernMeta = #""_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}"#
+
+    /// Posts `body` to the incident's MCP endpoint with `headers`.
+    static func post(_ server: TestServer, _ body: String, headers: [(String, String)] = [], token: String = agent) async throws -> (status: Int, json: JSONValue?, session: String?) {
+        var request = HTTPClientRequestBuilder(url: "http://127.0.0.1:\(server.port)/v1/incidents/INC-G/mcp", method: .POST, token: token, body: body)
+        request.headers = headers
+        return try await request.send(server)
+    }
+
+    static func initialize(_ server: TestServer) async throws -> String {
+        let reply = try await post(server, #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{}}}"#)
+        #expect(reply.status == 200 && reply.json?["result"]?["protocolVersion"] == .string("2025-06-18"))
+        return try #require(reply.session)
+    }
+
+    func withIncident(_ body: (TestServer) async throws -> Void) async throws {
+        try await TestServer.with(at: APITests.weekday) { server in
+            #expect(try await server.post("/v1/incidents", token: Self.agent, try APITests.opening(id: "INC-G")).status == 201)
+            try await body(server)
+        }
+    }
+
+    @Test func theSessionEraNeedsItsSession() async throws {
+        try await withIncident { server in
+            let session = try await Self.initialize(server)
+            let list = #"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#
+            #expect(try await Self.post(server, list).status == 400)
+            #expect(try await Self.post(server, list, headers: [("Mcp-Session-Id", "nope")]).status == 404)
+            let tools = try await Self.post(server, list, headers: [("Mcp-Session-Id", session)])
+            let names = tools.json?["result"]?["tools"]?.arrayValue.compactMap { $0["name"]?.stringValue } ?? []
+            #expect(names.contains("get_pod_logs") && !names.contains("cordon_node"))
+            #expect(try await Self.post(server, #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#, headers: [("Mcp-Session-Id", session)]).status == 202)
+            #expect(try await Self.post(server, #"{"jsonrpc":"2.0","id":3,"method":"ping"}"#, headers: [("Mcp-Session-Id", session)]).json?["result"] == .object(JSONObject(entries: [])))
+            // An unknown protocol version in the header is refused.
+            #expect(try await Self.post(server, list, headers: [("Mcp-Session-Id", session), ("MCP-Protocol-Version", "2024-01-01")]).status == 400)
+            // Ending the session: then it is unknown.
+            var end = HTTPClientRequestBuilder(url: "http://127.0.0.1:\(server.port)/v1/incidents/INC-G/mcp", method: .DELETE, token: Self.agent, body: nil)
+            end.headers = [("Mcp-Session-Id", session)]
+            #expect(try await end.send(server).status == 200)
+            #expect(try await Self.post(server, list, headers: [("Mcp-Session-Id", session)]).status == 404)
+            let stream = HTTPClientRequestBuilder(url: "http://127.0.0.1:\(server.port)/v1/incidents/INC-G/mcp", method: .GET, token: Self.agent, body: nil)
+            #expect(try await stream.send(server).status == 405)
+        }
+    }
+
+    @Test func the2026EraChecksItsHeadersAndVersion() async throws {
+        try await withIncident { server in
+            let discover = #"{"jsonrpc":"2.0","id":1,"method":"server/discover","params":{\#(Self.modernMeta)}}"#
+            let good = [("MCP-Protocol-Version", "2026-07-28"), ("Mcp-Method", "server/discover")]
+            let discovered = try await Self.post(server, discover, headers: good)
+            #expect(discovered.status == 200 && discovered.json?["result"]?["resultType"] == .string("complete"))
+            #expect(discovered.json?["result"]?["supportedVersions"] == .array([.string("2026-07-28")]))
+            #expect(discovered.json?["result"]?["cacheScope"] == .string("private") && discovered.session == nil)
+            let mismatch = try await Self.post(server, discover, headers: [("MCP-Protocol-Version", "2026-07-28"), ("Mcp-Method", "tools/list")])
+            #expect(mismatch.status == 400 && mismatch.json?["error"]?["code"] == .integer(-32020))
+            let twice = try await Self.post(server, discover, headers: good + [("Mcp-Method", "server/discover")])
+            #expect(twice.status == 400 && twice.json?["error"]?["code"] == .integer(-32020))
+            let old = discover.replacingOccurrences(of: "2026-07-28", with: "2030-01-01")
+            let unsupported = try await Self.post(server, old, headers: [("MCP-Protocol-Version", "2030-01-01"), ("Mcp-Method", "server/discover")])
+            #expect(unsupported.status == 400 && unsupported.json?["error"]?["code"] == .integer(-32022))
+            #expect(unsupported.json?["error"]?["data"]?["supported"]?.arrayValue.contains(.string("2025-11-25")) == true)
+            let noMeta = try await Self.post(server, #"{"jsonrpc":"2.0","id":1,"method":"server/discover"}"#, headers: good)
+            #expect(noMeta.status == 400 && noMeta.json?["error"]?["code"] == .integer(-32602))
+            let unknown = try await Self.post(
+                server, #"{"jsonrpc":"2.0","id":1,"method":"resources/list","params":{\#(Self.modernMeta)}}"#,
+                headers: [("MCP-Protocol-Version", "2026-07-28"), ("Mcp-Method", "resources/list")])
+            #expect(unknown.status == 404 && unknown.json?["error"]?["code"] == .integer(-32601))
+        }
+    }
+
+    @Test func callsAreProposalsDecidedByRein() async throws {
+        try await withIncident { server in
+            func call(_ name: String, _ arguments: String) async throws -> (status: Int, json: JSONValue?, session: String?) {
+                try await Self.post(
+                    server, #"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"\#(name)","arguments":\#(arguments),\#(Self.modernMeta)}}"#,
+                    headers: [("MCP-Protocol-Version", "2026-07-28"), ("Mcp-Method", "tools/call"), ("Mcp-Name", name)])
+            }
+            let denied = try await call("get_pod_logs", #"{"namespace":"kube-system","pod":"p","container":"c","reason":"look"}"#)
+            #expect(denied.json?["result"]?["isError"] == .bool(true))
+            #expect(denied.json?["result"]?["content"]?.arrayValue.first?["text"]?.stringValue?.hasPrefix("forbidden_namespace: ") == true)
+            #expect(denied.json?["result"]?["structuredContent"]?["decision"] == .string("deny"))
+            #expect(denied.json?["result"]?["_meta"]?["dev.rein/decision"]?["decision"] == .string("deny"))
+            let unknown = try await call("drop_database", "{}")
+            #expect(unknown.json?["error"]?["code"] == .integer(-32602))
+            let wrongType = try await call("get_pod_logs", "[]")
+            #expect(wrongType.json?["error"]?["code"] == .integer(-32602))
+            // The `reason` became the step's thought, not an arg.
+            let recording = try await server.get("/v1/incidents/INC-G/recording", token: "dashboards-token")
+            let proposal = recording["events"]?.arrayValue.first?["propose"]
+            #expect(proposal?["thought"] == .string("look") && proposal?["args"]?["reason"] == nil)
+            // Another agent cannot use this incident's tools.
+            #expect(try await Self.post(server, #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}"#, token: "other-agent-token").status == 403)
+        }
+    }
+}
+
+/// A request built for the MCP endpoint, with the headers it carries.
+struct HTTPClientRequestBuilder {
+    var url: String
+    var method: HTTPMethod
+    var token: String
+    var body: String?
+    var headers: [(String, String)] = []
+
+    init(url: String, method: HTTPMethod, token: String, body: String?) {
+        self.url = url
+        self.method = method
+        self.token = token
+        self.body = body
+    }
+
+    func send(_ server: TestServer) async throws -> (status: Int, json: JSONValue?, session: String?) {
+        try await server.raw(method, url: url, token: token, body: body, headers: headers)
+    }
+}
