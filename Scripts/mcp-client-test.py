@@ -3,12 +3,16 @@
 
     python3 Scripts/mcp-client-test.py [--bin DIR]
 
-Starts the built `rein-serve` on a loopback port (with a webhook receiver for the effects and
-a 2 s approval hold), opens an incident through the REST API, and for each era (the session-
-based one, `mode="legacy"`, and 2026-07-28, which the client negotiates by itself) checks:
+Starts a recording upstream MCP server (Scripts/recording_upstream.py, the official package's
+MCPServer) and the built `rein-serve` on loopback ports (with a webhook receiver for the
+effects, a 2 s approval hold, and `get_pod_logs` mapped to the upstream's `pods_log` with a
+read credential), opens an incident through the REST API, and for each era (the session-based
+one, `mode="legacy"`, and 2026-07-28, which the client negotiates by itself) checks:
 - `tools/list` offers exactly the runbook's tools, with input schemas;
 - a call Rein denies is a result with isError and one `code: message` line per reason;
 - an unknown tool is a JSON-RPC error;
+- an allowed call is forwarded to the upstream with the mapped arguments and the read
+  credential, its output is the answer and is recorded as the `observe` event;
 - a remediation holds, then answers that the approval is pending; the same call again
   re-attaches to that approval (no second card); approved during the hold, it answers approved.
 Needs the `mcp` package from PyPI. Exit status: 0 all held, 1 a check failed, 2 it could not run.
@@ -82,8 +86,10 @@ async def exercise(port, incident, mode):
         except Exception as error:  # the client raises a JSON-RPC error
             unknown_error = str(error)
         check(unknown_error is not None and "Unknown tool" in unknown_error, f"[{mode}] an unknown tool is an error: {unknown_error!r}")
-        await client.call_tool("get_pod_logs", {"namespace": "cart", "pod": "cart-service-59c7-x1z", "container": "cart",
-                                                "reason": "why does it crash?"})
+        logs_result = await client.call_tool("get_pod_logs", {"namespace": "cart", "pod": "cart-service-59c7-x1z", "container": "cart",
+                                                              "reason": "why does it crash?"})
+        check(not logs_result.is_error and "connection refused" in text(logs_result),
+              f"[{mode}] an allowed call answers with the upstream's output: {text(logs_result)!r}")
         restart = {"namespace": "cart", "deployment": "cart-service", "reason": "restart the stuck pods"}
         pending = await client.call_tool("restart_deployment", restart)
         check(not pending.is_error and (pending.structured_content or {}).get("status") == "pending",
@@ -102,6 +108,7 @@ async def exercise(port, incident, mode):
         check(len(cards) == 1, f"[{mode}] the repeated call re-attached to the approval: {len(cards)} cards")
         thoughts = [step for step in view["steps"] if step["event"] == "propose"]
         check(len(thoughts) == 3, f"[{mode}] three proposals were recorded (denied, read, restart): {len(thoughts)}")
+        check([step["event"] for step in view["steps"]].count("observe") == 1, f"[{mode}] the upstream's output is the observe event")
         return era
 
 
@@ -114,6 +121,18 @@ def main():
     folder = tempfile.mkdtemp(prefix="rein-mcp-")
     receiver = Receiver("mcp-webhook-secret")
     hook = receiver.start()
+    record = os.path.join(folder, "upstream-calls.jsonl")
+    with socket_port() as upstream_port:
+        pass
+    upstream = subprocess.Popen([sys.executable, os.path.join(REPO, "Scripts", "recording_upstream.py"), "--port", str(upstream_port), "--record", record],
+                                stdout=open(os.path.join(folder, "upstream.log"), "wb"), stderr=subprocess.STDOUT)
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{upstream_port}/mcp", data=b"{}", method="POST"), timeout=1)
+        except urllib.error.HTTPError:
+            break
+        except OSError:
+            time.sleep(0.05)
     sha = lambda token: hashlib.sha256(token.encode()).hexdigest()  # noqa: E731
     with open(os.path.join(folder, "rein-serve.yaml"), "w") as handle:
         handle.write(f"""tokens:
@@ -124,6 +143,12 @@ executors:
   webhook: {{url: "http://127.0.0.1:{hook}/rein-effects", secret_env: REIN_WEBHOOK_SECRET}}
 mcp:
   approval_hold: 2s
+  upstreams:
+    k8s-read: {{url: "http://127.0.0.1:{upstream_port}/mcp", headers: {{Authorization: {{env: K8S_READ_TOKEN}}}}}}
+    k8s-write: {{url: "http://127.0.0.1:{upstream_port}/mcp", headers: {{Authorization: {{env: K8S_WRITE_TOKEN}}}}}}
+  tools:
+    get_pod_logs: {{upstream: k8s-read, tool: pods_log, args: {{namespace: namespace, name: pod, container: container}}}}
+    restart_deployment: {{upstream: k8s-write, tool: resources_scale, args: {{namespace: namespace, name: deployment, scale: {{const: 1}}}}}}
 """)
     with socket_port() as port:
         pass
@@ -131,7 +156,8 @@ mcp:
         [os.path.join(binaries, "rein-serve"), "--config", os.path.join(folder, "rein-serve.yaml"), "--bundle", os.path.join(REPO, "policies"),
          "--bundle", os.path.join(REPO, "runbooks"), "--listen", f"127.0.0.1:{port}", "--data", os.path.join(folder, "data")],
         stdout=open(os.path.join(folder, "server.log"), "wb"), stderr=subprocess.STDOUT,
-        env={**os.environ, "REIN_WEBHOOK_SECRET": "mcp-webhook-secret"})
+        env={**os.environ, "REIN_WEBHOOK_SECRET": "mcp-webhook-secret", "K8S_READ_TOKEN": "Bearer observer-credential",
+             "K8S_WRITE_TOKEN": "Bearer remediator-credential"})
     try:
         for _ in range(200):
             try:
@@ -152,9 +178,16 @@ mcp:
             era = asyncio.run(exercise(port, incident, mode))
             print(f"mcp-client-test: {mode}: protocol {era}")
             check(era == ("2026-07-28" if mode == "auto" else "2025-11-25"), f"[{mode}] the era negotiated: {era}")
+        with open(record) as handle:
+            calls = [json.loads(line) for line in handle if line.strip()]
+        expected = {"tool": "pods_log", "arguments": {"namespace": "cart", "name": "cart-service-59c7-x1z", "container": "cart"},
+                    "authorization": "Bearer observer-credential"}
+        check(calls == [expected, expected], f"exactly the two allowed reads reached the upstream, as the observer: {calls}")
     finally:
         server.terminate()
         server.wait(timeout=30)
+        upstream.terminate()
+        upstream.wait(timeout=30)
         receiver.stop()
     print(f"mcp-client-test: {len(FAILURES)} failures")
     return 1 if FAILURES else 0

@@ -98,6 +98,22 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             fail(error.messages.joined(separator: "; "))
         }
+        var upstreams: [String: any MCPUpstream] = [:]
+        if let mcp = settings.mcp {
+            let path = settings.path ?? "rein-serve.yaml"
+            do {
+                upstreams = try mcp.connectUpstreams(environment: environment, path: path)
+            } catch {
+                for message in error.messages { writeError(message) }
+                fail("the configuration's `mcp.upstreams` cannot be used")
+            }
+            let problems = await mcp.upstreamProblems(upstreams, path: path)
+            if !problems.isEmpty {
+                for problem in problems { writeError(problem) }
+                for upstream in upstreams.values { await upstream.shutdown() }
+                fail("the configuration's `mcp.tools` does not fit the upstreams")
+            }
+        }
         guard mkdir(settings.data, 0o750) == 0 || errno == EEXIST else {
             fail("cannot create the data folder `\(settings.data)`: \(String(cString: strerror(errno)))")
         }
@@ -124,7 +140,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "rein")
         let (listenHost, listenPort) = (settings.listenHost, settings.listenPort)
         let app = Application(
-            router: APIRoutes(host: host, tokens: settings.tokens, mcp: settings.mcp ?? MCPConfig()).router(),
+            router: APIRoutes(host: host, tokens: settings.tokens, mcp: settings.mcp ?? MCPConfig(), upstreams: upstreams).router(),
             configuration: .init(address: .hostname(listenHost, port: listenPort), serverName: "rein"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? listenPort
@@ -140,6 +156,7 @@ struct ServeCommand: AsyncParsableCommand {
                 logger: logger))
         try await group.run()
         await host.stop()
+        for upstream in upstreams.values { await upstream.shutdown() }
     }
 
     /// Why the server cannot run `bundle` without an executor: its `remediate` lists could never

@@ -13,10 +13,10 @@ public struct APIRoutes: Sendable {
     let tokens: TokenTable
     let gateway: MCPGateway
 
-    public init(host: SessionHost, tokens: TokenTable, mcp: MCPConfig = MCPConfig()) {
+    public init(host: SessionHost, tokens: TokenTable, mcp: MCPConfig = MCPConfig(), upstreams: [String: any MCPUpstream] = [:]) {
         self.host = host
         self.tokens = tokens
-        self.gateway = MCPGateway(host: host, settings: mcp)
+        self.gateway = MCPGateway(host: host, settings: mcp, upstreams: upstreams)
     }
 
     /// The router with every route.

@@ -47,15 +47,66 @@ extension MCPGateway {
         case .string("require_approval")?:
             return await hold(actor)
         default:
-            return notRun(name)
+            let effect = answer["effects"].flatMap { if case .array(let items) = $0 { items.first { $0["type"] == .string("run_tool") } } else { nil } }
+            return await forward(name, effect: effect, to: actor)
         }
     }
 
-    /// An allowed call that no upstream carries out yet: said so, with nothing run.
-    private func notRun(_ tool: String) -> JSONValue {
-        Self.result(
-            ["Rein allows `\(tool)`, but no upstream tool server carries it out: nothing was run (map it under mcp.tools in rein-serve.yaml)"],
-            isError: true, structured: nil)
+    /// Runs an allowed call on the upstream tool the configuration maps it to, with the call's
+    /// validated args; records the output (cut at `output_limit`) as the `observe` event and
+    /// answers with it. A tool that no upstream carries out runs nothing, and says so.
+    private func forward(_ tool: String, effect: JSONValue?, to actor: IncidentActor) async -> JSONValue {
+        guard let mapping = settings.tools.first(where: { $0.reinTool == tool }), let upstream = upstreams[mapping.upstream],
+            case .object(let args)? = effect?["args"]
+        else {
+            return Self.result(
+                ["Rein allows `\(tool)`, but no upstream tool server carries it out: nothing was run (map it under mcp.tools in rein-serve.yaml)"],
+                isError: true, structured: nil)
+        }
+        let kql = effect?["kql"].flatMap { if case .string(let text) = $0 { text } else { nil } }
+        let output: String
+        let failed: Bool
+        var structured: JSONValue?
+        switch UpstreamArguments.build(mapping.args, args: args, kql: kql) {
+        case .failure(let error):
+            return Self.result(["`\(tool)` could not be mapped to its upstream: \(error.message); nothing was run"], isError: true, structured: nil)
+        case .success(let upstreamArgs):
+            do {
+                let result = try await upstream.callTool(mapping.tool, arguments: upstreamArgs)
+                output = Self.text(of: result)
+                failed = result["isError"] == .bool(true)
+                structured = result["structuredContent"]
+            } catch {
+                output = "upstream `\(mapping.upstream)` failed: \(error)"
+                failed = true
+            }
+        }
+        let (kept, cut) = Self.cut(output, at: settings.outputLimit)
+        _ = try? await actor.post { at throws(HostError) in .observe(at: at, output: kept) }
+        return Self.result([kept], isError: failed, structured: cut ? nil : structured.flatMap { if case .object = $0 { $0 } else { nil } })
+    }
+
+    /// The text blocks of an upstream result, one after another.
+    static func text(of result: JSONObject) -> String {
+        guard case .array(let blocks)? = result["content"] else { return "" }
+        return blocks.compactMap { block -> String? in
+            guard case .object(let fields) = block, fields["type"] == .string("text"), case .string(let text)? = fields["text"] else { return nil }
+            return text
+        }.joined(separator: "\n")
+    }
+
+    /// `text` cut to at most `limit` bytes of UTF-8 (on a character boundary), marked.
+    static func cut(_ text: String, at limit: Int) -> (String, Bool) {
+        guard text.utf8.count > limit else { return (text, false) }
+        var kept = ""
+        var used = 0
+        for character in text {
+            let size = character.utf8.count
+            guard used + size <= limit else { break }
+            kept.append(character)
+            used += size
+        }
+        return (kept + "\n[… cut by Rein: \(text.utf8.count - used) more bytes]", true)
     }
 
     /// Waits, up to the configured hold, for the pending approval to be decided; answers with

@@ -41,6 +41,8 @@ public final class MCPGateway: Sendable {
 
     let host: SessionHost
     let settings: MCPConfig
+    /// The tool servers allowed calls are forwarded to, by name.
+    let upstreams: [String: any MCPUpstream]
     private let sessions = Mutex<(byID: [String: Session], order: [String])>(([:], []))
 
     struct Session: Sendable {
@@ -48,9 +50,10 @@ public final class MCPGateway: Sendable {
         var version: String
     }
 
-    public init(host: SessionHost, settings: MCPConfig = MCPConfig()) {
+    public init(host: SessionHost, settings: MCPConfig = MCPConfig(), upstreams: [String: any MCPUpstream] = [:]) {
         self.host = host
         self.settings = settings
+        self.upstreams = upstreams
     }
 
     /// Answers `request` for incident `incident`, whose owner has already been checked.

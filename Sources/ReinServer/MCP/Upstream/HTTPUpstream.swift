@@ -1,0 +1,167 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import ReinAdapters
+import Synchronization
+
+/// An upstream MCP server over Streamable HTTP, of either protocol era. The first use asks
+/// `server/discover` (2026-07-28); a server that does not answer it is spoken to in the
+/// session era (`initialize`, `notifications/initialized`, then `Mcp-Session-Id` on every
+/// request). Answers may be JSON or an SSE stream. Redirects are not followed, and every
+/// request has a timeout: a dead upstream fails the call, never hangs it.
+public final class HTTPUpstream: MCPUpstream {
+    let url: String
+    /// Headers sent with every request (credentials already read from the environment).
+    let headers: [(String, String)]
+    let timeout: TimeAmount
+    private let client: HTTPClient
+    private let state = Mutex<Connection?>(nil)
+    private let nextID = Atomic<Int64>(1)
+
+    enum Connection: Sendable {
+        case modern
+        case legacy(session: String?, version: String)
+    }
+
+    public init(url: String, headers: [(String, String)], timeout: TimeAmount = .seconds(30)) {
+        self.url = url
+        self.headers = headers
+        self.timeout = timeout
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    public func shutdown() async {
+        try? await client.shutdown()
+    }
+
+    public func toolNames() async throws -> [String] {
+        let result = try await request("tools/list", params: JSONObject(entries: []))
+        guard case .array(let tools)? = result["tools"] else { throw UpstreamError(message: "`tools/list` answered no tools") }
+        return tools.compactMap { if case .object(let tool) = $0, case .string(let name)? = tool["name"] { name } else { nil } }
+    }
+
+    public func callTool(_ tool: String, arguments: JSONObject) async throws -> JSONObject {
+        try await request("tools/call", params: JSONObject(entries: [("name", .string(tool)), ("arguments", .object(arguments))]))
+    }
+
+    /// Sends one request on the established connection (establishing it first); its result.
+    private func request(_ method: String, params: JSONObject) async throws -> JSONObject {
+        let connection = try await connect()
+        let name = method == "tools/call" ? params["name"].flatMap { if case .string(let text) = $0 { text } else { nil } } : nil
+        let (status, reply, _) = try await post(method: method, params: params, connection: connection, name: name)
+        if case .legacy = connection, status == 404 {
+            // The session ended on the upstream's side: begin a new one, once.
+            state.withLock { $0 = nil }
+            let again = try await connect()
+            return try Self.result(of: try await post(method: method, params: params, connection: again, name: name).reply, method)
+        }
+        return try Self.result(of: reply, method)
+    }
+
+    private func connect() async throws -> Connection {
+        if let known = state.withLock({ $0 }) { return known }
+        let connection: Connection
+        let (status, reply, _) = try await post(method: "server/discover", params: JSONObject(entries: []), connection: .modern, name: nil)
+        if status == 200, case .object(let result)? = reply?["result"], case .array(let versions)? = result["supportedVersions"],
+            versions.contains(.string(MCPGateway.modernVersion))
+        {
+            connection = .modern
+        } else {
+            let initialize = JSONObject(entries: [
+                ("protocolVersion", .string("2025-11-25")), ("capabilities", .object(JSONObject(entries: []))),
+                ("clientInfo", MCPGateway.serverInfo),
+            ])
+            let (status, reply, session) = try await post(method: "initialize", params: initialize, connection: .legacy(session: nil, version: ""), name: nil)
+            guard status == 200, case .object(let result)? = reply?["result"], case .string(let version)? = result["protocolVersion"] else {
+                throw UpstreamError(message: "the upstream at \(url) answered neither `server/discover` nor `initialize` (status \(status))")
+            }
+            connection = .legacy(session: session, version: version)
+            _ = try await post(method: "notifications/initialized", params: nil, connection: connection, name: nil, notification: true)
+        }
+        state.withLock { $0 = connection }
+        return connection
+    }
+
+    /// One POST; the status, the JSON-RPC response (from JSON or SSE), and any session id.
+    private func post(
+        method: String, params: JSONObject?, connection: Connection, name: String?, notification: Bool = false
+    ) async throws -> (status: UInt, reply: JSONValue?, session: String?) {
+        let id = nextID.add(1, ordering: .relaxed).oldValue
+        var body: [(key: String, value: JSONValue)] = [("jsonrpc", .string("2.0"))]
+        if !notification { body.append(("id", .integer(id))) }
+        body.append(("method", .string(method)))
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Accept", value: "application/json, text/event-stream")
+        for (header, value) in headers { request.headers.add(name: header, value: value) }
+        var params = params
+        switch connection {
+        case .modern:
+            request.headers.add(name: "MCP-Protocol-Version", value: MCPGateway.modernVersion)
+            request.headers.add(name: "Mcp-Method", value: method)
+            if let name { request.headers.add(name: "Mcp-Name", value: name) }
+            var entries = params?.entries ?? []
+            entries.append(
+                ("_meta", .object(
+                    JSONObject(entries: [
+                        ("io.modelcontextprotocol/protocolVersion", .string(MCPGateway.modernVersion)),
+                        ("io.modelcontextprotocol/clientCapabilities", .object(JSONObject(entries: []))),
+                        ("io.modelcontextprotocol/clientInfo", MCPGateway.serverInfo),
+                    ]))))
+            params = JSONObject(entries: entries)
+        case .legacy(let session, let version):
+            if let session { request.headers.add(name: "Mcp-Session-Id", value: session) }
+            if !version.isEmpty { request.headers.add(name: "MCP-Protocol-Version", value: version) }
+        }
+        if let params { body.append(("params", .object(params))) }
+        request.body = .bytes(ByteBuffer(bytes: JSONWriter.encode(.object(JSONObject(entries: body)))))
+        let response = try await client.execute(request, timeout: timeout)
+        let bytes = Array(try await response.body.collect(upTo: 16 << 20).readableBytesView)
+        let session = response.headers.first(name: "Mcp-Session-Id")
+        let type = response.headers.first(name: "Content-Type") ?? ""
+        let reply: JSONValue? = type.hasPrefix("text/event-stream") ? Self.response(inSSE: bytes, id: id) : {
+            if case .success(let value) = JSONReader.parse(bytes, maxBytes: Int.max) { return value }
+            return nil
+        }()
+        return (response.status.code, reply, session)
+    }
+
+    /// The JSON-RPC response with `id` among the `data:` lines of an SSE stream.
+    static func response(inSSE bytes: [UInt8], id: Int64) -> JSONValue? {
+        let text = String(decoding: bytes, as: UTF8.self)
+        var data: [String] = []
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" }).map({ $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }) + [""] {
+            if line.isEmpty {
+                defer { data = [] }
+                guard !data.isEmpty, case .success(.object(let message)) = JSONReader.parse(data.joined(separator: "\n")),
+                    message["id"] == .integer(id)
+                else { continue }
+                return .object(message)
+            } else if line.hasPrefix("data:") {
+                data.append(String(line.dropFirst(5)).trimmingPrefix(" ").description)
+            }
+        }
+        return nil
+    }
+
+    /// The result object of a JSON-RPC response, or the error it carries.
+    static func result(of reply: JSONValue?, _ method: String) throws -> JSONObject {
+        guard case .object(let message)? = reply else { throw UpstreamError(message: "`\(method)` got no JSON-RPC answer") }
+        if case .object(let error)? = message["error"] {
+            let text = error["message"].flatMap { if case .string(let text) = $0 { text } else { nil } } ?? "an error"
+            throw UpstreamError(message: "`\(method)` failed upstream: \(text)")
+        }
+        guard case .object(let result)? = message["result"] else { throw UpstreamError(message: "`\(method)` got no result") }
+        return result
+    }
+}
+
+extension JSONValue {
+    fileprivate subscript(_ key: String) -> JSONValue? {
+        if case .object(let object) = self { return object[key] }
+        return nil
+    }
+}

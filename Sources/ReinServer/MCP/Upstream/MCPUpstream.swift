@@ -1,0 +1,77 @@
+import ReinAdapters
+
+/// A tool server the gateway forwards allowed calls to (`mcp.upstreams`): Streamable HTTP
+/// today; stdio servers plug into the same protocol.
+public protocol MCPUpstream: Sendable {
+    /// The upstream's tool names (`tools/list`), to check the configuration's mappings.
+    func toolNames() async throws -> [String]
+    /// Calls `tool` with `arguments`; the upstream's result object (`content`, `isError`, …).
+    func callTool(_ tool: String, arguments: JSONObject) async throws -> JSONObject
+    /// Releases connections and processes.
+    func shutdown() async
+}
+
+/// Why an upstream call failed (no answer, a refusal, a malformed answer).
+struct UpstreamError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+extension MCPConfig {
+    /// The upstreams this configuration declares, credentials read from `environment`. Throws
+    /// ``ConfigError`` for a variable that is not set, or a stdio upstream (not served yet).
+    public func connectUpstreams(environment: [String: String], path: String) throws(ConfigError) -> [String: any MCPUpstream] {
+        var made: [String: any MCPUpstream] = [:]
+        var problems: [String] = []
+        for upstream in upstreams {
+            let place = "\(path):\(upstream.place.line):\(upstream.place.column)"
+            switch upstream.transport {
+            case .stdio:
+                problems.append("\(place): upstream `\(upstream.name)`: stdio upstreams are not served yet; give it a `url`")
+            case .http(let url, let settings):
+                var headers: [(String, String)] = []
+                for setting in settings {
+                    switch setting.value {
+                    case .literal(let value): headers.append((setting.name, value))
+                    case .environment(let variable):
+                        guard let value = environment[variable], !value.isEmpty else {
+                            problems.append("\(place): upstream `\(upstream.name)`: the variable `\(variable)` for header `\(setting.name)` is not set")
+                            continue
+                        }
+                        headers.append((setting.name, value))
+                    }
+                }
+                made[upstream.name] = HTTPUpstream(url: url, headers: headers)
+            }
+        }
+        guard problems.isEmpty else { throw ConfigError(messages: problems) }
+        return made
+    }
+
+    /// What does not fit the upstreams' own tool lists: a mapped tool the upstream does not
+    /// offer, or an upstream that does not answer. Each message with its place in `path`.
+    public func upstreamProblems(_ upstreams: [String: any MCPUpstream], path: String) async -> [String] {
+        var problems: [String] = []
+        var offered: [String: Result<[String], any Error>] = [:]
+        for mapping in tools {
+            guard let upstream = upstreams[mapping.upstream] else { continue }
+            if offered[mapping.upstream] == nil {
+                do {
+                    offered[mapping.upstream] = .success(try await upstream.toolNames())
+                } catch {
+                    offered[mapping.upstream] = .failure(error)
+                }
+            }
+            let place = "\(path):\(mapping.place.line):\(mapping.place.column)"
+            switch offered[mapping.upstream] {
+            case .success(let names)? where !names.contains(mapping.tool):
+                problems.append("\(place): upstream `\(mapping.upstream)` has no tool `\(mapping.tool)` (it offers \(names.joined(separator: ", ")))")
+            case .failure(let error)?:
+                problems.append("\(place): upstream `\(mapping.upstream)` did not list its tools: \(error)")
+                offered[mapping.upstream] = .success([mapping.tool])
+            default: break
+            }
+        }
+        return problems
+    }
+}
