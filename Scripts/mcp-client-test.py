@@ -14,7 +14,11 @@ one, `mode="legacy"`, and 2026-07-28, which the client negotiates by itself) che
 - an allowed call is forwarded to the upstream with the mapped arguments and the read
   credential, its output is the answer and is recorded as the `observe` event;
 - a remediation holds, then answers that the approval is pending; the same call again
-  re-attaches to that approval (no second card); approved during the hold, it answers approved.
+  re-attaches to that approval (no second card); approved during the hold, its role activated
+  (the webhook's executor acknowledges it), it runs on the write upstream with the
+  remediator's credential and answers with the upstream's output; the execution never
+  reaches the webhook, the deactivation does;
+- exactly these calls reached the upstream, with these arguments and credentials.
 Needs the `mcp` package from PyPI. Exit status: 0 all held, 1 a check failed, 2 it could not run.
 """
 import argparse
@@ -41,7 +45,7 @@ except ImportError:
     sys.exit(2)
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TOKENS = {"agent": "mcp-agent-token", "alice": "mcp-alice-token", "reader": "mcp-reader-token"}
+TOKENS = {"agent": "mcp-agent-token", "alice": "mcp-alice-token", "reader": "mcp-reader-token", "executor": "mcp-executor-token"}
 FAILURES = []
 
 
@@ -102,7 +106,8 @@ async def exercise(port, incident, mode):
 
         threading.Thread(target=approve, daemon=True).start()
         approved = await client.call_tool("restart_deployment", restart)
-        check((approved.structured_content or {}).get("status") == "approved", f"[{mode}] approved during the hold: {text(approved)!r}")
+        check((approved.structured_content or {}).get("status") == "succeeded" and "scaled to 1" in text(approved),
+              f"[{mode}] approved during the hold, run upstream: {text(approved)!r}")
         _, view = rest(port, "GET", f"/v1/incidents/{incident}", "reader")
         cards = [effect for effect in view["effects"] if effect["type"] == "send_approval_card"]
         check(len(cards) == 1, f"[{mode}] the repeated call re-attached to the approval: {len(cards)} cards")
@@ -119,7 +124,15 @@ def main():
     binaries = os.path.abspath(args.bin or subprocess.run(["swift", "build", "--show-bin-path"], cwd=REPO, capture_output=True,
                                                           text=True, check=True).stdout.strip())
     folder = tempfile.mkdtemp(prefix="rein-mcp-")
-    receiver = Receiver("mcp-webhook-secret")
+    ports = {}
+
+    def executor(effect, incident):
+        # The webhook's executor: it activates the role (acknowledged), and releases it.
+        if effect["type"] in ("activate_role", "deactivate_role"):
+            threading.Thread(target=rest, args=(ports["rein"], "POST", f"/v1/effects/{effect['id']}/ack", "executor", {"ok": True}),
+                             daemon=True).start()
+
+    receiver = Receiver("mcp-webhook-secret", on_effect=executor)
     hook = receiver.start()
     record = os.path.join(folder, "upstream-calls.jsonl")
     with socket_port() as upstream_port:
@@ -139,6 +152,7 @@ def main():
   - {{name: agent-runtime, role: agent, sha256: "{sha(TOKENS['agent'])}"}}
   - {{name: alice@contoso.com, role: approver, sha256: "{sha(TOKENS['alice'])}"}}
   - {{name: dashboards, role: reader, sha256: "{sha(TOKENS['reader'])}"}}
+  - {{name: executor, role: executor, sha256: "{sha(TOKENS['executor'])}"}}
 executors:
   webhook: {{url: "http://127.0.0.1:{hook}/rein-effects", secret_env: REIN_WEBHOOK_SECRET}}
 mcp:
@@ -151,7 +165,7 @@ mcp:
     restart_deployment: {{upstream: k8s-write, tool: resources_scale, args: {{namespace: namespace, name: deployment, scale: {{const: 1}}}}}}
 """)
     with socket_port() as port:
-        pass
+        ports["rein"] = port
     server = subprocess.Popen(
         [os.path.join(binaries, "rein-serve"), "--config", os.path.join(folder, "rein-serve.yaml"), "--bundle", os.path.join(REPO, "policies"),
          "--bundle", os.path.join(REPO, "runbooks"), "--listen", f"127.0.0.1:{port}", "--data", os.path.join(folder, "data")],
@@ -180,9 +194,15 @@ mcp:
             check(era == ("2026-07-28" if mode == "auto" else "2025-11-25"), f"[{mode}] the era negotiated: {era}")
         with open(record) as handle:
             calls = [json.loads(line) for line in handle if line.strip()]
-        expected = {"tool": "pods_log", "arguments": {"namespace": "cart", "name": "cart-service-59c7-x1z", "container": "cart"},
-                    "authorization": "Bearer observer-credential"}
-        check(calls == [expected, expected], f"exactly the two allowed reads reached the upstream, as the observer: {calls}")
+        read = {"tool": "pods_log", "arguments": {"namespace": "cart", "name": "cart-service-59c7-x1z", "container": "cart"},
+                "authorization": "Bearer observer-credential"}
+        write = {"tool": "resources_scale", "arguments": {"namespace": "cart", "name": "cart-service", "scale": 1},
+                 "authorization": "Bearer remediator-credential"}
+        check(calls == [read, write, read, write], f"exactly the allowed reads and the approved writes reached the upstream: {calls}")
+        with receiver.lock:
+            kinds = sorted(kind for kind, _ in receiver.received.values())
+        check(kinds == ["activate_role"] * 2 + ["deactivate_role"] * 2 + ["send_approval_card"] * 2,
+              f"the webhook got the cards and the elevations, never the executions: {kinds}")
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -92,7 +92,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             return
         }
-        let executors: EffectExecutors?
+        var executors: EffectExecutors?
         do {
             executors = try settings.executors(environment: environment)
         } catch {
@@ -114,6 +114,12 @@ struct ServeCommand: AsyncParsableCommand {
                 fail("the configuration's `mcp.tools` does not fit the upstreams")
             }
         }
+        // Approved remediations of mapped write tools run on their write upstream.
+        let forwarder = settings.mcp.map { MCPExecuteExecutor(settings: $0, upstreams: upstreams) }
+        if let forwarder, executors != nil {
+            executors?.mcp = forwarder
+            executors?.forwardedTools = forwarder.tools(in: bundle.policy)
+        }
         guard mkdir(settings.data, 0o750) == 0 || errno == EEXIST else {
             fail("cannot create the data folder `\(settings.data)`: \(String(cString: strerror(errno)))")
         }
@@ -127,15 +133,17 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         let paths = bundlePaths.isEmpty ? BundleLoader.defaultPaths() : bundlePaths
+        let hasExecutor = executors != nil
         let host = SessionHost(
             bundle: bundle, store: store, clock: SystemClock(), auditFile: auditFile, logger: Logger(label: "rein"), executors: executors
         ) {
             let loaded = try HostBundle.load(paths)
-            if executors == nil, let reloaded = loaded.bundle, let refusal = Self.noExecutor(reloaded) {
+            if !hasExecutor, let reloaded = loaded.bundle, let refusal = Self.noExecutor(reloaded) {
                 throw HostError.unprocessable(refusal)
             }
             return loaded
         }
+        forwarder?.attach(host)
         try await host.start()
         let logger = Logger(label: "rein")
         let (listenHost, listenPort) = (settings.listenHost, settings.listenPort)

@@ -78,7 +78,7 @@ actor EffectDispatcher {
             // The first delivery to finish rings again.
             guard busy.count < Self.maxInFlight else { break }
             guard let decided = await firstReady(of: incident, now: now, next: &next) else { continue }
-            guard let executor = executors.executor(for: decided.effect.type) else { continue }
+            guard let executor = executors.executor(for: decided.effect) else { continue }
             if decided.notBefore > now {
                 next = min(next ?? decided.notBefore, decided.notBefore)
                 continue

@@ -25,6 +25,11 @@ public struct EffectDelivery: Sendable {
 public struct EffectExecutors: Sendable {
     /// Takes every effect no native executor takes.
     public var webhook: (any EffectExecutor)?
+    /// Carries out the `execute` of a remediation the MCP gateway forwards to an upstream
+    /// (``MCPExecuteExecutor``), for the tools in ``forwardedTools``.
+    public var mcp: (any EffectExecutor)?
+    /// The write tools the MCP gateway's configuration maps to an upstream.
+    public var forwardedTools: Set<String> = []
     /// How long an `activate_role` may go unacknowledged before the elevation counts as failed.
     public var activationTimeout: Int64
     /// When a failed delivery is tried again.
@@ -36,10 +41,19 @@ public struct EffectExecutors: Sendable {
         self.retry = retry
     }
 
-    /// The executor for effects of `type`; nil when none is configured (they wait).
-    func executor(for type: String) -> (any EffectExecutor)? { webhook }
+    /// The executor for `effect`; nil when none is configured (it waits).
+    func executor(for effect: OutboxEffect) -> (any EffectExecutor)? {
+        guard effect.type == "execute", let mcp, !forwardedTools.isEmpty,
+            case .success(.object(let body)) = JSONReader.parse(effect.body, maxBytes: Int.max), case .string(let tool)? = body["tool"],
+            forwardedTools.contains(tool)
+        else { return webhook }
+        return mcp
+    }
 
-    func shutdown() async { await webhook?.shutdown() }
+    func shutdown() async {
+        await webhook?.shutdown()
+        await mcp?.shutdown()
+    }
 }
 
 /// Capped exponential back-off with jitter: the n-th retry waits between half and all of

@@ -30,10 +30,23 @@ actor IncidentActor {
         self.bundle = incident.bundle
     }
 
-    /// Whether `action` is the one awaiting approval: the same tool, kind and args once checked
+    /// The last `result` event: whether it succeeded, and its detail; nil before any.
+    func lastResult() -> (succeeded: Bool, detail: String?)? {
+        for step in incident.session.steps.reversed() {
+            if case .result(_, let succeeded, let detail) = step.event, !step.report.ignored { return (succeeded, detail) }
+        }
+        return nil
+    }
+
+    /// Whether `action` is the one awaiting approval or executing: the same tool, kind and args once checked
     /// (defaults filled), as canonical JSON.
     func isPending(_ action: ProposedAction) -> Bool {
-        guard case .awaitingApproval(let pending) = incident.session.state.phase, pending.tool == action.tool, pending.kind == action.kind,
+        let pending: PendingApproval
+        switch incident.session.state.phase {
+        case .awaitingApproval(let waiting), .executing(let waiting): pending = waiting
+        default: return false
+        }
+        guard pending.tool == action.tool, pending.kind == action.kind,
             case .success(let args) = bundle.policy.validatedArgs(tool: action.tool, args: action.args)
         else { return false }
         return CanonicalJSON.encodeKeepingNumbers(.object(args)) == CanonicalJSON.encodeKeepingNumbers(.object(pending.args))

@@ -288,6 +288,22 @@ public final class SessionHost: Sendable {
         guard actor.record.owner == principal.name else { throw .forbidden("incident `\(id)` was opened by another agent") }
     }
 
+    /// Records how a forwarded execution ended: the `execute` acknowledged, and the result —
+    /// `succeeded` with `detail`, or failed (the acknowledgement records it, and the elevation
+    /// is released).
+    func settleExecution(_ id: String, succeeded: Bool, detail: String) async {
+        let parts = id.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 3, let actor = state.actor(String(parts[0])) else { return }
+        do {
+            _ = try await actor.acknowledge(id, Acknowledgement(ok: succeeded, error: succeeded ? nil : (detail.isEmpty ? "the upstream failed" : detail)))
+            if succeeded {
+                _ = try await actor.post { at throws(HostError) in .result(at: at, succeeded: true, detail: detail.isEmpty ? nil : detail) }
+            }
+        } catch {
+            services.logger.error("a forwarded execution could not be recorded", metadata: ["effect": "\(id)", "why": "\(error)"])
+        }
+    }
+
     /// Stops every timer and the deliveries (shutdown).
     public func stop() async {
         await dispatcher?.stop()

@@ -116,22 +116,40 @@ extension MCPGateway {
         while true {
             let view = await actor.view()
             let phase = view["phase"].flatMap { if case .string(let text) = $0 { text } else { nil } } ?? ""
-            guard phase == "awaiting_approval", let pending = view["pending"] else { return decided(view, phase: phase) }
+            guard phase == "awaiting_approval" || phase == "executing", let pending = view["pending"] else {
+                return await decided(view, phase: phase, actor: actor)
+            }
             let left = until - ContinuousClock.now
-            guard left > .zero, !Task.isCancelled else { return Self.pendingResult(pending) }
+            guard left > .zero, !Task.isCancelled else {
+                return phase == "executing" ? Self.executingResult() : Self.pendingResult(pending)
+            }
             let steps = view["steps"].map { if case .array(let items) = $0 { items.count } else { 0 } } ?? 0
             await actor.waitForChange(after: steps, timeout: left)
         }
     }
 
-    /// The answer once the approval is decided.
-    private func decided(_ view: JSONValue, phase: String) -> JSONValue {
+    /// Approved and running, past the hold.
+    static func executingResult() -> JSONValue {
+        result(
+            ["Approved: the change is running with a just-in-time elevation; call the tool again with the same arguments for its result"],
+            isError: false, structured: .object(JSONObject(entries: [("status", .string("executing"))])))
+    }
+
+    /// The answer once the approval is decided and, when approved, the change has run.
+    private func decided(_ view: JSONValue, phase: String, actor: IncidentActor) async -> JSONValue {
         let reason = view["outcome"]?["reason"].flatMap { if case .string(let text) = $0 { text } else { nil } }
         switch (phase, reason) {
-        case ("executing", _), ("closed", "completed"?), ("closed", "execution_failed"?), ("closed", "execution_unconfirmed"?):
+        case ("closed", "completed"?), ("closed", "execution_failed"?):
+            let result = await actor.lastResult()
+            let succeeded = reason == "completed"
+            let detail = result?.detail ?? (succeeded ? "done" : "the change failed")
+            let text =
+                succeeded
+                ? "Approved and done: \(detail)"
+                : detail.hasPrefix("elevation failed")
+                    ? "Approved, but \(detail): nothing was changed" : "Approved, but the change failed: \(detail). The elevation was released."
             return Self.result(
-                ["Approved: the change runs with a just-in-time elevation through Rein's executors, and its result is recorded in the incident"],
-                isError: false, structured: .object(JSONObject(entries: [("status", .string("approved"))])))
+                [text], isError: !succeeded, structured: .object(JSONObject(entries: [("status", .string(succeeded ? "succeeded" : "failed"))])))
         case ("closed", "approval_rejected"?):
             return Self.result(["Rejected by a human approver: nothing was changed"], isError: true,
                 structured: .object(JSONObject(entries: [("status", .string("rejected"))])))
@@ -141,7 +159,12 @@ extension MCPGateway {
         case ("closed", _):
             return Self.result(["The incident closed (\(reason ?? "closed")): nothing was changed"], isError: true, structured: nil)
         default:
-            return Self.result(["Approved"], isError: false, structured: .object(JSONObject(entries: [("status", .string("approved"))])))
+            // An approved read: it runs now, as any allowed call.
+            let effect = view["effects"].flatMap { if case .array(let items) = $0 { items.last { $0["type"] == .string("run_tool") } } else { nil } }
+            guard case .string(let tool)? = effect?["tool"] else {
+                return Self.result(["Approved"], isError: false, structured: .object(JSONObject(entries: [("status", .string("approved"))])))
+            }
+            return await forward(tool, effect: effect, to: actor)
         }
     }
 
