@@ -13,7 +13,8 @@ one, `mode="legacy"`, and 2026-07-28, which the client negotiates by itself) che
 - an unknown tool is a JSON-RPC error;
 - an allowed call is forwarded to the upstream with the mapped arguments and the read
   credential, its output is the answer and is recorded as the `observe` event;
-- a remediation holds, then answers that the approval is pending; the same call again
+- a remediation holds (with progress notifications on the call's own SSE stream), then
+  answers that the approval is pending; the same call again
   re-attaches to that approval (no second card); approved during the hold, its role activated
   (the webhook's executor acknowledges it), it runs on the write upstream with the
   remediator's credential and answers with the upstream's output; the execution never
@@ -95,7 +96,14 @@ async def exercise(port, incident, mode):
         check(not logs_result.is_error and "connection refused" in text(logs_result),
               f"[{mode}] an allowed call answers with the upstream's output: {text(logs_result)!r}")
         restart = {"namespace": "cart", "deployment": "cart-service", "reason": "restart the stuck pods"}
-        pending = await client.call_tool("restart_deployment", restart)
+        progress = []
+
+        async def on_progress(value, total, message):
+            progress.append(message)
+
+        pending = await client.call_tool("restart_deployment", restart, progress_callback=on_progress)
+        check(any(m and m.startswith("waiting for approval: 0 of 1") for m in progress),
+              f"[{mode}] the held call reports progress on its own stream: {progress}")
         check(not pending.is_error and (pending.structured_content or {}).get("status") == "pending",
               f"[{mode}] past the hold the approval is pending: {text(pending)!r}")
         digest = (pending.structured_content or {}).get("digest")

@@ -106,6 +106,38 @@ struct MCPGatewayTests {
     }
 }
 
+extension MCPGatewayTests {
+    /// A held call answers on an SSE stream: progress for its token, then the pending result;
+    /// the session era's `notifications/cancelled` ends a hold without a response.
+    @Test func aHeldCallStreamsItsProgressAndCanBeCancelled() async throws {
+        let settings = try #require(try ServeConfig.read(SourceFile(path: "c.yaml", bytes: Array("mcp:\n  approval_hold: 1s\n".utf8))).get().mcp)
+        let server = try await TestServer.start(at: APITests.weekday, mcp: settings)
+        do {
+            #expect(try await server.post("/v1/incidents", token: Self.agent, try APITests.opening(id: "INC-G")).status == 201)
+            let session = try await Self.initialize(server)
+            let restart = #"{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"restart_deployment","arguments":{"namespace":"cart","deployment":"cart-service"},"_meta":{"progressToken":"p1"}}}"#
+            #expect(try await Self.post(server, #"{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"get_pod_logs","arguments":{"namespace":"cart","pod":"p","container":"c"}}}"#, headers: [("Mcp-Session-Id", session)]).status == 200)
+            let text = try await server.rawText(.POST, url: "http://127.0.0.1:\(server.port)/v1/incidents/INC-G/mcp", token: Self.agent, body: restart, headers: [("Mcp-Session-Id", session)])
+            #expect(text.contentType == "text/event-stream")
+            let frames = text.body.components(separatedBy: "\n\n").filter { !$0.isEmpty }
+            #expect(frames.first?.hasPrefix("event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"") == true, "\(frames)")
+            #expect(frames.first?.contains(#""progressToken":"p1","progress":1,"message":"waiting for approval: 0 of 1"#) == true)
+            #expect(frames.last?.contains(#""id":9,"result":{"content""#) == true && frames.last?.contains(#""status":"pending""#) == true)
+            // Cancelled while holding: the stream ends, with no response.
+            let again = restart.replacingOccurrences(of: #""id":9"#, with: #""id":10"#)
+            async let held = server.rawText(.POST, url: "http://127.0.0.1:\(server.port)/v1/incidents/INC-G/mcp", token: Self.agent, body: again, headers: [("Mcp-Session-Id", session)])
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await Self.post(server, #"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":10}}"#, headers: [("Mcp-Session-Id", session)]).status == 202)
+            let cancelled = try await held
+            #expect(cancelled.contentType == "text/event-stream" && !cancelled.body.contains(#""id":10"#))
+        } catch {
+            try await server.stop()
+            throw error
+        }
+        try await server.stop()
+    }
+}
+
 /// A request built for the MCP endpoint, with the headers it carries.
 struct HTTPClientRequestBuilder {
     var url: String

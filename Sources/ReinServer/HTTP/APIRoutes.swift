@@ -135,6 +135,24 @@ public struct APIRoutes: Sendable {
         let body = request.method == .post ? try await readBody(request, path: "mcp.json").bytes : []
         let headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
         let reply = await gateway.handle(MCPRequest(method: request.method.rawValue, headers: headers, body: body), incident: id)
+        if let frames = reply.frames {
+            var fields = HTTPFields()
+            for (name, value) in reply.headers {
+                if let field = HTTPField.Name(name) { fields[field] = value }
+            }
+            return Response(
+                status: .ok, headers: fields,
+                body: ResponseBody { writer in
+                    do {
+                        for await frame in frames { try await writer.write(ByteBuffer(bytes: frame)) }
+                        try await writer.finish(nil)
+                    } catch {
+                        // The client went away: the call stops holding.
+                        reply.clientGone()
+                        throw error
+                    }
+                })
+        }
         var response = reply.body.map { APIResponse.json($0, status: HTTPResponse.Status(code: reply.status)) }
             ?? Response(status: HTTPResponse.Status(code: reply.status))
         for (name, value) in reply.headers {

@@ -63,13 +63,23 @@ actor IncidentActor {
         guard incident.session.steps.count <= steps, timeout > .zero else { return }
         nextWatcher += 1
         let id = nextWatcher
-        await withCheckedContinuation { continuation in
-            watchers[id] = continuation
-            Task { [weak self] in
-                try? await Task.sleep(for: timeout)
-                await self?.wake(id)
-            }
+        let timer = Task { [weak self] in
+            guard (try? await Task.sleep(for: timeout)) != nil else { return }
+            await self?.wake(id)
         }
+        // A cancelled wait (the caller went away) ends at once.
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if Task.isCancelled {
+                    continuation.resume()
+                } else {
+                    watchers[id] = continuation
+                }
+            }
+        } onCancel: {
+            Task { [weak self] in await self?.wake(id) }
+        }
+        timer.cancel()
     }
 
     private func wake(_ id: Int) {

@@ -5,7 +5,7 @@ extension MCPGateway {
     /// with `isError` and one line per reason, for the model to correct itself; an action that
     /// needs approval holds the call up to `approval_hold`; a tool that is allowed is run by the
     /// upstream the configuration maps it to.
-    func call(_ params: JSONObject, incident: String) async throws(RPCError) -> JSONValue {
+    func call(_ params: JSONObject, incident: String, channel: CallChannel) async throws(RPCError) -> JSONValue {
         guard case .string(let name)? = params["name"] else { throw RPCError(code: RPCError.invalidParams, message: "`name` must be a string") }
         guard let actor = host.incidentActor(incident) else { throw RPCError(code: RPCError.invalidParams, message: "no incident `\(incident)`") }
         guard let tool = actor.bundle.policy.runbookTools(actor.record.runbook)?.first(where: { $0.name == name }) else {
@@ -24,7 +24,7 @@ extension MCPGateway {
             args = JSONObject(entries: args.entries.filter { $0.key != "reason" })
         }
         let action = ProposedAction(thought: thought, kind: tool.effect == .write ? .remediation : .toolCall, tool: name, args: args)
-        if await actor.isPending(action) { return await hold(actor) }
+        if await actor.isPending(action) { return await hold(actor, channel) }
         let answer: JSONValue
         do {
             answer = try await actor.post { at throws(HostError) in .propose(at: at, action) }
@@ -45,7 +45,7 @@ extension MCPGateway {
             }
             return Self.result(reasons, isError: true, structured: .object(decision), decision: .object(decision))
         case .string("require_approval")?:
-            return await hold(actor)
+            return await hold(actor, channel)
         default:
             let effect = answer["effects"].flatMap { if case .array(let items) = $0 { items.first { $0["type"] == .string("run_tool") } } else { nil } }
             return await forward(name, effect: effect, to: actor)
@@ -111,8 +111,10 @@ extension MCPGateway {
 
     /// Waits, up to the configured hold, for the pending approval to be decided; answers with
     /// where it stands. The humans decide: a call that ends early leaves the approval pending.
-    private func hold(_ actor: IncidentActor) async -> JSONValue {
+    private func hold(_ actor: IncidentActor, _ channel: CallChannel) async -> JSONValue {
         let until = ContinuousClock.now + .seconds(settings.approvalHold)
+        channel.hold()
+        var said: String?
         while true {
             let view = await actor.view()
             let phase = view["phase"].flatMap { if case .string(let text) = $0 { text } else { nil } } ?? ""
@@ -123,9 +125,25 @@ extension MCPGateway {
             guard left > .zero, !Task.isCancelled else {
                 return phase == "executing" ? Self.executingResult() : Self.pendingResult(pending)
             }
+            let state = Self.holdState(phase: phase, pending: pending)
+            if state != said {
+                channel.progress(state)
+                said = state
+            }
             let steps = view["steps"].map { if case .array(let items) = $0 { items.count } else { 0 } } ?? 0
-            await actor.waitForChange(after: steps, timeout: left)
+            // Keep-alive comments at least every 15 seconds while holding.
+            let slice = min(left, .seconds(15))
+            let before = ContinuousClock.now
+            await actor.waitForChange(after: steps, timeout: slice)
+            if ContinuousClock.now - before >= slice { channel.keepAlive() }
         }
+    }
+
+    /// What a progress notification says of a held call.
+    static func holdState(phase: String, pending: JSONValue) -> String {
+        if phase == "executing" { return "approved: running the change with a just-in-time elevation" }
+        let count = if case .array(let items)? = pending["approvedBy"] { items.count } else { 0 }
+        return "waiting for approval: \(count) of \(JSONWriter.string(pending["needed"] ?? .integer(1))), deadline \(JSONWriter.string(pending["deadline"] ?? .null))"
     }
 
     /// Approved and running, past the hold.

@@ -19,11 +19,34 @@ public struct MCPRequest: Sendable {
     func values(_ name: String) -> [String] { headers.filter { $0.name == name }.map(\.value) }
 }
 
-/// What the HTTP layer answers: a status, headers, and a JSON body or none.
+/// What the HTTP layer answers: a status, headers, and a JSON body or none — or, for a call
+/// that holds, an SSE stream of messages (`stream`), ended early with `cancel` when the client
+/// goes away.
 public struct MCPReply: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)] = []
     public var body: JSONValue?
+    var stream: CallChannel?
+    var cancel: (@Sendable () -> Void)?
+
+    /// The messages of a streamed answer, as SSE frames (a keep-alive is a comment line).
+    public var frames: AsyncStream<[UInt8]>? {
+        guard let stream else { return nil }
+        let (frames, continuation) = AsyncStream.makeStream(of: [UInt8].self)
+        Task {
+            for await item in stream.items {
+                switch item {
+                case .message(let message): continuation.yield(Array("event: message\ndata: ".utf8) + JSONWriter.encode(message) + Array("\n\n".utf8))
+                case .keepAlive: continuation.yield(Array(": keep-alive\n\n".utf8))
+                }
+            }
+            continuation.finish()
+        }
+        return frames
+    }
+
+    /// The client went away: the call stops holding, and nothing more is sent.
+    public func clientGone() { cancel?() }
 }
 
 /// The MCP server of an incident (`/v1/incidents/{id}/mcp`): the agent's tools are exactly the
@@ -44,6 +67,8 @@ public final class MCPGateway: Sendable {
     /// The tool servers allowed calls are forwarded to, by name.
     let upstreams: [String: any MCPUpstream]
     private let sessions = Mutex<(byID: [String: Session], order: [String])>(([:], []))
+    /// Calls holding, by session and request id (the session era cancels them by notification).
+    private let inFlight = Mutex<[String: (channel: CallChannel, task: Task<Void, Never>)]>([:])
 
     struct Session: Sendable {
         var incident: String
@@ -134,12 +159,22 @@ public final class MCPGateway: Sendable {
         if let header = request.values("mcp-protocol-version").first, !Self.legacyHeaderVersions.contains(header) {
             throw RPCError(code: RPCError.invalidRequest, message: "unsupported MCP-Protocol-Version `\(header)`")
         }
-        guard case .request(let id, let method) = message.kind else { return MCPReply(status: 202) }
+        guard case .request(let id, let method) = message.kind else {
+            if message.method == "notifications/cancelled", let request = message.params["requestId"] {
+                let key = "\(session)#\(JSONWriter.string(request))"
+                if let call = inFlight.withLock({ $0.removeValue(forKey: key) }) {
+                    call.channel.cancel()
+                    call.task.cancel()
+                }
+            }
+            return MCPReply(status: 202)
+        }
         let result: JSONValue
         switch method {
         case "ping": result = .object(JSONObject(entries: []))
         case "tools/list": result = .object(JSONObject(entries: [("tools", .array(try await tools(incident)))]))
-        case "tools/call": result = try await call(message.params, incident: incident)
+        case "tools/call":
+            return await callReply(message, id: id, incident: incident, modern: false, headers: [("Mcp-Session-Id", session)], key: "\(session)#\(JSONWriter.string(id))")
         default: throw RPCError(code: RPCError.methodNotFound, message: "method not found: \(method)")
         }
         return MCPReply(status: 200, headers: [("Mcp-Session-Id", session)], body: rpcResult(id, result))
@@ -177,13 +212,60 @@ public final class MCPGateway: Sendable {
         case "tools/list":
             result = [("tools", .array(try await tools(incident))), ("ttlMs", .integer(Self.listTTL)), ("cacheScope", .string("private"))]
         case "tools/call":
-            guard case .object(let called) = try await call(message.params, incident: incident) else { result = []; break }
-            result = called.entries
+            return await callReply(message, id: id, incident: incident, modern: true, headers: [], key: nil)
         default: throw RPCError(code: RPCError.methodNotFound, message: "method not found: \(method)")
         }
-        result.insert(("resultType", .string("complete")), at: 0)
-        result.append(("_meta", .object(JSONObject(entries: [("io.modelcontextprotocol/serverInfo", Self.serverInfo)]))))
-        return MCPReply(status: 200, body: rpcResult(id, .object(JSONObject(entries: result))))
+        return MCPReply(status: 200, body: Self.modernResult(id, result))
+    }
+
+    /// A 2026-07-28 result: `resultType` first, the server's info in `_meta`.
+    static func modernResult(_ id: JSONValue, _ entries: [(key: String, value: JSONValue)]) -> JSONValue {
+        var entries = entries
+        entries.insert(("resultType", .string("complete")), at: 0)
+        entries.append(("_meta", .object(JSONObject(entries: [("io.modelcontextprotocol/serverInfo", Self.serverInfo)]))))
+        return rpcResult(id, .object(JSONObject(entries: entries)))
+    }
+
+    /// Runs a `tools/call`: answered as one JSON object when it does not hold, or as an SSE
+    /// stream (progress, keep-alives, then the response) when it waits for an approval.
+    private func callReply(
+        _ message: RPCMessage, id: JSONValue, incident: String, modern: Bool, headers: [(name: String, value: String)], key: String?
+    ) async -> MCPReply {
+        let channel = CallChannel(progressToken: message.meta["progressToken"])
+        let params = message.params
+        let task = Task {
+            do throws(RPCError) {
+                let result = try await self.call(params, incident: incident, channel: channel)
+                let entries = if case .object(let object) = result { object.entries } else { [(key: String, value: JSONValue)]() }
+                channel.finish(status: 200, modern ? Self.modernResult(id, entries) : rpcResult(id, result))
+            } catch {
+                var error = error
+                error.id = id
+                channel.finish(status: Self.status(of: error.code, modern: modern), error.json)
+            }
+        }
+        if let key { inFlight.withLock { $0[key] = (channel, task) } }
+        switch await channel.start() {
+        case .answered(let status, let body):
+            if let key { inFlight.withLock { _ = $0.removeValue(forKey: key) } }
+            return MCPReply(status: status, headers: headers, body: body)
+        case .holding:
+            let release: @Sendable () -> Void = { [weak self] in
+                if let key { self?.inFlight.withLock { _ = $0.removeValue(forKey: key) } }
+            }
+            Task {
+                await task.value
+                release()
+            }
+            return MCPReply(
+                status: 200, headers: headers + [("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache, no-transform"), ("X-Accel-Buffering", "no")],
+                body: nil, stream: channel,
+                cancel: {
+                    channel.cancel()
+                    task.cancel()
+                    release()
+                })
+        }
     }
 
     /// The routing headers of 2026-07-28 must match the body: `MCP-Protocol-Version`,

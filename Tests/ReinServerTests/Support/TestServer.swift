@@ -54,7 +54,7 @@ final class TestServer: Sendable {
     /// Starts a server; `folder` reuses a database (a restart).
     static func start(
         at time: Timestamp = Timestamp(seconds: 1_780_000_000), folder: URL? = nil, tokens: TokenTable = tokenTable(),
-        bundlePaths: [String]? = nil, auditFile: String? = nil, executors: EffectExecutors? = nil
+        bundlePaths: [String]? = nil, auditFile: String? = nil, executors: EffectExecutors? = nil, mcp: MCPConfig = MCPConfig()
     ) async throws -> TestServer {
         let folder = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("rein-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -73,7 +73,7 @@ final class TestServer: Sendable {
             host = SessionHost(bundle: exampleBundle, store: store, clock: clock, auditFile: sink, executors: executors)
         }
         try await host.start()
-        let (port, group, running) = try await LoopbackApp.start(APIRoutes(host: host, tokens: tokens).router(), name: "rein-test")
+        let (port, group, running) = try await LoopbackApp.start(APIRoutes(host: host, tokens: tokens, mcp: mcp).router(), name: "rein-test")
         return TestServer(port: port, host: host, clock: clock, folder: folder, group: group, running: running)
     }
 
@@ -155,6 +155,19 @@ final class TestServer: Sendable {
         let collected = try await response.body.collect(upTo: 16 << 20)
         let json: JSONValue? = if case .success(let value) = JSONReader.parse(String(buffer: collected)) { value } else { nil }
         return (Int(response.status.code), json, response.headers.first(name: "Mcp-Session-Id"))
+    }
+
+    /// A request to `url` with extra headers: its content type and its body as text.
+    func rawText(_ method: HTTPMethod, url: String, token: String, body: String, headers: [(String, String)]) async throws -> (contentType: String?, body: String) {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Accept", value: "application/json, text/event-stream")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let collected = try await response.body.collect(upTo: 16 << 20)
+        return (response.headers.first(name: "Content-Type"), String(buffer: collected))
     }
 
     func post(_ path: String, token: String?, _ body: String) async throws -> Reply {
