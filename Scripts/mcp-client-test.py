@@ -5,8 +5,9 @@
 
 Starts a recording upstream MCP server (Scripts/recording_upstream.py, the official package's
 MCPServer) and the built `rein-serve` on loopback ports (with a webhook receiver for the
-effects, a 2 s approval hold, and `get_pod_logs` mapped to the upstream's `pods_log` with a
-read credential), opens an incident through the REST API, and for each era (the session-based
+effects, a 2 s approval hold, `get_pod_logs` mapped to `pods_log` of the same server run over
+stdio with a read credential, and `restart_deployment` to its HTTP `resources_scale` with a
+write credential), opens an incident through the REST API, and for each era (the session-based
 one, `mode="legacy"`, and 2026-07-28, which the client negotiates by itself) checks:
 - `tools/list` offers exactly the runbook's tools, with input schemas;
 - a call Rein denies is a result with isError and one `code: message` line per reason;
@@ -134,11 +135,16 @@ def main():
     folder = tempfile.mkdtemp(prefix="rein-mcp-")
     ports = {}
 
+    def acknowledge(effect_id):
+        try:
+            rest(ports["rein"], "POST", f"/v1/effects/{effect_id}/ack", "executor", {"ok": True})
+        except OSError:
+            pass  # the server is stopping
+
     def executor(effect, incident):
         # The webhook's executor: it activates the role (acknowledged), and releases it.
         if effect["type"] in ("activate_role", "deactivate_role"):
-            threading.Thread(target=rest, args=(ports["rein"], "POST", f"/v1/effects/{effect['id']}/ack", "executor", {"ok": True}),
-                             daemon=True).start()
+            threading.Thread(target=acknowledge, args=(effect["id"],), daemon=True).start()
 
     receiver = Receiver("mcp-webhook-secret", on_effect=executor)
     hook = receiver.start()
@@ -166,7 +172,7 @@ executors:
 mcp:
   approval_hold: 2s
   upstreams:
-    k8s-read: {{url: "http://127.0.0.1:{upstream_port}/mcp", headers: {{Authorization: {{env: K8S_READ_TOKEN}}}}}}
+    k8s-read: {{command: ["{sys.executable}", "{os.path.join(REPO, 'Scripts', 'recording_upstream.py')}", "--stdio", "--record", "{record}"], env: {{K8S_TOKEN: {{env: K8S_READ_TOKEN}}}}}}
     k8s-write: {{url: "http://127.0.0.1:{upstream_port}/mcp", headers: {{Authorization: {{env: K8S_WRITE_TOKEN}}}}}}
   tools:
     get_pod_logs: {{upstream: k8s-read, tool: pods_log, args: {{namespace: namespace, name: pod, container: container}}}}

@@ -59,6 +59,8 @@ struct ServeCommand: AsyncParsableCommand {
     var check = false
 
     func run() async throws {
+        // A stdio upstream that dies must not take the server with it.
+        signal(SIGPIPE, SIG_IGN)
         var settings = try loadConfig()
         if let listen {
             guard let (host, port) = ServeConfig.parseListen(listen) else { fail("--listen: expected HOST:PORT, not `\(listen)`") }

@@ -59,3 +59,28 @@ struct UpstreamArgumentsTests {
         #expect(MCPGateway.cut("short", at: 10) == ("short", false))
     }
 }
+
+/// A stdio upstream that dies or never answers fails the call; it never hangs it.
+@Suite("MCP stdio upstreams")
+struct StdioUpstreamTests {
+    @Test func anUpstreamThatExitsFailsTheCall() async throws {
+        let upstream = StdioUpstream(command: ["false"], environment: [:], timeout: .seconds(5))
+        let began = ContinuousClock.now
+        await #expect(throws: UpstreamError.self) { _ = try await upstream.callTool("x", arguments: JSONObject(entries: [])) }
+        // Generously bounded: processes started by other tests at the same time delay this one.
+        #expect(ContinuousClock.now - began < .seconds(150))
+        // Started again only after a back-off: an immediate retry fails at once.
+        await #expect(throws: UpstreamError.self) { _ = try await upstream.callTool("x", arguments: JSONObject(entries: [])) }
+        await upstream.shutdown()
+    }
+
+    @Test func anUpstreamThatNeverAnswersTimesOut() async throws {
+        // It would answer nothing for five minutes; the timeout ends the wait long before
+        // (generously bounded: a busy test machine delays timers).
+        let upstream = StdioUpstream(command: ["sleep", "300"], environment: [:], timeout: .seconds(1))
+        let began = ContinuousClock.now
+        await #expect(throws: UpstreamError.self) { _ = try await upstream.toolNames() }
+        #expect(ContinuousClock.now - began < .seconds(150))
+        await upstream.shutdown()
+    }
+}

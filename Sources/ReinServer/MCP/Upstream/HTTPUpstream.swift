@@ -36,18 +36,8 @@ public final class HTTPUpstream: MCPUpstream {
         try? await client.shutdown()
     }
 
-    public func toolNames() async throws -> [String] {
-        let result = try await request("tools/list", params: JSONObject(entries: []))
-        guard case .array(let tools)? = result["tools"] else { throw UpstreamError(message: "`tools/list` answered no tools") }
-        return tools.compactMap { if case .object(let tool) = $0, case .string(let name)? = tool["name"] { name } else { nil } }
-    }
-
-    public func callTool(_ tool: String, arguments: JSONObject) async throws -> JSONObject {
-        try await request("tools/call", params: JSONObject(entries: [("name", .string(tool)), ("arguments", .object(arguments))]))
-    }
-
     /// Sends one request on the established connection (establishing it first); its result.
-    private func request(_ method: String, params: JSONObject) async throws -> JSONObject {
+    public func request(_ method: String, params: JSONObject) async throws -> JSONObject {
         let connection = try await connect()
         let name = method == "tools/call" ? params["name"].flatMap { if case .string(let text) = $0 { text } else { nil } } : nil
         let (status, reply, _) = try await post(method: method, params: params, connection: connection, name: name)

@@ -3,12 +3,24 @@ import ReinAdapters
 /// A tool server the gateway forwards allowed calls to (`mcp.upstreams`): Streamable HTTP
 /// today; stdio servers plug into the same protocol.
 public protocol MCPUpstream: Sendable {
-    /// The upstream's tool names (`tools/list`), to check the configuration's mappings.
-    func toolNames() async throws -> [String]
-    /// Calls `tool` with `arguments`; the upstream's result object (`content`, `isError`, …).
-    func callTool(_ tool: String, arguments: JSONObject) async throws -> JSONObject
+    /// Sends one request (connecting, and handshaking, first when needed); its result.
+    func request(_ method: String, params: JSONObject) async throws -> JSONObject
     /// Releases connections and processes.
     func shutdown() async
+}
+
+extension MCPUpstream {
+    /// The upstream's tool names (`tools/list`), to check the configuration's mappings.
+    public func toolNames() async throws -> [String] {
+        let result = try await request("tools/list", params: JSONObject(entries: []))
+        guard case .array(let tools)? = result["tools"] else { throw UpstreamError(message: "`tools/list` answered no tools") }
+        return tools.compactMap { if case .object(let tool) = $0, case .string(let name)? = tool["name"] { name } else { nil } }
+    }
+
+    /// Calls `tool` with `arguments`; the upstream's result object (`content`, `isError`, …).
+    public func callTool(_ tool: String, arguments: JSONObject) async throws -> JSONObject {
+        try await request("tools/call", params: JSONObject(entries: [("name", .string(tool)), ("arguments", .object(arguments))]))
+    }
 }
 
 /// Why an upstream call failed (no answer, a refusal, a malformed answer).
@@ -19,29 +31,34 @@ struct UpstreamError: Error, CustomStringConvertible {
 
 extension MCPConfig {
     /// The upstreams this configuration declares, credentials read from `environment`. Throws
-    /// ``ConfigError`` for a variable that is not set, or a stdio upstream (not served yet).
+    /// ``ConfigError`` for a variable that is not set.
     public func connectUpstreams(environment: [String: String], path: String) throws(ConfigError) -> [String: any MCPUpstream] {
         var made: [String: any MCPUpstream] = [:]
         var problems: [String] = []
         for upstream in upstreams {
             let place = "\(path):\(upstream.place.line):\(upstream.place.column)"
+            let settings: [MCPConfig.NamedSetting]
             switch upstream.transport {
-            case .stdio:
-                problems.append("\(place): upstream `\(upstream.name)`: stdio upstreams are not served yet; give it a `url`")
-            case .http(let url, let settings):
-                var headers: [(String, String)] = []
-                for setting in settings {
-                    switch setting.value {
-                    case .literal(let value): headers.append((setting.name, value))
-                    case .environment(let variable):
-                        guard let value = environment[variable], !value.isEmpty else {
-                            problems.append("\(place): upstream `\(upstream.name)`: the variable `\(variable)` for header `\(setting.name)` is not set")
-                            continue
-                        }
-                        headers.append((setting.name, value))
+            case .stdio(_, let env): settings = env
+            case .http(_, let headers): settings = headers
+            }
+            var values: [(String, String)] = []
+            for setting in settings {
+                switch setting.value {
+                case .literal(let value): values.append((setting.name, value))
+                case .environment(let variable):
+                    guard let value = environment[variable], !value.isEmpty else {
+                        problems.append("\(place): upstream `\(upstream.name)`: the variable `\(variable)` for `\(setting.name)` is not set")
+                        continue
                     }
+                    values.append((setting.name, value))
                 }
-                made[upstream.name] = HTTPUpstream(url: url, headers: headers)
+            }
+            switch upstream.transport {
+            case .stdio(let command, _):
+                made[upstream.name] = StdioUpstream(command: command, environment: Dictionary(values, uniquingKeysWith: { _, last in last }))
+            case .http(let url, _):
+                made[upstream.name] = HTTPUpstream(url: url, headers: values)
             }
         }
         guard problems.isEmpty else { throw ConfigError(messages: problems) }
