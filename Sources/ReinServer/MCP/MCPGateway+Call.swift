@@ -113,7 +113,6 @@ extension MCPGateway {
     /// where it stands. The humans decide: a call that ends early leaves the approval pending.
     private func hold(_ actor: IncidentActor, _ channel: CallChannel) async -> JSONValue {
         let until = ContinuousClock.now + .seconds(settings.approvalHold)
-        channel.hold()
         var said: String?
         while true {
             let view = await actor.view()
@@ -125,6 +124,9 @@ extension MCPGateway {
             guard left > .zero, !Task.isCancelled else {
                 return phase == "executing" ? Self.executingResult() : Self.pendingResult(pending)
             }
+            // It waits: from here on the answer is a stream (a call that does not wait is one
+            // JSON object).
+            channel.hold()
             let state = Self.holdState(phase: phase, pending: pending)
             if state != said {
                 channel.progress(state)
