@@ -25,8 +25,11 @@ struct MCPGatewayTests {
         return try #require(reply.session)
     }
 
-    func withIncident(_ body: (TestServer) async throws -> Void) async throws {
-        try await TestServer.with(at: APITests.weekday) { server in
+    /// A server with incident INC-G open; `hold`: the gateway's approval hold.
+    func withIncident(hold: String = "45s", _ body: (TestServer) async throws -> Void) async throws {
+        let text = "mcp:\n  approval_hold: \(hold)\n"
+        let settings = try #require(try ServeConfig.read(SourceFile(path: "c.yaml", bytes: Array(text.utf8))).get().mcp)
+        try await TestServer.with(at: APITests.weekday, mcp: settings) { server in
             #expect(try await server.post("/v1/incidents", token: Self.agent, try APITests.opening(id: "INC-G")).status == 201)
             try await body(server)
         }
@@ -110,10 +113,7 @@ extension MCPGatewayTests {
     /// A held call answers on an SSE stream: progress for its token, then the pending result;
     /// the session era's `notifications/cancelled` ends a hold without a response.
     @Test func aHeldCallStreamsItsProgressAndCanBeCancelled() async throws {
-        let settings = try #require(try ServeConfig.read(SourceFile(path: "c.yaml", bytes: Array("mcp:\n  approval_hold: 1s\n".utf8))).get().mcp)
-        let server = try await TestServer.start(at: APITests.weekday, mcp: settings)
-        do {
-            #expect(try await server.post("/v1/incidents", token: Self.agent, try APITests.opening(id: "INC-G")).status == 201)
+        try await withIncident(hold: "1s") { server in
             let session = try await Self.initialize(server)
             let restart = #"{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"restart_deployment","arguments":{"namespace":"cart","deployment":"cart-service"},"_meta":{"progressToken":"p1"}}}"#
             #expect(try await Self.post(server, #"{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"get_pod_logs","arguments":{"namespace":"cart","pod":"p","container":"c"}}}"#, headers: [("Mcp-Session-Id", session)]).status == 200)
@@ -130,11 +130,7 @@ extension MCPGatewayTests {
             #expect(try await Self.post(server, #"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":10}}"#, headers: [("Mcp-Session-Id", session)]).status == 202)
             let cancelled = try await held
             #expect(cancelled.contentType == "text/event-stream" && !cancelled.body.contains(#""id":10"#))
-        } catch {
-            try await server.stop()
-            throw error
         }
-        try await server.stop()
     }
 }
 
@@ -143,10 +139,7 @@ extension MCPGatewayTests {
     /// args, a thought that tries to instruct; after the incident closed, calls are ignored
     /// steps. And the recording of the session replays to the same decisions and outcome.
     @Test func hostileAndLateCallsAreDecidedAndTheRecordingReplays() async throws {
-        let settings = try #require(try ServeConfig.read(SourceFile(path: "c.yaml", bytes: Array("mcp:\n  approval_hold: 0s\n".utf8))).get().mcp)
-        let server = try await TestServer.start(at: APITests.weekday, mcp: settings)
-        do {
-            #expect(try await server.post("/v1/incidents", token: Self.agent, try APITests.opening(id: "INC-G")).status == 201)
+        try await withIncident(hold: "0s") { server in
             let session = try await Self.initialize(server)
             func call(_ name: String, _ arguments: String, id: Int) async throws -> JSONValue? {
                 try await Self.post(
@@ -173,11 +166,7 @@ extension MCPGatewayTests {
             #expect(view["outcome"]?["reason"] == .string("approval_rejected"))
             #expect(view["steps"]?.arrayValue.last?["ignored"] == .bool(true))
             try await LiveEqualsReplayTests.expectRecordingReplays(server, "INC-G")
-        } catch {
-            try await server.stop()
-            throw error
         }
-        try await server.stop()
     }
 }
 

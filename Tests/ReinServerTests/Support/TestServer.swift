@@ -80,9 +80,9 @@ final class TestServer: Sendable {
     /// Runs `body` against a fresh server, stopping it afterwards whatever `body` does.
     static func with(
         at time: Timestamp = Timestamp(seconds: 1_780_000_000), bundlePaths: [String]? = nil, executors: EffectExecutors? = nil,
-        _ body: (TestServer) async throws -> Void
+        mcp: MCPConfig = MCPConfig(), _ body: (TestServer) async throws -> Void
     ) async throws {
-        let server = try await start(at: time, bundlePaths: bundlePaths, executors: executors)
+        let server = try await start(at: time, bundlePaths: bundlePaths, executors: executors, mcp: mcp)
         do {
             try await body(server)
         } catch {
