@@ -208,7 +208,7 @@ public enum OpenAPIDocument {
                   application/json:
                     schema: {type: object}
               responses:
-                '200': {description: 'A JSON-RPC response.', content: {application/json: {schema: {$ref: '#/components/schemas/RPCMessage'}}}}
+                '200': {description: 'A JSON-RPC response; for a call that waits for an approval, an SSE stream (progress notifications, keep-alives, then the response).', content: {application/json: {schema: {$ref: '#/components/schemas/RPCMessage'}}, text/event-stream: {schema: {type: string}}}}
                 '202': {description: 'A notification or response, accepted.'}
                 '400': {description: 'Not a valid message, or (2026-07-28) headers that do not match it.', content: {application/json: {schema: {$ref: '#/components/schemas/RPCMessage'}}}}
                 '401': {$ref: '#/components/responses/Error'}
