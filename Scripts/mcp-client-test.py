@@ -213,10 +213,15 @@ mcp:
         write = {"tool": "resources_scale", "arguments": {"namespace": "cart", "name": "cart-service", "scale": 1},
                  "authorization": "Bearer remediator-credential"}
         check(calls == [read, write, read, write], f"exactly the allowed reads and the approved writes reached the upstream: {calls}")
-        with receiver.lock:
-            kinds = sorted(kind for kind, _ in receiver.received.values())
-        check(kinds == ["activate_role"] * 2 + ["deactivate_role"] * 2 + ["send_approval_card"] * 2,
-              f"the webhook got the cards and the elevations, never the executions: {kinds}")
+        # The last deactivation is delivered after the last answer: wait for it (at most 15 s).
+        expected_kinds = ["activate_role"] * 2 + ["deactivate_role"] * 2 + ["send_approval_card"] * 2
+        for _ in range(150):
+            with receiver.lock:
+                kinds = sorted(kind for kind, _ in receiver.received.values())
+            if kinds == expected_kinds:
+                break
+            time.sleep(0.1)
+        check(kinds == expected_kinds, f"the webhook got the cards and the elevations, never the executions: {kinds}")
     finally:
         server.terminate()
         server.wait(timeout=30)
