@@ -68,6 +68,7 @@ struct MCPConfigTests {
         ("mcp:\n  tools:\n    t: {upstream: a, tool: b, args: {q: {const: 1, kql: true}}}\n", "rein-serve.yaml:3:41: a mapping is an arg's name, or one of {const: …}, {kql: true}, {template: \"…\"}, {json: {…}}"),
         ("mcp:\n  tools:\n    t: {upstream: a}\n", "rein-serve.yaml:3:8: missing key `tool`"),
         ("mcp:\n  listen: x\n", "rein-serve.yaml:2:3: unknown key `listen` in `mcp`"),
+        ("mcp:\n  upstreams:\n    a: {url: \"https://bot:s3cret@mcp.example/x\"}\n", "rein-serve.yaml:3:14: `url` must not carry credentials"),
     ])
     func mistakesAreNamedWithTheirPlace(_ text: String, _ message: String) {
         #expect(Self.messages(text) == [message])

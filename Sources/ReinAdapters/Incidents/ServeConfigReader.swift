@@ -80,13 +80,12 @@ extension Reading {
             let url = required(hook, "url", webhook), let secretEnv = required(hook, "secret_env", webhook)
         {
             let line = file.position(of: webhook.offset).line
-            if !(url.hasPrefix("http://") || url.hasPrefix("https://")) || url.contains(where: { $0 == " " || $0.isNewline }) {
-                fail("value", "`url` must be an http:// or https:// URL, not `\(url)`", at: hook["url"]?.value ?? webhook)
-            } else if secretEnv.isEmpty || !secretEnv.utf8.allSatisfy({ $0 == 0x5F || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }) {
+            let urlIsValid = checkURL(url, at: hook["url"]?.value ?? webhook)
+            if secretEnv.isEmpty || !secretEnv.utf8.allSatisfy({ $0 == 0x5F || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }) {
                 fail(
                     "value", "`secret_env` must name an environment variable, not `\(secretEnv)`", at: hook["secret_env"]?.value ?? webhook,
                     help: "write the variable's name (REIN_WEBHOOK_SECRET), never the secret")
-            } else {
+            } else if urlIsValid {
                 values.webhook = ServeConfigValues.Webhook(url: url, secretEnv: secretEnv, line: line)
             }
         }
@@ -96,6 +95,25 @@ extension Reading {
             default: fail("value", "`activation_timeout` must be a duration such as `2m` or `90s`, not `\(text)`", at: timeout)
             }
         }
+    }
+}
+
+extension Reading {
+    /// Whether `url` is an http:// or https:// URL without spaces and without credentials in it
+    /// (secrets come from the environment, never from the file); reports why not at `value`.
+    mutating func checkURL(_ url: String, at value: DocValue) -> Bool {
+        guard url.hasPrefix("http://") || url.hasPrefix("https://"), !url.contains(where: { $0 == " " || $0.isNewline }) else {
+            fail("value", "`url` must be an http:// or https:// URL, not `\(url)`", at: value)
+            return false
+        }
+        let authority = url.drop { $0 != "/" }.dropFirst(2).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard !authority.contains("@") else {
+            fail(
+                "value", "`url` must not carry credentials", at: value,
+                help: "give them as a header whose value is read from the environment ({env: VARIABLE})")
+            return false
+        }
+        return true
     }
 }
 

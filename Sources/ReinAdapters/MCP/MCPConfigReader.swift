@@ -80,10 +80,7 @@ extension Reading {
                     return nil
                 }
                 guard let text = string(url.value, "`url`") else { return nil }
-                guard text.hasPrefix("http://") || text.hasPrefix("https://"), !text.contains(where: { $0 == " " || $0.isNewline }) else {
-                    fail("value", "`url` must be an http:// or https:// URL, not `\(text)`", at: url.value)
-                    return nil
-                }
+                guard checkURL(text, at: url.value) else { return nil }
                 let headers = fields["headers"].map { settings($0.value, "`headers` of upstream `\(name)`") } ?? []
                 return MCPConfig.Upstream(name: name, transport: .http(url: text, headers: headers), place: place(key, file))
             default:

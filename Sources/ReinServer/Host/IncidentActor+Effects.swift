@@ -134,11 +134,26 @@ extension IncidentActor {
 
     /// After a restart: an `execute` acknowledged as failed whose result was not recorded yet
     /// (the server stopped in between) is recorded now.
-    func resumeExecution() async {
+    /// An execute the MCP gateway was carrying out (`forwarded` tools) when the server stopped
+    /// is never sent again: its outcome is unknown, so it counts as failed and the role is released.
+    func resumeExecution(forwarded: Set<String>) async {
         await beginTurn()
         defer { endTurn() }
-        guard let execute = incident.executingEffect, execute.delivery == "failed" else { return }
+        guard let execute = incident.executingEffect else { return }
+        if execute.delivery == "delivered", case .object(let body) = execute.json, case .string(let tool)? = body["tool"], forwarded.contains(tool) {
+            let why = "the server stopped while the upstream ran it: its outcome is unknown"
+            guard await record(execute.id, to: "failed", from: ["delivered"], error: why) else { return }
+            _ = try? await apply { at throws(HostError) in .result(at: at, succeeded: false, detail: "execution failed: \(why)") }
+            return
+        }
+        guard execute.delivery == "failed" else { return }
         let detail = "execution failed: \(execute.error ?? "the executor reported a failure")"
         _ = try? await apply { at throws(HostError) in .result(at: at, succeeded: false, detail: detail) }
+    }
+
+    /// Marks a pending effect `delivered` before it is handed over (a write is sent at most
+    /// once); false when it is no longer pending.
+    func markSending(_ id: String) async -> Bool {
+        await record(id, to: "delivered", from: ["pending"], error: nil)
     }
 }

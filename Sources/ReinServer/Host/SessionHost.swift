@@ -12,6 +12,8 @@ public final class SessionHost: Sendable {
     private let state: HostState
     /// Delivers effects to executors; nil when none is configured (effects stay `pending`).
     private let dispatcher: EffectDispatcher?
+    /// The write tools whose executions the MCP gateway carries out.
+    private let forwardedTools: Set<String>
     /// Set once the host is shutting down: requests are answered 503.
     private let shuttingDown = Atomic<Bool>(false)
     /// Loads the bundle again from its paths (a reload).
@@ -30,6 +32,7 @@ public final class SessionHost: Sendable {
         self.services = services
         self.state = state
         self.dispatcher = executors.map { EffectDispatcher(executors: $0, services: services, state: state, doorbell: doorbell) }
+        self.forwardedTools = executors?.forwardedTools ?? []
         self.loader = loader
     }
 
@@ -67,7 +70,7 @@ public final class SessionHost: Sendable {
             state.add(stored.record.id, actor)
             await actor.fireDeadline()
             await actor.armTimer()
-            await actor.resumeExecution()
+            await actor.resumeExecution(forwarded: forwardedTools)
         }
         try await dispatcher?.start()
     }
@@ -291,6 +294,14 @@ public final class SessionHost: Sendable {
     /// Records how a forwarded execution ended: the `execute` acknowledged, and the result —
     /// `succeeded` with `detail`, or failed (the acknowledgement records it, and the elevation
     /// is released).
+    /// Marks a forwarded execution as sent, before it goes to the upstream; false when it is no
+    /// longer pending (it must not be sent).
+    func markSending(_ id: String) async -> Bool {
+        let parts = id.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 3, let actor = state.actor(String(parts[0])) else { return false }
+        return await actor.markSending(id)
+    }
+
     func settleExecution(_ id: String, succeeded: Bool, detail: String) async {
         let parts = id.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 3, let actor = state.actor(String(parts[0])) else { return }

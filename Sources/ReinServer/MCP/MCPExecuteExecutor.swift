@@ -6,7 +6,9 @@ import Synchronization
 /// credentials are the remediator's, useless until the role is active). The upstream's answer
 /// is the result: `succeeded` with its output as the detail, or — an error, or no answer —
 /// the execute is acknowledged as failed, which records `failed` and releases the elevation.
-/// A write is never sent twice: a failed attempt is a failed execution, not a retry.
+/// A write is never sent twice: the execute is recorded as delivered before it goes out, a
+/// failed attempt is a failed execution, not a retry, and one the server stopped during counts
+/// as failed at the next start.
 public final class MCPExecuteExecutor: EffectExecutor {
     let settings: MCPConfig
     let upstreams: [String: any MCPUpstream]
@@ -33,6 +35,7 @@ public final class MCPExecuteExecutor: EffectExecutor {
             await host.settleExecution(delivery.id, succeeded: false, detail: "no upstream carries out the execution")
             return
         }
+        guard await host.markSending(delivery.id) else { return }
         switch UpstreamArguments.build(mapping.args, args: args, kql: nil) {
         case .failure(let error):
             await host.settleExecution(delivery.id, succeeded: false, detail: error.message)
