@@ -8,7 +8,9 @@ MCPServer) and the built `rein-serve` on loopback ports (with a webhook receiver
 effects, a 2 s approval hold, `get_pod_logs` mapped to `pods_log` of the same server run over
 stdio with a read credential, and `restart_deployment` to its HTTP `resources_scale` with a
 write credential), opens an incident through the REST API, and for each era (the session-based
-one, `mode="legacy"`, and 2026-07-28, which the client negotiates by itself) checks:
+one, `mode="legacy"`, and 2026-07-28, which the client negotiates by itself; the two at once,
+each on its own incident), and for a client that starts the stdio bridge `rein mcp-stdio` as a
+local server, checks:
 - `tools/list` offers exactly the runbook's tools, with input schemas;
 - a call Rein denies is a result with isError and one `code: message` line per reason;
 - an unknown tool is a JSON-RPC error;
@@ -41,6 +43,7 @@ from webhook_receiver import Receiver  # noqa: E402
 
 try:
     from mcp.client.client import Client
+    from mcp.client.stdio import StdioServerParameters
     from mcp.client.streamable_http import create_mcp_http_client, streamable_http_client
 except ImportError:
     print("mcp-client-test: needs the mcp package (pip install mcp)", file=sys.stderr)
@@ -49,6 +52,9 @@ except ImportError:
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOKENS = {"agent": "mcp-agent-token", "alice": "mcp-alice-token", "reader": "mcp-reader-token", "executor": "mcp-executor-token"}
 FAILURES = []
+# The clients: the session era and 2026-07-28 over HTTP, then the same two eras through the
+# stdio bridge (`rein mcp-stdio`), which the client starts as its local server.
+MODES = ("legacy", "auto", "stdio-legacy", "stdio")
 
 
 def check(condition, what):
@@ -72,10 +78,18 @@ def text(result):
     return "\n".join(block.text for block in result.content if getattr(block, "type", "") == "text")
 
 
-async def exercise(port, incident, mode):
+def transport(port, incident, mode, binaries):
+    """The client's transport: Streamable HTTP to the gateway, or (mode "stdio") the stdio
+    bridge `rein mcp-stdio` started by the client as a local server."""
     url = f"http://127.0.0.1:{port}/v1/incidents/{incident}/mcp"
-    http = create_mcp_http_client(headers={"Authorization": f"Bearer {TOKENS['agent']}"})
-    async with Client(streamable_http_client(url, http_client=http), mode=mode) as client:
+    if mode.startswith("stdio"):
+        return StdioServerParameters(command=os.path.join(binaries, "rein"), args=["mcp-stdio", "--url", url, "--token-env", "REIN_AGENT_TOKEN"],
+                                     env={"REIN_AGENT_TOKEN": TOKENS["agent"], "PATH": os.environ.get("PATH", "")})
+    return streamable_http_client(url, http_client=create_mcp_http_client(headers={"Authorization": f"Bearer {TOKENS['agent']}"}))
+
+
+async def exercise(port, incident, mode, binaries):
+    async with Client(transport(port, incident, mode, binaries), mode="legacy" if mode.endswith("legacy") else "auto") as client:
         era = client.protocol_version
         tools = await client.list_tools()
         names = [tool.name for tool in tools.tools]
@@ -124,6 +138,27 @@ async def exercise(port, incident, mode):
         check(len(thoughts) == 3, f"[{mode}] three proposals were recorded (denied, read, restart): {len(thoughts)}")
         check([step["event"] for step in view["steps"]].count("observe") == 1, f"[{mode}] the upstream's output is the observe event")
         return era
+
+
+def bridge_refusals(port, binaries):
+    """The stdio bridge answers what it cannot relay as JSON-RPC errors, and refuses to start
+    without its token."""
+    rein = os.path.join(binaries, "rein")
+    url = f"http://127.0.0.1:{port}/v1/incidents/INC-MCP-legacy/mcp"
+    lines = b'not json\n{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}\n'
+    run = subprocess.run([rein, "mcp-stdio", "--url", url, "--token-env", "WRONG_TOKEN"], input=lines, capture_output=True, timeout=60,
+                         env={"WRONG_TOKEN": "not-a-token", "PATH": os.environ.get("PATH", "")})
+    answers = [json.loads(line) for line in run.stdout.splitlines()]
+    check(run.returncode == 0 and len(answers) == 2, f"[bridge] two answers, exit 0: {run.returncode} {answers} {run.stderr!r}")
+    by_id = {json.dumps(answer.get("id")): answer for answer in answers}
+    check(by_id.get("null", {}).get("error", {}).get("code") == -32700, f"[bridge] a line that is not JSON is a parse error: {answers}")
+    check("HTTP 401" in by_id.get("1", {}).get("error", {}).get("message", ""), f"[bridge] a refused token is an error for that request: {answers}")
+    unset = subprocess.run([rein, "mcp-stdio", "--url", url, "--token-env", "NOT_SET_ANYWHERE"], input=b"", capture_output=True, timeout=60,
+                           env={"PATH": os.environ.get("PATH", "")})
+    check(unset.returncode == 64 and b"NOT_SET_ANYWHERE" in unset.stderr, f"[bridge] an unset token variable stops it: {unset.returncode} {unset.stderr!r}")
+    credentials = subprocess.run([rein, "mcp-stdio", "--url", url.replace("127.0.0.1", "agent:secret@127.0.0.1"), "--token-env", "WRONG_TOKEN"],
+                                 input=b"", capture_output=True, timeout=60, env={"WRONG_TOKEN": "x", "PATH": os.environ.get("PATH", "")})
+    check(credentials.returncode == 64, f"[bridge] a URL with credentials is refused: {credentials.returncode} {credentials.stderr!r}")
 
 
 def main():
@@ -198,23 +233,32 @@ mcp:
             return 2
         with open(os.path.join(REPO, "examples", "opening.json")) as handle:
             opening = json.load(handle)
-        for mode in ("legacy", "auto"):
-            incident = f"INC-MCP-{mode}"
-            opening["incident"] = incident
+        for mode in MODES:
+            opening["incident"] = f"INC-MCP-{mode}"
             status, _ = rest(port, "POST", "/v1/incidents", "agent", opening)
             check(status == 201, f"[{mode}] the incident opens: {status}")
-            era = asyncio.run(exercise(port, incident, mode))
+
+        async def clients(modes):
+            # Each client works its own incident, at the same time as the other.
+            return await asyncio.gather(*(exercise(port, f"INC-MCP-{mode}", mode, binaries) for mode in modes))
+
+        # The two HTTP clients at once, then the two that start the stdio bridge.
+        eras = dict(zip(MODES, asyncio.run(clients(MODES[:2])) + asyncio.run(clients(MODES[2:]))))
+        for mode, era in eras.items():
             print(f"mcp-client-test: {mode}: protocol {era}")
-            check(era == ("2026-07-28" if mode == "auto" else "2025-11-25"), f"[{mode}] the era negotiated: {era}")
+            check(era == ("2025-11-25" if mode.endswith("legacy") else "2026-07-28"), f"[{mode}] the era negotiated: {era}")
+        bridge_refusals(port, binaries)
         with open(record) as handle:
             calls = [json.loads(line) for line in handle if line.strip()]
         read = {"tool": "pods_log", "arguments": {"namespace": "cart", "name": "cart-service-59c7-x1z", "container": "cart"},
                 "authorization": "Bearer observer-credential"}
         write = {"tool": "resources_scale", "arguments": {"namespace": "cart", "name": "cart-service", "scale": 1},
                  "authorization": "Bearer remediator-credential"}
-        check(calls == [read, write, read, write], f"exactly the allowed reads and the approved writes reached the upstream: {calls}")
+        canonical = lambda items: sorted(json.dumps(item, sort_keys=True) for item in items)  # noqa: E731
+        check(canonical(calls) == canonical([read, write] * len(MODES)),
+              f"exactly the allowed reads and the approved writes reached the upstream: {calls}")
         # The last deactivation is delivered after the last answer: wait for it (at most 15 s).
-        expected_kinds = ["activate_role"] * 2 + ["deactivate_role"] * 2 + ["send_approval_card"] * 2
+        expected_kinds = sorted(["activate_role", "deactivate_role", "send_approval_card"] * len(MODES))
         for _ in range(150):
             with receiver.lock:
                 kinds = sorted(kind for kind, _ in receiver.received.values())

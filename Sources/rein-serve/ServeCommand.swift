@@ -14,7 +14,6 @@ import UnixSignals
 #endif
 
 /// `rein serve` (installed as `rein-serve`): the live session host.
-@main
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rein-serve",

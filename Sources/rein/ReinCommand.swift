@@ -32,7 +32,7 @@ struct ReinCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             CheckCommand.self, FmtCommand.self, EvalCommand.self, ReplayCommand.self, TestCommand.self, DiffCommand.self, RenderCommand.self,
-            AuditCommand.self, ServeCommand.self,
+            AuditCommand.self, ServeCommand.self, MCPStdioCommand.self,
         ]
     )
 

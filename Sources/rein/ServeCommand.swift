@@ -31,32 +31,6 @@ struct ServeCommand: ParsableCommand {
     var arguments: [String] = []
 
     func run() throws {
-        guard let executable = Self.locate() else {
-            throw CLIError("`rein serve` needs the rein-serve executable: build it with `swift build --product rein-serve`, or put it on PATH")
-        }
-        let argv = [executable] + (helpServe ? ["--help"] : []) + arguments
-        var pointers = argv.map { strdup($0) }
-        pointers.append(nil)
-        execv(executable, pointers)
-        throw CLIError("cannot run `\(executable)`: \(String(cString: strerror(errno)))")
-    }
-
-    /// `rein-serve` beside this executable, else on PATH.
-    static func locate() -> String? {
-        var candidates: [String] = []
-        if let own = ownPath() {
-            candidates.append(String(own[..<(own.lastIndex(of: "/") ?? own.startIndex)]) + "/rein-serve")
-        }
-        if let path = getenv("PATH") {
-            candidates += String(cString: path).split(separator: ":").map { "\($0)/rein-serve" }
-        }
-        return candidates.first { access($0, X_OK) == 0 }
-    }
-
-    private static func ownPath() -> String? {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard count > 0 else { return nil }
-        return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        try ServeExecutable.exec((helpServe ? ["--help"] : []) + arguments, for: "rein serve")
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import NIOHTTP1
 import ReinAdapters
-import ReinServer
+@testable import ReinServer
 import Testing
 
 /// The MCP gateway's protocol rules, over a real HTTP client: both eras on one URL, sessions,
@@ -76,6 +76,11 @@ struct MCPGatewayTests {
             #expect(unsupported.json?["error"]?["data"]?["supported"]?.arrayValue.contains(.string("2025-11-25")) == true)
             let noMeta = try await Self.post(server, #"{"jsonrpc":"2.0","id":1,"method":"server/discover"}"#, headers: good)
             #expect(noMeta.status == 400 && noMeta.json?["error"]?["code"] == .integer(-32602))
+            // A routing header may carry its value in the base64 sentinel; it is decoded first.
+            let sentinel = [("MCP-Protocol-Version", "2026-07-28"), ("Mcp-Method", HeaderValue.prefix + "c2VydmVyL2Rpc2NvdmVy" + HeaderValue.suffix)]
+            #expect(try await Self.post(server, discover, headers: sentinel).status == 200)
+            let badSentinel = [("MCP-Protocol-Version", "2026-07-28"), ("Mcp-Method", "=?base64?!!?=")]
+            #expect(try await Self.post(server, discover, headers: badSentinel).json?["error"]?["code"] == .integer(-32020))
             let unknown = try await Self.post(
                 server, #"{"jsonrpc":"2.0","id":1,"method":"resources/list","params":{\#(Self.modernMeta)}}"#,
                 headers: [("MCP-Protocol-Version", "2026-07-28"), ("Mcp-Method", "resources/list")])

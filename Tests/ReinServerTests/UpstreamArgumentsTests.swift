@@ -45,12 +45,49 @@ struct UpstreamArgumentsTests {
         #expect(throws: UpstreamError.self) { try UpstreamArguments.fill("get {pods}", args: Self.args).get() }
     }
 
-    @Test func theResponseIsFoundInAnSSEStream() {
+    @Test(arguments: [1, 2, 7, 1000])
+    func anSSEStreamIsReadAsItArrivesInPiecesOfAnySize(_ piece: Int) throws {
         let stream = ": ping\r\n\r\nevent: message\r\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{}}\r\n\r\n"
-            + "event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":7,\ndata: \"result\":{\"content\":[]}}\n\n"
-        let found = HTTPUpstream.response(inSSE: Array(stream.utf8), id: 7)
-        #expect(found.flatMap { if case .object(let o) = $0 { o["result"] } else { nil } } == .object(JSONObject(entries: [("content", .array([]))])))
-        #expect(HTTPUpstream.response(inSSE: Array(stream.utf8), id: 8) == nil)
+            + "event: message\nid: 3\ndata:{\"jsonrpc\":\"2.0\",\"id\":7,\ndata: \"result\":{\"content\":[]}}\n\ndata: last"
+        let bytes = Array(stream.utf8)
+        var reader = SSEReader()
+        var events: [String] = []
+        for start in stride(from: 0, to: bytes.count, by: piece) {
+            events += try reader.feed(bytes[start..<min(start + piece, bytes.count)])
+        }
+        #expect(events == [#"{"jsonrpc":"2.0","method":"notifications/progress","params":{}}"#, "{\"jsonrpc\":\"2.0\",\"id\":7,\n\"result\":{\"content\":[]}}"])
+        #expect(reader.finish() == "last")
+        #expect(reader.finish() == nil)
+    }
+
+    @Test func anEventOverTheLimitIsAnError() {
+        var reader = SSEReader(maxEventBytes: 64)
+        #expect(throws: UpstreamError.self) { _ = try reader.feed(Array(("data: " + String(repeating: "x", count: 100)).utf8)) }
+    }
+
+    @Test func anUpstreamsRequestsAreAnsweredAndElicitationsDeclined() throws {
+        func answer(_ text: String) -> JSONValue? {
+            guard case .success(.object(let message)) = JSONReader.parse(Array(text.utf8), maxBytes: 1 << 16) else { return .null }
+            return UpstreamRequests.answer(to: message).map { .string(String(decoding: JSONWriter.encode($0), as: UTF8.self)) }
+        }
+        #expect(answer(#"{"jsonrpc":"2.0","id":"e1","method":"elicitation/create","params":{"message":"approve?"}}"#)
+            == .string(#"{"jsonrpc":"2.0","id":"e1","result":{"action":"decline"}}"#))
+        #expect(answer(#"{"jsonrpc":"2.0","id":4,"method":"ping"}"#) == .string(#"{"jsonrpc":"2.0","id":4,"result":{}}"#))
+        #expect(answer(#"{"jsonrpc":"2.0","id":5,"method":"sampling/createMessage","params":{}}"#)
+            == .string(#"{"jsonrpc":"2.0","id":5,"error":{"code":-32601,"message":"Method not found: sampling/createMessage"}}"#))
+        #expect(answer(#"{"jsonrpc":"2.0","method":"notifications/progress","params":{}}"#) == nil)
+        #expect(answer(#"{"jsonrpc":"2.0","id":5,"result":{}}"#) == nil)
+    }
+
+    @Test func anInputRequiredResultIsAnsweredByDecliningEachElicitation() throws {
+        let text = #"{"resultType":"input_required","inputRequests":{"k":{"method":"elicitation/create","params":{}}},"requestState":"s1"}"#
+        guard case .success(.object(let result)) = JSONReader.parse(Array(text.utf8), maxBytes: 1 << 16) else { throw UpstreamError(message: "bad test input") }
+        let entries = try UpstreamRequests.declining(result)
+        #expect(String(decoding: JSONWriter.encode(.object(JSONObject(entries: entries))), as: UTF8.self)
+            == #"{"inputResponses":{"k":{"action":"decline"}},"requestState":"s1"}"#)
+        let sampling = #"{"resultType":"input_required","inputRequests":{"k":{"method":"sampling/createMessage"}}}"#
+        guard case .success(.object(let other)) = JSONReader.parse(Array(sampling.utf8), maxBytes: 1 << 16) else { throw UpstreamError(message: "bad test input") }
+        #expect(throws: UpstreamError.self) { try UpstreamRequests.declining(other) }
     }
 
     @Test func outputIsCutOnACharacterAndMarked() {
@@ -79,8 +116,26 @@ struct StdioUpstreamTests {
         // (generously bounded: a busy test machine delays timers).
         let upstream = StdioUpstream(command: ["sleep", "300"], environment: [:], timeout: .seconds(1))
         let began = ContinuousClock.now
-        await #expect(throws: UpstreamError.self) { _ = try await upstream.toolNames() }
+        await #expect(throws: UpstreamError.self) { _ = try await upstream.tools() }
         #expect(ContinuousClock.now - began < .seconds(150))
         await upstream.shutdown()
+    }
+}
+
+/// Routing header values: plain when header-safe, else the base64 sentinel, read back exactly.
+@Suite("MCP header values")
+struct HeaderValueTests {
+    @Test(arguments: [
+        ("get_pod_logs", "get_pod_logs"), ("tools/call", "tools/call"), ("héllo", "=?base64?aMOpbGxv?="), (" padded", "=?base64?IHBhZGRlZA==?="),
+        ("line\nbreak", "=?base64?bGluZQpicmVhaw==?="), ("=?base64?eA==?=", "=?base64?PT9iYXNlNjQ/ZUE9PT89?="),
+    ])
+    func valuesAreEncodedOnlyWhenTheyMustBeAndDecodeBack(_ value: String, _ header: String) {
+        #expect(HeaderValue.encode(value) == header)
+        #expect(HeaderValue.decode(header) == value)
+    }
+
+    @Test func aSentinelThatIsNotBase64OfTextDecodesToNothing() {
+        #expect(HeaderValue.decode("=?base64?***?=") == nil)
+        #expect(HeaderValue.decode("=?base64?/w==?=") == nil)
     }
 }

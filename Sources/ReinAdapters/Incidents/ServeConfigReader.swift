@@ -98,22 +98,44 @@ extension Reading {
     }
 }
 
+/// What makes a URL unfit for Rein's outgoing calls.
+public enum OutgoingURLProblem: Sendable, Hashable {
+    /// Not an http:// or https:// URL, or one with spaces in it.
+    case notHTTP
+    /// Credentials in it (`user:pass@`): secrets come from the environment, never from a file
+    /// or a command line.
+    case credentials
+
+    /// Why `url` cannot be used, or nil when it can.
+    public init?(_ url: String) {
+        guard url.hasPrefix("http://") || url.hasPrefix("https://"), !url.contains(where: { $0 == " " || $0.isNewline }) else {
+            self = .notHTTP
+            return
+        }
+        let authority = url.drop { $0 != "/" }.dropFirst(2).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard !authority.contains("@") else {
+            self = .credentials
+            return
+        }
+        return nil
+    }
+}
+
 extension Reading {
     /// Whether `url` is an http:// or https:// URL without spaces and without credentials in it
     /// (secrets come from the environment, never from the file); reports why not at `value`.
     mutating func checkURL(_ url: String, at value: DocValue) -> Bool {
-        guard url.hasPrefix("http://") || url.hasPrefix("https://"), !url.contains(where: { $0 == " " || $0.isNewline }) else {
+        switch OutgoingURLProblem(url) {
+        case nil:
+            return true
+        case .notHTTP:
             fail("value", "`url` must be an http:// or https:// URL, not `\(url)`", at: value)
-            return false
-        }
-        let authority = url.drop { $0 != "/" }.dropFirst(2).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        guard !authority.contains("@") else {
+        case .credentials:
             fail(
                 "value", "`url` must not carry credentials", at: value,
                 help: "give them as a header whose value is read from the environment ({env: VARIABLE})")
-            return false
         }
-        return true
+        return false
     }
 }
 

@@ -269,11 +269,12 @@ public final class MCPGateway: Sendable {
     }
 
     /// The routing headers of 2026-07-28 must match the body: `MCP-Protocol-Version`,
-    /// `Mcp-Method`, and `Mcp-Name` for `tools/call`; each given once.
+    /// `Mcp-Method`, and `Mcp-Name` for `tools/call`; each given once, a value that is not
+    /// header-safe in its base64 form (`=?base64?…?=`).
     static func checkRouting(_ message: RPCMessage, _ request: MCPRequest, version: String) throws(RPCError) {
         func expect(_ header: String, _ value: String?) throws(RPCError) {
             let given = request.values(header)
-            guard given.count == 1, let first = given.first, first == value else {
+            guard given.count == 1, let first = given.first, HeaderValue.decode(first) == value else {
                 throw RPCError(
                     code: RPCError.headerMismatch,
                     message: given.count > 1

@@ -82,17 +82,8 @@ public final class HTTPUpstream: MCPUpstream {
         var body: [(key: String, value: JSONValue)] = [("jsonrpc", .string("2.0"))]
         if !notification { body.append(("id", .integer(id))) }
         body.append(("method", .string(method)))
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Accept", value: "application/json, text/event-stream")
-        for (header, value) in headers { request.headers.add(name: header, value: value) }
         var params = params
-        switch connection {
-        case .modern:
-            request.headers.add(name: "MCP-Protocol-Version", value: MCPGateway.modernVersion)
-            request.headers.add(name: "Mcp-Method", value: method)
-            if let name { request.headers.add(name: "Mcp-Name", value: name) }
+        if case .modern = connection {
             var entries = params?.entries ?? []
             entries.append(
                 ("_meta", .object(
@@ -102,39 +93,65 @@ public final class HTTPUpstream: MCPUpstream {
                         ("io.modelcontextprotocol/clientInfo", MCPGateway.serverInfo),
                     ]))))
             params = JSONObject(entries: entries)
+        }
+        if let params { body.append(("params", .object(params))) }
+        var request = makeRequest(connection: connection, method: method, name: name)
+        request.body = .bytes(ByteBuffer(bytes: JSONWriter.encode(.object(JSONObject(entries: body)))))
+        let response = try await client.execute(request, timeout: timeout)
+        let session = response.headers.first(name: "Mcp-Session-Id")
+        guard (response.headers.first(name: "Content-Type") ?? "").hasPrefix("text/event-stream") else {
+            let bytes = Array(try await response.body.collect(upTo: 16 << 20).readableBytesView)
+            guard case .success(let value) = JSONReader.parse(bytes, maxBytes: Int.max) else { return (response.status.code, nil, session) }
+            return (response.status.code, value, session)
+        }
+        // An SSE stream: read it as it comes, answer what the upstream asks on it, and stop at
+        // the response to this request.
+        var reader = SSEReader()
+        var answers: [Task<Void, Never>] = []
+        defer { for answer in answers { answer.cancel() } }
+        var events: [String] = []
+        var chunks = response.body.makeAsyncIterator()
+        while true {
+            let chunk = try await chunks.next()
+            if let chunk { events = try reader.feed(chunk.readableBytesView) } else { events = reader.finish().map { [$0] } ?? [] }
+            for event in events {
+                guard case .success(.object(let message)) = JSONReader.parse(event) else { continue }
+                if message["id"] == .integer(id), message["method"] == nil { return (response.status.code, .object(message), session) }
+                if let answer = UpstreamRequests.answer(to: message) {
+                    answers.append(Task { await self.send(answer: answer, connection: connection) })
+                }
+            }
+            if chunk == nil { return (response.status.code, nil, session) }
+        }
+    }
+
+    /// A POST with Rein's headers and the connection's.
+    private func makeRequest(connection: Connection, method: String?, name: String?) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Accept", value: "application/json, text/event-stream")
+        for (header, value) in headers { request.headers.add(name: header, value: value) }
+        switch connection {
+        case .modern:
+            request.headers.add(name: "MCP-Protocol-Version", value: MCPGateway.modernVersion)
+            if let method { request.headers.add(name: "Mcp-Method", value: method) }
+            if let name { request.headers.add(name: "Mcp-Name", value: HeaderValue.encode(name)) }
         case .legacy(let session, let version):
             if let session { request.headers.add(name: "Mcp-Session-Id", value: session) }
             if !version.isEmpty { request.headers.add(name: "MCP-Protocol-Version", value: version) }
         }
-        if let params { body.append(("params", .object(params))) }
-        request.body = .bytes(ByteBuffer(bytes: JSONWriter.encode(.object(JSONObject(entries: body)))))
-        let response = try await client.execute(request, timeout: timeout)
-        let bytes = Array(try await response.body.collect(upTo: 16 << 20).readableBytesView)
-        let session = response.headers.first(name: "Mcp-Session-Id")
-        let type = response.headers.first(name: "Content-Type") ?? ""
-        let reply: JSONValue? = type.hasPrefix("text/event-stream") ? Self.response(inSSE: bytes, id: id) : {
-            if case .success(let value) = JSONReader.parse(bytes, maxBytes: Int.max) { return value }
-            return nil
-        }()
-        return (response.status.code, reply, session)
+        return request
     }
 
-    /// The JSON-RPC response with `id` among the `data:` lines of an SSE stream.
-    static func response(inSSE bytes: [UInt8], id: Int64) -> JSONValue? {
-        let text = String(decoding: bytes, as: UTF8.self)
-        var data: [String] = []
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" }).map({ $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }) + [""] {
-            if line.isEmpty {
-                defer { data = [] }
-                guard !data.isEmpty, case .success(.object(let message)) = JSONReader.parse(data.joined(separator: "\n")),
-                    message["id"] == .integer(id)
-                else { continue }
-                return .object(message)
-            } else if line.hasPrefix("data:") {
-                data.append(String(line.dropFirst(5)).trimmingPrefix(" ").description)
-            }
+    /// Posts Rein's answer to a request the upstream made on a stream (its status is not read:
+    /// an upstream that does not take the answer learns nothing more from a retry).
+    private func send(answer: JSONValue, connection: Connection) async {
+        var request = makeRequest(connection: connection, method: nil, name: nil)
+        request.body = .bytes(ByteBuffer(bytes: JSONWriter.encode(answer)))
+        if let response = try? await client.execute(request, timeout: timeout) {
+            _ = try? await response.body.collect(upTo: 1 << 16)
         }
-        return nil
     }
 
     /// The result object of a JSON-RPC response, or the error it carries.

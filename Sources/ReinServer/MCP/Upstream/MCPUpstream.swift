@@ -10,16 +10,28 @@ public protocol MCPUpstream: Sendable {
 }
 
 extension MCPUpstream {
-    /// The upstream's tool names (`tools/list`), to check the configuration's mappings.
-    public func toolNames() async throws -> [String] {
+    /// The upstream's tools (`tools/list`), to check the configuration's mappings.
+    public func tools() async throws -> [UpstreamTool] {
         let result = try await request("tools/list", params: JSONObject(entries: []))
         guard case .array(let tools)? = result["tools"] else { throw UpstreamError(message: "`tools/list` answered no tools") }
-        return tools.compactMap { if case .object(let tool) = $0, case .string(let name)? = tool["name"] { name } else { nil } }
+        return tools.compactMap { entry in
+            guard case .object(let tool) = entry, case .string(let name)? = tool["name"] else { return nil }
+            return UpstreamTool(name: name, inputSchema: tool["inputSchema"])
+        }
     }
 
     /// Calls `tool` with `arguments`; the upstream's result object (`content`, `isError`, …).
+    /// An upstream of the 2026-07-28 era that answers `input_required` (an elicitation) is
+    /// declined and asked again, a few times at most.
     public func callTool(_ tool: String, arguments: JSONObject) async throws -> JSONObject {
-        try await request("tools/call", params: JSONObject(entries: [("name", .string(tool)), ("arguments", .object(arguments))]))
+        let call: [(key: String, value: JSONValue)] = [("name", .string(tool)), ("arguments", .object(arguments))]
+        var params = JSONObject(entries: call)
+        for _ in 0..<3 {
+            let result = try await request("tools/call", params: params)
+            guard result["resultType"] == .string("input_required") else { return result }
+            params = JSONObject(entries: call + (try UpstreamRequests.declining(result)))
+        }
+        throw UpstreamError(message: "`\(tool)` kept asking for input, which Rein declines")
     }
 }
 
@@ -66,27 +78,32 @@ extension MCPConfig {
     }
 
     /// What does not fit the upstreams' own tool lists: a mapped tool the upstream does not
-    /// offer, or an upstream that does not answer. Each message with its place in `path`.
+    /// offer, an argument its input schema does not take, a required argument the mapping does
+    /// not give, or an upstream that does not answer. Each message with its place in `path`.
     public func upstreamProblems(_ upstreams: [String: any MCPUpstream], path: String) async -> [String] {
         var problems: [String] = []
-        var offered: [String: Result<[String], any Error>] = [:]
+        var offered: [String: Result<[UpstreamTool], any Error>] = [:]
         for mapping in tools {
             guard let upstream = upstreams[mapping.upstream] else { continue }
             if offered[mapping.upstream] == nil {
                 do {
-                    offered[mapping.upstream] = .success(try await upstream.toolNames())
+                    offered[mapping.upstream] = .success(try await upstream.tools())
                 } catch {
                     offered[mapping.upstream] = .failure(error)
                 }
             }
             let place = "\(path):\(mapping.place.line):\(mapping.place.column)"
             switch offered[mapping.upstream] {
-            case .success(let names)? where !names.contains(mapping.tool):
-                problems.append("\(place): upstream `\(mapping.upstream)` has no tool `\(mapping.tool)` (it offers \(names.joined(separator: ", ")))")
+            case .success(let tools)?:
+                guard let tool = tools.first(where: { $0.name == mapping.tool }) else {
+                    problems.append("\(place): upstream `\(mapping.upstream)` has no tool `\(mapping.tool)` (it offers \(tools.map(\.name).joined(separator: ", ")))")
+                    continue
+                }
+                problems += tool.problems(with: mapping, path: path)
             case .failure(let error)?:
                 problems.append("\(place): upstream `\(mapping.upstream)` did not list its tools: \(error)")
-                offered[mapping.upstream] = .success([mapping.tool])
-            default: break
+                offered[mapping.upstream] = .success([UpstreamTool(name: mapping.tool, inputSchema: nil)])
+            case nil: break
             }
         }
         return problems

@@ -136,9 +136,12 @@ public final class StdioUpstream: MCPUpstream {
             while let newline = buffer.firstIndex(of: 0x0A) {
                 let line = Array(buffer[..<newline])
                 buffer.removeSubrange(...newline)
-                guard case .success(.object(let message)) = JSONReader.parse(line, maxBytes: Int.max), case .integer(let id)? = message["id"],
-                    message["method"] == nil
-                else { continue }
+                guard case .success(.object(let message)) = JSONReader.parse(line, maxBytes: Int.max) else { continue }
+                if let answer = UpstreamRequests.answer(to: message) {
+                    try? write(answer)
+                    continue
+                }
+                guard case .integer(let id)? = message["id"], message["method"] == nil else { continue }
                 let waiter = pending.withLock { $0.removeValue(forKey: id) }
                 if case .object(let error)? = message["error"] {
                     let text = error["message"].flatMap { if case .string(let text) = $0 { text } else { nil } } ?? "an error"
