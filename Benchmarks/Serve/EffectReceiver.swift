@@ -1,7 +1,6 @@
 import Crypto
 import HTTPTypes
 import Hummingbird
-import Logging
 import ServiceLifecycle
 import Synchronization
 
@@ -25,21 +24,8 @@ final class EffectReceiver: Sendable {
             self.counts.withLock { signed ? ($0.received += 1) : ($0.refused += 1) }
             return Response(status: signed ? .ok : .unauthorized)
         }
-        var logger = Logger(label: "bench-receiver")
-        logger.logLevel = .warning
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "bench-receiver"),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? -1)
-                continuation.finish()
-            },
-            logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let (port, group) = try await serveOnLoopback(router, name: "bench-receiver")
         self.group.withLock { $0 = group }
-        Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else { throw BenchError.notReady }
         return port
     }
 

@@ -14,8 +14,11 @@ import NIOHTTP1
 /// - start-up with 10,000 open incidents: from the process start to `/readyz`;
 /// - idle memory: the server's resident set after the run, at rest.
 ///
+/// With `--mcp`, the MCP gateway instead (``GatewayLoad``).
+///
 ///     swift build -c release --product rein-serve
 ///     swift run -c release rein-bench-serve [--agents 32] [--seconds 20] [--open 10000]
+///     swift run -c release rein-bench-serve --mcp [--calls 3000] [--clients 16] [--seconds 20]
 @main
 struct LoadGenerator {
     static let tokens = [("agent", "bench-agent-token"), ("approver", "bench-alice-token"), ("executor", "bench-executor-token")]
@@ -47,6 +50,10 @@ struct LoadGenerator {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rein-bench-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
+        if options.mcp {
+            try await GatewayLoad.run(client, binaries: binaries, folder: folder, options: options)
+            return
+        }
         let receiver = EffectReceiver()
         let hookPort = try await receiver.start()
         try config(in: folder, webhook: "http://127.0.0.1:\(hookPort)/hook")
@@ -77,70 +84,71 @@ struct LoadGenerator {
         var agents = 32
         var seconds = 20.0
         var open = 10_000
+        var mcp = false
+        var clients = 16
+        var calls = 3_000
 
         init(_ arguments: ArraySlice<String>) {
             var iterator = arguments.makeIterator()
             while let flag = iterator.next() {
+                if flag == "--mcp" {
+                    mcp = true
+                    continue
+                }
                 let value = iterator.next() ?? ""
                 switch flag {
                 case "--agents": agents = Int(value) ?? agents
                 case "--seconds": seconds = Double(value) ?? seconds
                 case "--open": open = Int(value) ?? open
+                case "--clients": clients = Int(value) ?? clients
+                case "--calls": calls = Int(value) ?? calls
                 default: print("rein-bench-serve: ignoring \(flag)")
                 }
             }
         }
     }
 
-    struct Load {
+    struct Load: Tally {
         var proposals = 0
         var incidents = 0
         var elapsed = 0.0
         var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000)
+
+        mutating func add(_ other: Load) {
+            proposals += other.proposals
+            incidents += other.incidents
+            histogram.add(other.histogram)
+        }
     }
 
     /// N agents for `seconds`: each opens an incident, reads twice, is denied once, proposes a
     /// restart that needs approval, which is approved and executed, then starts over.
     static func drive(_ client: HTTPClient, port: Int, agents: Int, seconds: Double) async throws -> Load {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        let started = ContinuousClock.now
-        var total = Load()
-        try await withThrowingTaskGroup(of: Load.self) { group in
-            for agent in 0..<agents {
-                group.addTask {
-                    var load = Load()
-                    var n = 0
-                    while ContinuousClock.now < deadline {
-                        let id = "INC-B-\(agent)-\(n)"
-                        n += 1
-                        guard try await post(client, port, "/v1/incidents", "bench-agent-token", opening(id)).status == 201 else { continue }
-                        load.incidents += 1
-                        for body in [readLogs, events, forbidden, restart] {
-                            let began = ContinuousClock.now
-                            let reply = try await post(client, port, "/v1/incidents/\(id)/events", "bench-agent-token", body)
-                            let took = ContinuousClock.now - began
-                            _ = load.histogram.record(UInt64(took.components.attoseconds / 1_000_000_000_000) + UInt64(took.components.seconds) * 1_000_000)
-                            load.proposals += reply.status == 200 ? 1 : 0
-                        }
-                        let view = try await get(client, port, "/v1/incidents/\(id)", "bench-agent-token")
-                        guard let digest = view.digest else { continue }
-                        _ = try await post(client, port, "/v1/incidents/\(id)/approvals", "bench-alice-token", #"{"verdict":"approve","digest":"\#(digest)"}"#)
-                        // The executor: the role is active (4/0), the restart ran (4/1), its result.
-                        _ = try await post(client, port, "/v1/effects/\(id)/4/0/ack", "bench-executor-token", #"{"ok":true}"#)
-                        _ = try await post(client, port, "/v1/effects/\(id)/4/1/ack", "bench-executor-token", #"{"ok":true}"#)
-                        _ = try await post(client, port, "/v1/incidents/\(id)/events", "bench-executor-token", #"{"result":{"status":"succeeded"}}"#)
-                    }
-                    return load
+        var (total, elapsed) = try await runWorkers(agents, seconds: seconds) { agent, deadline in
+            var load = Load()
+            var n = 0
+            while ContinuousClock.now < deadline {
+                let id = "INC-B-\(agent)-\(n)"
+                n += 1
+                guard try await post(client, port, "/v1/incidents", "bench-agent-token", opening(id)).status == 201 else { continue }
+                load.incidents += 1
+                for body in [readLogs, events, forbidden, restart] {
+                    let began = ContinuousClock.now
+                    let reply = try await post(client, port, "/v1/incidents/\(id)/events", "bench-agent-token", body)
+                    _ = load.histogram.record(GatewayLoad.microseconds(ContinuousClock.now - began))
+                    load.proposals += reply.status == 200 ? 1 : 0
                 }
+                let view = try await get(client, port, "/v1/incidents/\(id)", "bench-agent-token")
+                guard let digest = view.digest else { continue }
+                _ = try await post(client, port, "/v1/incidents/\(id)/approvals", "bench-alice-token", #"{"verdict":"approve","digest":"\#(digest)"}"#)
+                // The executor: the role is active (4/0), the restart ran (4/1), its result.
+                _ = try await post(client, port, "/v1/effects/\(id)/4/0/ack", "bench-executor-token", #"{"ok":true}"#)
+                _ = try await post(client, port, "/v1/effects/\(id)/4/1/ack", "bench-executor-token", #"{"ok":true}"#)
+                _ = try await post(client, port, "/v1/incidents/\(id)/events", "bench-executor-token", #"{"result":{"status":"succeeded"}}"#)
             }
-            for try await load in group {
-                total.proposals += load.proposals
-                total.incidents += load.incidents
-                total.histogram.add(load.histogram)
-            }
+            return load
         }
-        let elapsed = ContinuousClock.now - started
-        total.elapsed = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        total.elapsed = elapsed
         return total
     }
 
@@ -192,7 +200,7 @@ struct LoadGenerator {
         return Reply(status: response.status.code, body: String(buffer: body))
     }
 
-    static func config(in folder: URL, webhook: String) throws {
+    static func config(in folder: URL, webhook: String, extra: String = "") throws {
         func hex(_ token: String) -> String { SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined() }
         let text = """
             tokens:
@@ -201,6 +209,7 @@ struct LoadGenerator {
               - {name: executor, role: executor, sha256: "\(hex("bench-executor-token"))"}
             executors:
               webhook: {url: "\(webhook)", secret_env: REIN_WEBHOOK_SECRET}
+            \(extra)
             """
         try text.write(to: folder.appendingPathComponent("rein-serve.yaml"), atomically: true, encoding: .utf8)
     }

@@ -100,6 +100,9 @@ struct MCPGatewayTests {
             #expect(denied.json?["result"]?["content"]?.arrayValue.first?["text"]?.stringValue?.hasPrefix("forbidden_namespace: ") == true)
             #expect(denied.json?["result"]?["structuredContent"]?["decision"] == .string("deny"))
             #expect(denied.json?["result"]?["_meta"]?["dev.rein/decision"]?["decision"] == .string("deny"))
+            // One `_meta`, holding the decision and the server's info.
+            #expect(denied.json?["result"]?["_meta"]?["io.modelcontextprotocol/serverInfo"]?["name"] == .string("rein"))
+            if case .object(let result)? = denied.json?["result"] { #expect(result.duplicateKeys.isEmpty) }
             let unknown = try await call("drop_database", "{}")
             #expect(unknown.json?["error"]?["code"] == .integer(-32602))
             let wrongType = try await call("get_pod_logs", "[]")
@@ -163,6 +166,10 @@ extension MCPGatewayTests {
             #expect(pending?["structuredContent"]?["status"] == .string("pending"))
             let other = try await call("rollback_deployment", #"{"namespace":"cart","deployment":"cart-service","revision":3}"#, id: 5)
             #expect(other?["isError"] == .bool(true))
+            // The denial names the call that waits, for the model to wait on it instead.
+            #expect(
+                other?["content"]?.arrayValue.first?["text"]?.stringValue
+                    == #"approval_pending: an approval is pending or a remediation is executing (`restart_deployment` with {"namespace":"cart","deployment":"cart-service"}; call it again with the same arguments to wait for its outcome)"#)
             let digest = try #require(pending?["structuredContent"]?["digest"]?.stringValue)
             #expect(try await server.post("/v1/incidents/INC-G/approvals", token: "approver:alice@contoso.com", #"{"verdict":"reject","digest":"\#(digest)"}"#).status == 200)
             let late = try await call("get_pod_logs", #"{"namespace":"cart","pod":"p","container":"c"}"#, id: 6)

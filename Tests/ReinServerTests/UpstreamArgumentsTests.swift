@@ -111,6 +111,19 @@ struct StdioUpstreamTests {
         await upstream.shutdown()
     }
 
+    @Test func anUpstreamThatExitsSaysWhyFromItsStderr() async throws {
+        let upstream = StdioUpstream(
+            command: ["sh", "-c", "echo 'Traceback (most recent call last):' >&2; echo \"ModuleNotFoundError: No module named 'mcp'\" >&2; exit 1"],
+            environment: [:], timeout: .seconds(60))
+        do {
+            _ = try await upstream.tools()
+            Issue.record("an upstream that exits answered")
+        } catch {
+            #expect("\(error)".contains("ModuleNotFoundError: No module named 'mcp'"), "\(error)")
+        }
+        await upstream.shutdown()
+    }
+
     @Test func anUpstreamThatNeverAnswersTimesOut() async throws {
         // It would answer nothing for five minutes; the timeout ends the wait long before
         // (generously bounded: a busy test machine delays timers).

@@ -17,6 +17,14 @@ struct UpstreamCheckTests {
         func shutdown() async {}
     }
 
+    /// An upstream that never lists its tools.
+    struct SilentUpstream: MCPUpstream {
+        func request(_ method: String, params: JSONObject) async throws -> JSONObject {
+            throw UpstreamError(message: "the upstream process exited")
+        }
+        func shutdown() async {}
+    }
+
     static let listing: JSONValue = {
         let text = """
             [{"name": "pods_log", "inputSchema": {"type": "object", "properties": {"namespace": {}, "name": {}, "container": {}},
@@ -57,5 +65,20 @@ struct UpstreamCheckTests {
     @Test func aToolTheUpstreamDoesNotOfferIsNamed() async throws {
         let problems = try await Self.problems("    get_pod_logs: {upstream: u, tool: pod_logs, args: {namespace: namespace}}\n")
         #expect(problems == ["c.yaml:5:5: upstream `u` has no tool `pod_logs` (it offers pods_log, call_kubectl)"])
+    }
+
+    @Test func anUpstreamThatDoesNotListItsToolsIsNamedOnceNotForEachMapping() async throws {
+        let text = """
+            mcp:
+              upstreams:
+                u: {url: "http://127.0.0.1:1/mcp"}
+              tools:
+                get_pod_logs: {upstream: u, tool: pods_log, args: {namespace: namespace}}
+                describe_pod: {upstream: u, tool: call_kubectl, args: {command: {template: "describe pod {pod}"}}}
+
+            """
+        let config = try #require(try ServeConfig.read(SourceFile(path: "c.yaml", bytes: Array(text.utf8))).get().mcp)
+        let problems = await config.upstreamProblems(["u": SilentUpstream()], path: "c.yaml")
+        #expect(problems == ["c.yaml:5:5: upstream `u` did not list its tools: the upstream process exited"])
     }
 }

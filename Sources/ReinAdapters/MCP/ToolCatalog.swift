@@ -33,7 +33,9 @@ public enum ToolCatalog {
     static func description(of tool: ToolModel) -> String {
         let text = tool.description ?? tool.doc ?? (tool.isQuery ? "Runs the query \(tool.name)." : "Runs \(tool.name).")
         guard tool.effect == .write else { return text }
-        return text + " Changes production: the call waits for a human's approval, then runs with a just-in-time elevation."
+        // A sentence of its own, whether or not the runbook's description ends with a stop.
+        let ended = text.last.map { ".!?".contains($0) } ?? true
+        return text + (ended ? "" : ".") + " Changes production: the call waits for a human's approval, then runs with a just-in-time elevation."
     }
 
     /// `{type: object, properties, required, additionalProperties: false}`, with a `reason`

@@ -52,6 +52,14 @@ actor IncidentActor {
         return CanonicalJSON.encodeKeepingNumbers(.object(args)) == CanonicalJSON.encodeKeepingNumbers(.object(pending.args))
     }
 
+    /// The tool and args awaiting approval or executing, if any.
+    func pendingAction() -> (tool: String, args: JSONObject)? {
+        switch incident.session.state.phase {
+        case .awaitingApproval(let waiting), .executing(let waiting): (waiting.tool, waiting.args)
+        default: nil
+        }
+    }
+
     func view() -> JSONValue { incident.view() }
 
     /// A line of the incident list: id, runbook, phase, iteration, opened, outcome.

@@ -45,6 +45,9 @@ public final class MCPExecuteExecutor: EffectExecutor {
                 let (output, _) = MCPGateway.cut(MCPGateway.text(of: result), at: settings.outputLimit)
                 await host.settleExecution(delivery.id, succeeded: result["isError"] != .bool(true), detail: output)
             } catch {
+                // The server is stopping: the write may have run. It stays `delivered`, and the
+                // next start records it as failed, its outcome unknown; it is never sent again.
+                if Task.isCancelled { return }
                 await host.settleExecution(delivery.id, succeeded: false, detail: "upstream `\(mapping.upstream)` failed: \(error)")
             }
         }

@@ -38,10 +38,14 @@ extension MCPGateway {
         case .string("deny")?:
             var listed: [JSONValue] = []
             if case .array(let items)? = decision["reasons"] { listed = items }
+            let waiting = await actor.pendingAction()
             let reasons = listed.map { (reason: JSONValue) -> String in
                 let code = reason["code"].flatMap { if case .string(let text) = $0 { text } else { nil } } ?? "denied"
                 let message = reason["message"].flatMap { if case .string(let text) = $0 { text } else { nil } } ?? ""
-                return "\(code): \(message)"
+                // Which call it is waiting for, so that the model can wait on that one instead.
+                guard code == "approval_pending", let waiting else { return "\(code): \(message)" }
+                return "\(code): \(message) (`\(waiting.tool)` with \(JSONWriter.string(.object(waiting.args))); "
+                    + "call it again with the same arguments to wait for its outcome)"
             }
             return Self.result(reasons, isError: true, structured: .object(decision), decision: .object(decision))
         case .string("require_approval")?:
@@ -141,11 +145,17 @@ extension MCPGateway {
         }
     }
 
+    /// A value as a sentence shows it: a string without its quotes, anything else as JSON.
+    static func plain(_ value: JSONValue?) -> String {
+        if case .string(let text)? = value { return text }
+        return JSONWriter.string(value ?? .null)
+    }
+
     /// What a progress notification says of a held call.
     static func holdState(phase: String, pending: JSONValue) -> String {
         if phase == "executing" { return "approved: running the change with a just-in-time elevation" }
         let count = if case .array(let items)? = pending["approvedBy"] { items.count } else { 0 }
-        return "waiting for approval: \(count) of \(JSONWriter.string(pending["needed"] ?? .integer(1))), deadline \(JSONWriter.string(pending["deadline"] ?? .null))"
+        return "waiting for approval: \(count) of \(JSONWriter.string(pending["needed"] ?? .integer(1))), deadline \(Self.plain(pending["deadline"]))"
     }
 
     /// Approved and running, past the hold.
@@ -194,7 +204,7 @@ extension MCPGateway {
         let approvedBy = pending["approvedBy"] ?? .array([])
         let deadline = pending["deadline"] ?? .null
         let count = if case .array(let items) = approvedBy { items.count } else { 0 }
-        let text = "Waiting for a human's approval (\(count) of \(JSONWriter.string(needed)) so far, deadline \(JSONWriter.string(deadline))): "
+        let text = "Waiting for a human's approval (\(count) of \(JSONWriter.string(needed)) so far, deadline \(Self.plain(deadline))): "
             + "call the tool again with the same arguments to keep waiting; nothing has been changed yet"
         return result(
             [text], isError: false,

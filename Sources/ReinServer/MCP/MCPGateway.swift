@@ -218,11 +218,17 @@ public final class MCPGateway: Sendable {
         return MCPReply(status: 200, body: Self.modernResult(id, result))
     }
 
-    /// A 2026-07-28 result: `resultType` first, the server's info in `_meta`.
+    /// A 2026-07-28 result: `resultType` first, the server's info added to its `_meta` (one
+    /// `_meta`, with what the result already had in it).
     static func modernResult(_ id: JSONValue, _ entries: [(key: String, value: JSONValue)]) -> JSONValue {
         var entries = entries
         entries.insert(("resultType", .string("complete")), at: 0)
-        entries.append(("_meta", .object(JSONObject(entries: [("io.modelcontextprotocol/serverInfo", Self.serverInfo)]))))
+        let info: (key: String, value: JSONValue) = ("io.modelcontextprotocol/serverInfo", Self.serverInfo)
+        if let index = entries.firstIndex(where: { $0.key == "_meta" }), case .object(let meta) = entries[index].value {
+            entries[index].value = .object(JSONObject(entries: meta.entries + [info]))
+        } else {
+            entries.append(("_meta", .object(JSONObject(entries: [info]))))
+        }
         return rpcResult(id, .object(JSONObject(entries: entries)))
     }
 

@@ -82,6 +82,7 @@ extension MCPConfig {
     /// not give, or an upstream that does not answer. Each message with its place in `path`.
     public func upstreamProblems(_ upstreams: [String: any MCPUpstream], path: String) async -> [String] {
         var problems: [String] = []
+        struct Unchecked: Error {}
         var offered: [String: Result<[UpstreamTool], any Error>] = [:]
         for mapping in tools {
             guard let upstream = upstreams[mapping.upstream] else { continue }
@@ -94,6 +95,7 @@ extension MCPConfig {
             }
             let place = "\(path):\(mapping.place.line):\(mapping.place.column)"
             switch offered[mapping.upstream] {
+            case .failure(is Unchecked)?: continue
             case .success(let tools)?:
                 guard let tool = tools.first(where: { $0.name == mapping.tool }) else {
                     problems.append("\(place): upstream `\(mapping.upstream)` has no tool `\(mapping.tool)` (it offers \(tools.map(\.name).joined(separator: ", ")))")
@@ -101,8 +103,9 @@ extension MCPConfig {
                 }
                 problems += tool.problems(with: mapping, path: path)
             case .failure(let error)?:
+                // Said once, at the first mapping to it; the later ones cannot be checked.
                 problems.append("\(place): upstream `\(mapping.upstream)` did not list its tools: \(error)")
-                offered[mapping.upstream] = .success([UpstreamTool(name: mapping.tool, inputSchema: nil)])
+                offered[mapping.upstream] = .failure(Unchecked())
             case nil: break
             }
         }

@@ -25,6 +25,8 @@ public final class StdioUpstream: MCPUpstream {
     /// process that died fails instead of raising SIGPIPE).
     private let writer = Mutex<Int32?>(nil)
     private let era = Mutex<Bool?>(nil)
+    /// The last line the process wrote on its stderr (why it exited, most often).
+    private let lastComplaint = Mutex<String?>(nil)
 
     public init(command: [String], environment: [String: String], timeout: Duration = .seconds(30)) {
         self.command = command
@@ -101,10 +103,15 @@ public final class StdioUpstream: MCPUpstream {
         let childInput = FileHandle(fileDescriptor: pair[1], closeOnDealloc: true)
         process.standardInput = childInput
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        let complaints = Pipe()
+        process.standardError = complaints
+        lastComplaint.withLock { $0 = nil }
+        let heard = DispatchSemaphore(value: 0)
         process.terminationHandler = { [weak self] _ in
+            // Its stderr is read to the end first (briefly), so that the error says why.
+            _ = heard.wait(timeout: .now() + .milliseconds(200))
             self?.era.withLock { $0 = nil }
-            self?.failAll(UpstreamError(message: "the upstream process exited"))
+            self?.failAll(UpstreamError(message: "the upstream process exited" + (self?.complaint ?? "")))
         }
         do {
             try process.run()
@@ -122,6 +129,30 @@ public final class StdioUpstream: MCPUpstream {
         era.withLock { $0 = nil }
         let reading = output.fileHandleForReading
         Thread.detachNewThread { [weak self] in self?.readLines(reading) }
+        let stderr = complaints.fileHandleForReading
+        Thread.detachNewThread { [weak self] in
+            self?.readComplaints(stderr)
+            heard.signal()
+        }
+    }
+
+    /// Keeps the last non-blank line of the process's stderr, cut to 300 characters.
+    private func readComplaints(_ handle: FileHandle) {
+        var buffer: [UInt8] = []
+        while true {
+            let chunk = handle.availableData
+            if chunk.isEmpty { return }
+            buffer = Array((buffer + chunk).suffix(64 << 10))
+            let lines = String(decoding: buffer, as: UTF8.self).split(whereSeparator: \.isNewline)
+            if let last = lines.last(where: { !$0.allSatisfy(\.isWhitespace) }) {
+                lastComplaint.withLock { $0 = String(last.trimmingCharacters(in: .whitespaces).prefix(300)) }
+            }
+        }
+    }
+
+    /// `: LINE` with the last line of the process's stderr, or nothing.
+    private var complaint: String {
+        lastComplaint.withLock { $0 }.map { " (its last words on stderr: `\($0)`)" } ?? ""
     }
 
     /// Reads the upstream's output, one message a line, and answers the waiting requests.
@@ -196,7 +227,9 @@ public final class StdioUpstream: MCPUpstream {
         while sent < bytes.count {
             let count = bytes[sent...].withUnsafeBytes { Self.sendWithoutSignal(socket, $0) }
             if count < 0, errno == EINTR { continue }
-            guard count > 0 else { throw UpstreamError(message: "the upstream does not read its input: \(String(cString: strerror(errno)))") }
+            guard count > 0 else {
+                throw UpstreamError(message: "the upstream does not read its input: \(String(cString: strerror(errno)))" + complaint)
+            }
             sent += count
         }
     }
