@@ -22,7 +22,10 @@ local server, checks:
   (the webhook's executor acknowledges it), it runs on the write upstream with the
   remediator's credential and answers with the upstream's output; the execution never
   reaches the webhook, the deactivation does;
+- a held call the client cancels leaves the approval pending;
 - exactly these calls reached the upstream, with these arguments and credentials.
+Then a 2026-07-28 exchange by hand (discovery, `_meta`, routing-header mismatches refused) and
+the stdio bridge's refusals (a line that is not JSON, a wrong token, an unset token variable).
 Needs the `mcp` package from PyPI. Exit status: 0 all held, 1 a check failed, 2 it could not run.
 """
 import argparse
@@ -42,6 +45,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from webhook_receiver import Receiver  # noqa: E402
 
 try:
+    import anyio
     from mcp.client.client import Client
     from mcp.client.stdio import StdioServerParameters
     from mcp.client.streamable_http import create_mcp_http_client, streamable_http_client
@@ -99,13 +103,15 @@ async def exercise(port, incident, mode, binaries):
         check(logs.input_schema.get("additionalProperties") is False, f"[{mode}] get_pod_logs has a closed input schema")
         denied = await client.call_tool("get_pod_logs", {"namespace": "kube-system", "pod": "p", "container": "c"})
         check(denied.is_error and text(denied).startswith("forbidden_namespace: "), f"[{mode}] a denied call says why: {text(denied)!r}")
-        unknown_error = None
-        try:
-            unknown = await client.call_tool("drop_database", {})
-            unknown_error = None if not unknown.is_error else text(unknown)
-        except Exception as error:  # the client raises a JSON-RPC error
-            unknown_error = str(error)
-        check(unknown_error is not None and "Unknown tool" in unknown_error, f"[{mode}] an unknown tool is an error: {unknown_error!r}")
+        # A tool the runbook does not declare, and one that only the upstream has: both unknown.
+        for name in ("drop_database", "pods_log"):
+            unknown_error = None
+            try:
+                unknown = await client.call_tool(name, {})
+                unknown_error = None if not unknown.is_error else text(unknown)
+            except Exception as error:  # the client raises a JSON-RPC error
+                unknown_error = str(error)
+            check(unknown_error is not None and "Unknown tool" in unknown_error, f"[{mode}] `{name}` is an unknown tool: {unknown_error!r}")
         logs_result = await client.call_tool("get_pod_logs", {"namespace": "cart", "pod": "cart-service-59c7-x1z", "container": "cart",
                                                               "reason": "why does it crash?"})
         check(not logs_result.is_error and "connection refused" in text(logs_result),
@@ -116,6 +122,13 @@ async def exercise(port, incident, mode, binaries):
         async def on_progress(value, total, message):
             progress.append(message)
 
+        # A held call the client gives up on (the session era posts notifications/cancelled,
+        # 2026-07-28 closes the stream): the approval stays with the humans.
+        with anyio.move_on_after(0.5):
+            await client.call_tool("restart_deployment", restart)
+            check(False, f"[{mode}] the held call was cancelled")
+        _, view = rest(port, "GET", f"/v1/incidents/{incident}", "reader")
+        check(view["phase"] == "awaiting_approval", f"[{mode}] a cancelled call leaves the approval pending: {view['phase']}")
         pending = await client.call_tool("restart_deployment", restart, progress_callback=on_progress)
         check(any(m and m.startswith("waiting for approval: 0 of 1") for m in progress),
               f"[{mode}] the held call reports progress on its own stream: {progress}")
@@ -138,6 +151,49 @@ async def exercise(port, incident, mode, binaries):
         check(len(thoughts) == 3, f"[{mode}] three proposals were recorded (denied, read, restart): {len(thoughts)}")
         check([step["event"] for step in view["steps"]].count("observe") == 1, f"[{mode}] the upstream's output is the observe event")
         return era
+
+
+def raw_2026(port, incident):
+    """A 2026-07-28 exchange by hand: discovery, per-request `_meta`, routing headers that must
+    match the body (each mismatch refused, nothing decided), an unsupported version."""
+    url = f"http://127.0.0.1:{port}/v1/incidents/{incident}/mcp"
+    meta = {"io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {}}
+
+    def post(method, params, headers):
+        body = {"jsonrpc": "2.0", "id": 1, "method": method, "params": params}
+        request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST")
+        for name, value in {"Authorization": f"Bearer {TOKENS['agent']}", "Content-Type": "application/json",
+                            "Accept": "application/json, text/event-stream", **headers}.items():
+            request.add_header(name, value)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    routing = lambda method, name=None: {"MCP-Protocol-Version": "2026-07-28", "Mcp-Method": method,  # noqa: E731
+                                         **({"Mcp-Name": name} if name else {})}
+    status, found = post("server/discover", {"_meta": meta}, routing("server/discover"))
+    result = found.get("result", {})
+    check(status == 200 and result.get("resultType") == "complete" and "2026-07-28" in result.get("supportedVersions", []),
+          f"[raw] server/discover: {status} {found}")
+    status, listed = post("tools/list", {"_meta": meta}, routing("tools/list"))
+    result = listed.get("result", {})
+    check(status == 200 and result.get("ttlMs") == 300000 and result.get("cacheScope") == "private" and result.get("tools"),
+          f"[raw] tools/list is cacheable, privately: {status} {str(listed)[:200]}")
+    call = {"name": "get_pod_logs", "arguments": {"namespace": "cart", "pod": "p", "container": "c"}, "_meta": meta}
+    for what, headers in [("Mcp-Name names another tool", routing("tools/call", "restart_deployment")),
+                          ("Mcp-Name is missing", routing("tools/call")),
+                          ("Mcp-Method names another method", routing("tools/list", "get_pod_logs"))]:
+        status, refused = post("tools/call", call, headers)
+        check(status == 400 and refused.get("error", {}).get("code") == -32020, f"[raw] {what}: refused with -32020: {status} {refused}")
+    status, refused = post("tools/call", {key: value for key, value in call.items() if key != "_meta"}, routing("tools/call", "get_pod_logs"))
+    check(status == 400 and refused.get("error", {}).get("code") == -32602, f"[raw] a request without _meta: {status} {refused}")
+    status, refused = post("tools/call", {**call, "_meta": {**meta, "io.modelcontextprotocol/protocolVersion": "2099-01-01"}},
+                           {**routing("tools/call", "get_pod_logs"), "MCP-Protocol-Version": "2099-01-01"})
+    check(status == 400 and refused.get("error", {}).get("code") == -32022, f"[raw] an unsupported version: {status} {refused}")
+    _, view = rest(port, "GET", f"/v1/incidents/{incident}", "reader")
+    check(view["steps"] == [], f"[raw] the refused requests decided nothing: {view['steps']}")
 
 
 def bridge_refusals(port, binaries):
@@ -233,7 +289,7 @@ mcp:
             return 2
         with open(os.path.join(REPO, "examples", "opening.json")) as handle:
             opening = json.load(handle)
-        for mode in MODES:
+        for mode in MODES + ("raw",):
             opening["incident"] = f"INC-MCP-{mode}"
             status, _ = rest(port, "POST", "/v1/incidents", "agent", opening)
             check(status == 201, f"[{mode}] the incident opens: {status}")
@@ -247,6 +303,7 @@ mcp:
         for mode, era in eras.items():
             print(f"mcp-client-test: {mode}: protocol {era}")
             check(era == ("2025-11-25" if mode.endswith("legacy") else "2026-07-28"), f"[{mode}] the era negotiated: {era}")
+        raw_2026(port, "INC-MCP-raw")
         bridge_refusals(port, binaries)
         with open(record) as handle:
             calls = [json.loads(line) for line in handle if line.strip()]

@@ -162,6 +162,16 @@ extension MCPGatewayTests {
             #expect(tooLong?["content"]?.arrayValue.first?["text"]?.stringValue?.contains("invalid_name") == true)
             let typed = try await call("restart_deployment", #"{"namespace":"cart","deployment":42}"#, id: 3)
             #expect(typed?["content"]?.arrayValue.first?["text"]?.stringValue?.hasPrefix("type_mismatch: ") == true)
+            // An arg the tool does not have, and one it needs that is missing: one line each.
+            let extra = try await call("restart_deployment", #"{"namespace":"cart","deployment":"cart-service","force":true}"#, id: 31)
+            #expect(extra?["content"]?.arrayValue.compactMap { $0["text"]?.stringValue?.split(separator: ":").first } == ["unknown_arg"])
+            let missing = try await call("restart_deployment", #"{"namespace":"cart"}"#, id: 32)
+            #expect(missing?["content"]?.arrayValue.compactMap { $0["text"]?.stringValue?.split(separator: ":").first } == ["missing_arg"])
+            // A tool that only an upstream could have is not a tool here.
+            let upstreamOnly = try await Self.post(
+                server, #"{"jsonrpc":"2.0","id":33,"method":"tools/call","params":{"name":"call_kubectl","arguments":{"command":"delete ns cart"}}}"#,
+                headers: [("Mcp-Session-Id", session)])
+            #expect(upstreamOnly.json?["error"]?["code"] == .integer(-32602))
             let pending = try await call("restart_deployment", #"{"namespace":"cart","deployment":"cart-service"}"#, id: 4)
             #expect(pending?["structuredContent"]?["status"] == .string("pending"))
             let other = try await call("rollback_deployment", #"{"namespace":"cart","deployment":"cart-service","revision":3}"#, id: 5)
