@@ -21,6 +21,8 @@ public struct ServeConfig: Sendable {
     public var activationTimeout: Int64 = 120
     /// `mcp`: the MCP gateway's upstreams and tool mappings.
     public var mcp: MCPConfig?
+    /// `entra`: the identities Rein signs in as for its outgoing calls.
+    public var entra: EntraConfig?
     /// The file this configuration was read from.
     public var path: String?
 
@@ -84,6 +86,7 @@ public struct ServeConfig: Sendable {
             if let webhook = values.webhook { config.webhook = (webhook.url, webhook.secretEnv) }
             if let timeout = values.activationTimeout { config.activationTimeout = timeout }
             config.mcp = values.mcp
+            config.entra = values.entra
             config.path = file.path
             return problems.isEmpty ? .success(config) : .failure(ConfigError(messages: problems))
         }

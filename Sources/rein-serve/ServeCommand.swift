@@ -115,6 +115,16 @@ struct ServeCommand: AsyncParsableCommand {
                 fail("the configuration's `mcp.tools` does not fit the upstreams")
             }
         }
+        // The Entra ID identities: every secret and certificate must be there before serving.
+        var entraTokens: EntraTokens?
+        if let entra = settings.entra {
+            do {
+                entraTokens = try await EntraTokens.make(entra, environment: environment, clock: SystemClock(), path: settings.path ?? "rein-serve.yaml")
+            } catch {
+                for message in error.messages { writeError(message) }
+                fail("the configuration's `entra.identities` cannot be used")
+            }
+        }
         // Approved remediations of mapped write tools run on their write upstream.
         let forwarder = settings.mcp.map { MCPExecuteExecutor(settings: $0, upstreams: upstreams) }
         if let forwarder, executors != nil {
@@ -166,6 +176,7 @@ struct ServeCommand: AsyncParsableCommand {
         try await group.run()
         await host.stop()
         for upstream in upstreams.values { await upstream.shutdown() }
+        await entraTokens?.shutdown()
     }
 
     /// Why the server cannot run `bundle` without an executor: its `remediate` lists could never

@@ -24,6 +24,8 @@ public struct ServeConfigValues: Sendable, Hashable {
     public var activationTimeout: Int64?
     /// `mcp`: the MCP gateway's upstreams and tool mappings.
     public var mcp: MCPConfig?
+    /// `entra`: the identities Rein signs in as for its outgoing calls.
+    public var entra: EntraConfig?
 
     public struct Webhook: Sendable, Hashable {
         public var url: String
@@ -42,7 +44,7 @@ public enum ServeConfigReader {
         case .success(let root):
             var reading = Reading()
             var values = ServeConfigValues()
-            if let top = reading.members(root, "the configuration", allowed: ["listen", "data", "audit", "log_format", "tokens", "executors", "mcp"]) {
+            if let top = reading.members(root, "the configuration", allowed: ["listen", "data", "audit", "log_format", "tokens", "executors", "mcp", "entra"]) {
                 values.listen = top["listen"].flatMap { reading.string($0.value, "`listen`") }
                 values.data = top["data"].flatMap { reading.string($0.value, "`data`") }
                 values.audit = top["audit"].flatMap { reading.string($0.value, "`audit`") }
@@ -50,6 +52,7 @@ public enum ServeConfigReader {
                 if let tokens = top["tokens"]?.value { values.tokens = reading.tokens(tokens, in: file) }
                 if let executors = top["executors"]?.value { reading.executors(executors, in: file, into: &values) }
                 if let mcp = top["mcp"]?.value { values.mcp = reading.mcp(mcp, in: file) }
+                if let entra = top["entra"]?.value { values.entra = reading.entra(entra, in: file) }
             }
             return reading.problems.isEmpty ? .success(values) : .failure(BodyError(reading.problems.map { $0.withCode(from: "rein.incident.", to: "rein.config.") }))
         }
