@@ -23,6 +23,8 @@ public struct ServeConfig: Sendable {
     public var mcp: MCPConfig?
     /// `entra`: the identities Rein signs in as for its outgoing calls.
     public var entra: EntraConfig?
+    /// `alerts`: Azure Monitor alerts in (`POST /v1/alerts`).
+    public var alerts: AlertsConfig?
     /// The file this configuration was read from.
     public var path: String?
 
@@ -72,7 +74,7 @@ public struct ServeConfig: Sendable {
             for token in values.tokens {
                 guard let role = Role(rawValue: token.role) else {
                     problems.append(
-                        "\(file.path):\(token.line): token `\(token.name)`: unknown role `\(token.role)` (agent, executor, approver, reader or admin)")
+                        "\(file.path):\(token.line): token `\(token.name)`: unknown role `\(token.role)` (agent, executor, approver, reader, admin or alert)")
                     continue
                 }
                 guard let entry = TokenTable.Entry(principal: Principal(name: token.name, role: role), sha256Hex: token.sha256) else {
@@ -87,6 +89,11 @@ public struct ServeConfig: Sendable {
             if let timeout = values.activationTimeout { config.activationTimeout = timeout }
             config.mcp = values.mcp
             config.entra = values.entra
+            config.alerts = values.alerts
+            if let alerts = values.alerts, !entries.contains(where: { $0.principal == Principal(name: alerts.owner, role: .agent) }) {
+                problems.append(
+                    "\(file.path):\(alerts.line):\(alerts.column): `alerts.owner` must name a token of role agent (the runtime that works the incidents alerts open), not `\(alerts.owner)`")
+            }
             config.path = file.path
             return problems.isEmpty ? .success(config) : .failure(ConfigError(messages: problems))
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
@@ -158,8 +159,15 @@ struct ServeCommand: AsyncParsableCommand {
         try await host.start()
         let logger = Logger(label: "rein")
         let (listenHost, listenPort) = (settings.listenHost, settings.listenPort)
+        // Alerts in: the secure webhook's keys come from the tenant's OpenID metadata.
+        let keysClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        let alertVerifier = settings.alerts?.secureWebhook.map {
+            AlertIntake.verifier($0, authority: settings.entra?.authority ?? EntraConfig.defaultAuthority, keys: keysClient)
+        }
+        let alerts = AlertIntake(
+            host: host, tokens: settings.tokens, config: settings.alerts, verifier: alertVerifier, clock: SystemClock(), logger: logger)
         let app = Application(
-            router: APIRoutes(host: host, tokens: settings.tokens, mcp: settings.mcp ?? MCPConfig(), upstreams: upstreams).router(),
+            router: APIRoutes(host: host, tokens: settings.tokens, mcp: settings.mcp ?? MCPConfig(), upstreams: upstreams, alerts: alerts).router(),
             configuration: .init(address: .hostname(listenHost, port: listenPort), serverName: "rein"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? listenPort
@@ -177,6 +185,7 @@ struct ServeCommand: AsyncParsableCommand {
         await host.stop()
         for upstream in upstreams.values { await upstream.shutdown() }
         await entraTokens?.shutdown()
+        try? await keysClient.shutdown()
     }
 
     /// Why the server cannot run `bundle` without an executor: its `remediate` lists could never

@@ -53,7 +53,7 @@ struct ServeConfigTests {
         #expect(Self.messages("log_format: xml\n") == ["rein-serve.yaml: `log_format` must be `text` or `json`, not `xml`"])
         #expect(
             Self.messages("tokens:\n  - {name: a, role: root, sha256: \"\(String(repeating: "0", count: 64))\"}\n")
-                == ["rein-serve.yaml:2: token `a`: unknown role `root` (agent, executor, approver, reader or admin)"])
+                == ["rein-serve.yaml:2: token `a`: unknown role `root` (agent, executor, approver, reader, admin or alert)"])
         #expect(
             Self.messages("tokens:\n  - {name: a, role: agent, sha256: secret}\n")
                 == ["rein-serve.yaml:2: token `a`: `sha256` must be the 64 hex digits of the token's SHA-256, never the token"])

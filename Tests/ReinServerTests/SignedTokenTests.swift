@@ -20,19 +20,11 @@ struct SignedTokenTests {
     }
 
     func withVerifier(_ body: (SignedTokenVerifier, FakeOpenID) async throws -> Void) async throws {
-        let issuer = FakeOpenID()
-        try await issuer.start()
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let verifier = SignedTokenVerifier(keys: OpenIDKeySet(metadataURL: issuer.metadataURL, client: client), issuers: [Self.issuer], audiences: [Self.audience])
-        do {
-            try await body(verifier, issuer)
-        } catch {
-            try await client.shutdown()
-            await issuer.stop()
-            throw error
+        try await FakeOpenID.with { issuer, client in
+            try await body(
+                SignedTokenVerifier(keys: OpenIDKeySet(metadataURL: issuer.metadataURL, client: client), issuers: [Self.issuer], audiences: [Self.audience]),
+                issuer)
         }
-        try await client.shutdown()
-        await issuer.stop()
     }
 
     /// The refusal of `token`, or nil when it verifies.

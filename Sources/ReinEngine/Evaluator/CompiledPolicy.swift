@@ -242,6 +242,18 @@ public struct CompiledPolicy: Sendable {
     /// The tool or query named exactly `name`, as checked; nil when the bundle declares none.
     public func tool(named name: String) -> ToolModel? { model.tool(named: name) }
 
+    /// The context keys the bundle declares, in declaration order.
+    public var contextKeys: [String] { context.map(\.model.name) }
+
+    /// Why `given` is not a valid context (the `invalid_context` message a proposal with it
+    /// would be denied with), or nil when it is one.
+    public func contextProblem(_ given: JSONObject) -> String? {
+        var reasons: [Reason] = []
+        var trace = TraceRecorder(enabled: false)
+        _ = checkContext(given, reasons: &reasons, trace: &trace)
+        return reasons.first?.message
+    }
+
     /// The namespaces the policies forbid, in declaration order.
     public var forbiddenNamespaces: [String] { model.forbiddenNamespaces }
 

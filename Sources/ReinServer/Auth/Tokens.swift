@@ -12,6 +12,8 @@ public enum Role: String, Sendable, Hashable, CaseIterable {
     case reader
     /// Everything a reader may, and reloads the bundle.
     case admin
+    /// An Azure Monitor action group: posts alerts (`POST /v1/alerts`), and nothing else.
+    case alert
 }
 
 /// A caller, as its token names it.

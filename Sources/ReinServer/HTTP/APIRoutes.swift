@@ -12,11 +12,18 @@ public struct APIRoutes: Sendable {
     let host: SessionHost
     let tokens: TokenTable
     let gateway: MCPGateway
+    let alerts: AlertIntake
 
-    public init(host: SessionHost, tokens: TokenTable, mcp: MCPConfig = MCPConfig(), upstreams: [String: any MCPUpstream] = [:]) {
+    /// `alerts`: how `POST /v1/alerts` authenticates and whom its incidents belong to (without
+    /// it, the route answers 404).
+    public init(
+        host: SessionHost, tokens: TokenTable, mcp: MCPConfig = MCPConfig(), upstreams: [String: any MCPUpstream] = [:], alerts: AlertIntake? = nil
+    ) {
         self.host = host
         self.tokens = tokens
         self.gateway = MCPGateway(host: host, settings: mcp, upstreams: upstreams)
+        self.alerts =
+            alerts ?? AlertIntake(host: host, tokens: tokens, config: nil, verifier: nil, clock: SystemClock(), logger: host.services.logger)
     }
 
     /// The router with every route.
@@ -36,6 +43,12 @@ public struct APIRoutes: Sendable {
         }
         router.get("/healthz") { _, _ in APIResponse.json(.object(JSONObject(entries: [("status", .string("ok"))]))) }
         router.get("/readyz") { _, _ in APIResponse.json(.object(JSONObject(entries: [("status", .string("ready"))]))) }
+        router.post("/v1/alerts") { request, _ in
+            let body = try await readBody(request, path: "alert.json")
+            let (answer, status) = try await alerts.receive(
+                authorization: request.headers[.authorization], queryToken: request.uri.queryParameters.get("token"), body: body.bytes)
+            return APIResponse.json(answer, status: status)
+        }
         router.post("/v1/incidents") { request, _ in
             let principal = try authenticate(request)
             let body = try await readBody(request, path: "incident.json")

@@ -11,12 +11,35 @@ public enum OpenAPIDocument {
           description: >-
             The agent runtime asks before every step, approvers answer, executors report results.
             Every /v1 request carries a bearer token; the roles are agent, executor, approver,
-            reader and admin.
+            reader, admin and alert (an Azure Monitor action group, which may also give its
+            token as ?token=).
         servers:
           - url: http://127.0.0.1:8080
         security:
           - bearer: []
         paths:
+          /v1/alerts:
+            post:
+              operationId: postAlert
+              summary: 'An Azure Monitor alert, common alert schema (alert token, as a bearer token or ?token=; or an action group''s secure webhook). Fired opens the incident named by the alertId; Resolved is recorded in it.'
+              parameters:
+                - {name: token, in: query, schema: {type: string}}
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema: {type: object}
+              responses:
+                '200': {description: 'The incident, opened before (a repeated notification), or the resolution recorded (or not, for an incident that is not open).', content: {application/json: {schema: {type: object}}}}
+                '201': {description: 'The incident, opened.', content: {application/json: {schema: {$ref: '#/components/schemas/Incident'}}}}
+                '400': {$ref: '#/components/responses/Error'}
+                '401': {$ref: '#/components/responses/Error'}
+                '403': {$ref: '#/components/responses/Error'}
+                '404': {$ref: '#/components/responses/Error'}
+                '409': {$ref: '#/components/responses/Error'}
+                '413': {$ref: '#/components/responses/Error'}
+                '422': {$ref: '#/components/responses/Error'}
+                '503': {$ref: '#/components/responses/Error'}
           /v1/incidents:
             post:
               operationId: openIncident

@@ -283,6 +283,9 @@ public final class SessionHost: Sendable {
     /// Incident `id`'s actor, if there is one.
     func incidentActor(_ id: String) -> IncidentActor? { state.actor(id) }
 
+    /// The policy new incidents are opened with.
+    public var currentPolicy: CompiledPolicy { state.current.policy }
+
     /// Checks that `principal` is the agent that opened incident `id` (the MCP gateway serves
     /// only it).
     public func checkOwner(_ id: String, _ principal: Principal) throws(HostError) {
@@ -336,6 +339,8 @@ public final class SessionHost: Sendable {
             return try await find(id)
         case .approver:
             throw .forbidden(posting ? "an approver posts verdicts to /approvals" : "an approver does not read incidents")
+        case .alert:
+            throw .forbidden("an alert token posts alerts to /v1/alerts, nothing else")
         }
     }
 

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -38,6 +39,22 @@ final class FakeOpenID: Sendable {
 
     func stop() async {
         await group.withLock { $0 }?.triggerGracefulShutdown()
+    }
+
+    /// Runs `body` with a started issuer and an HTTP client for its keys; both stopped after.
+    static func with(_ body: (FakeOpenID, HTTPClient) async throws -> Void) async throws {
+        let issuer = FakeOpenID()
+        try await issuer.start()
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            try await body(issuer, client)
+        } catch {
+            try await client.shutdown()
+            await issuer.stop()
+            throw error
+        }
+        try await client.shutdown()
+        await issuer.stop()
     }
 
     /// Signs `claims` RS256 with the published test key (or, `stranger`, with a key nobody

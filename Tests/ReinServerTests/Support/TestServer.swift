@@ -31,6 +31,7 @@ func tokenTable(approvers: [String] = ["alice@contoso.com", "bob@contoso.com"]) 
     var entries: [TokenTable.Entry] = []
     for (name, role) in [
         ("agent-runtime", Role.agent), ("other-agent", .agent), ("executor", .executor), ("dashboards", .reader), ("ops", .admin),
+        ("action-group", .alert),
     ] {
         entries.append(TokenTable.Entry(principal: Principal(name: name, role: role), sha256Hex: sha256Hex("\(name)-token"))!)
     }
@@ -54,7 +55,8 @@ final class TestServer: Sendable {
     /// Starts a server; `folder` reuses a database (a restart).
     static func start(
         at time: Timestamp = Timestamp(seconds: 1_780_000_000), folder: URL? = nil, tokens: TokenTable = tokenTable(),
-        bundlePaths: [String]? = nil, auditFile: String? = nil, executors: EffectExecutors? = nil, mcp: MCPConfig = MCPConfig()
+        bundlePaths: [String]? = nil, auditFile: String? = nil, executors: EffectExecutors? = nil, mcp: MCPConfig = MCPConfig(),
+        alerts: AlertsConfig? = nil, alertVerifier: SignedTokenVerifier? = nil
     ) async throws -> TestServer {
         let folder = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("rein-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -73,16 +75,20 @@ final class TestServer: Sendable {
             host = SessionHost(bundle: exampleBundle, store: store, clock: clock, auditFile: sink, executors: executors)
         }
         try await host.start()
-        let (port, group, running) = try await LoopbackApp.start(APIRoutes(host: host, tokens: tokens, mcp: mcp).router(), name: "rein-test")
+        let intake = AlertIntake(host: host, tokens: tokens, config: alerts, verifier: alertVerifier, clock: clock, logger: Logger(label: "rein-test"))
+        let (port, group, running) = try await LoopbackApp.start(
+            APIRoutes(host: host, tokens: tokens, mcp: mcp, alerts: intake).router(), name: "rein-test")
         return TestServer(port: port, host: host, clock: clock, folder: folder, group: group, running: running)
     }
 
     /// Runs `body` against a fresh server, stopping it afterwards whatever `body` does.
     static func with(
         at time: Timestamp = Timestamp(seconds: 1_780_000_000), bundlePaths: [String]? = nil, executors: EffectExecutors? = nil,
-        mcp: MCPConfig = MCPConfig(), _ body: (TestServer) async throws -> Void
+        mcp: MCPConfig = MCPConfig(), alerts: AlertsConfig? = nil, alertVerifier: SignedTokenVerifier? = nil,
+        _ body: (TestServer) async throws -> Void
     ) async throws {
-        let server = try await start(at: time, bundlePaths: bundlePaths, executors: executors, mcp: mcp)
+        let server = try await start(
+            at: time, bundlePaths: bundlePaths, executors: executors, mcp: mcp, alerts: alerts, alertVerifier: alertVerifier)
         do {
             try await body(server)
         } catch {
