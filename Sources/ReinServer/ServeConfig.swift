@@ -25,6 +25,8 @@ public struct ServeConfig: Sendable {
     public var entra: EntraConfig?
     /// `alerts`: Azure Monitor alerts in (`POST /v1/alerts`).
     public var alerts: AlertsConfig?
+    /// `agents`: where the incidents alerts open are handed off.
+    public var agents: AgentsConfig?
     /// The file this configuration was read from.
     public var path: String?
 
@@ -90,6 +92,10 @@ public struct ServeConfig: Sendable {
             config.mcp = values.mcp
             config.entra = values.entra
             config.alerts = values.alerts
+            config.agents = values.agents
+            if let agents = values.agents, values.alerts == nil {
+                problems.append("\(file.path):\(agents.line): `agents.webhook` hands off the incidents that alerts open: configure `alerts` too")
+            }
             if let alerts = values.alerts, !entries.contains(where: { $0.principal == Principal(name: alerts.owner, role: .agent) }) {
                 problems.append(
                     "\(file.path):\(alerts.line):\(alerts.column): `alerts.owner` must name a token of role agent (the runtime that works the incidents alerts open), not `\(alerts.owner)`")

@@ -164,8 +164,19 @@ struct ServeCommand: AsyncParsableCommand {
         let alertVerifier = settings.alerts?.secureWebhook.map {
             AlertIntake.verifier($0, authority: settings.entra?.authority ?? EntraConfig.defaultAuthority, keys: keysClient)
         }
+        var handoff: HandoffDispatcher?
+        if let agents = settings.agents {
+            guard let secret = environment[agents.secretEnv], !secret.isEmpty else {
+                fail("the agents' webhook secret is not set: `\(agents.secretEnv)` (agents.webhook.secret_env) is empty or unset")
+            }
+            handoff = HandoffDispatcher(
+                url: agents.url, secret: Array(secret.utf8), publicURL: agents.publicURL ?? "http://\(listenHost):\(listenPort)", store: store,
+                clock: SystemClock(), logger: logger)
+            await handoff?.start()
+        }
         let alerts = AlertIntake(
-            host: host, tokens: settings.tokens, config: settings.alerts, verifier: alertVerifier, clock: SystemClock(), logger: logger)
+            host: host, tokens: settings.tokens, config: settings.alerts, verifier: alertVerifier, clock: SystemClock(), logger: logger,
+            handoff: handoff)
         let app = Application(
             router: APIRoutes(host: host, tokens: settings.tokens, mcp: settings.mcp ?? MCPConfig(), upstreams: upstreams, alerts: alerts).router(),
             configuration: .init(address: .hostname(listenHost, port: listenPort), serverName: "rein"),
@@ -186,6 +197,7 @@ struct ServeCommand: AsyncParsableCommand {
         for upstream in upstreams.values { await upstream.shutdown() }
         await entraTokens?.shutdown()
         try? await keysClient.shutdown()
+        await handoff?.stop()
     }
 
     /// Why the server cannot run `bundle` without an executor: its `remediate` lists could never

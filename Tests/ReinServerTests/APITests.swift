@@ -75,7 +75,8 @@ struct APITests {
         try await withServer { server in
             #expect(try await server.post("/v1/incidents", token: "agent-runtime-token", try Self.opening(id: "INC-S")).status == 201)
             let poll = Task { try await server.get("/v1/incidents/INC-S?after=0&wait=60", token: "agent-runtime-token") }
-            try await Task.sleep(for: .milliseconds(100))
+            // Time for the poll to reach the server and wait (generous: a busy machine is slow).
+            try await Task.sleep(for: .milliseconds(500))
             let began = ContinuousClock.now
             await server.host.beginShutdown()
             #expect(try await poll.value.status == 200)

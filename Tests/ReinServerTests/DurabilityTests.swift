@@ -157,7 +157,9 @@ final class GatedStore: SessionStore {
 
     func saveBundle(digest: String, files: [StoredBundleFile]) async throws { try await inner.saveBundle(digest: digest, files: files) }
     func bundle(digest: String) async throws -> [StoredBundleFile]? { try await inner.bundle(digest: digest) }
-    func open(_ record: IncidentRecord, audit: [AuditChain.Entry]) async throws -> OpenResult { try await inner.open(record, audit: audit) }
+    func open(_ record: IncidentRecord, audit: [AuditChain.Entry], handoff: [UInt8]?) async throws -> OpenResult {
+        try await inner.open(record, audit: audit, handoff: handoff)
+    }
     func incidents() async throws -> [StoredIncident] { try await inner.incidents() }
     func auditLines(after seq: Int64, limit: Int) async throws -> [AuditLine] { try await inner.auditLines(after: seq, limit: limit) }
     func pendingEffects(limit: Int) async throws -> [OutboxEntry] { try await inner.pendingEffects(limit: limit) }
@@ -167,6 +169,10 @@ final class GatedStore: SessionStore {
     }
     func deferDelivery(_ id: String, attempts: Int, notBefore: Timestamp, error: String) async throws {
         try await inner.deferDelivery(id, attempts: attempts, notBefore: notBefore, error: error)
+    }
+    func pendingHandoffs() async throws -> [PendingHandoff] { try await inner.pendingHandoffs() }
+    func settleHandoff(_ incident: String, retry: (attempts: Int, notBefore: Timestamp, error: String)?) async throws {
+        try await inner.settleHandoff(incident, retry: retry)
     }
 }
 

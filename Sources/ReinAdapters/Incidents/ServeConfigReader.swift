@@ -28,6 +28,8 @@ public struct ServeConfigValues: Sendable, Hashable {
     public var entra: EntraConfig?
     /// `alerts`: Azure Monitor alerts in (`POST /v1/alerts`).
     public var alerts: AlertsConfig?
+    /// `agents`: where the incidents alerts open are handed off.
+    public var agents: AgentsConfig?
 
     public struct Webhook: Sendable, Hashable {
         public var url: String
@@ -46,7 +48,7 @@ public enum ServeConfigReader {
         case .success(let root):
             var reading = Reading()
             var values = ServeConfigValues()
-            if let top = reading.members(root, "the configuration", allowed: ["listen", "data", "audit", "log_format", "tokens", "executors", "mcp", "entra", "alerts"]) {
+            if let top = reading.members(root, "the configuration", allowed: ["listen", "data", "audit", "log_format", "tokens", "executors", "mcp", "entra", "alerts", "agents"]) {
                 values.listen = top["listen"].flatMap { reading.string($0.value, "`listen`") }
                 values.data = top["data"].flatMap { reading.string($0.value, "`data`") }
                 values.audit = top["audit"].flatMap { reading.string($0.value, "`audit`") }
@@ -56,6 +58,7 @@ public enum ServeConfigReader {
                 if let mcp = top["mcp"]?.value { values.mcp = reading.mcp(mcp, in: file) }
                 if let entra = top["entra"]?.value { values.entra = reading.entra(entra, in: file) }
                 if let alerts = top["alerts"]?.value { values.alerts = reading.alerts(alerts, in: file) }
+                if let agents = top["agents"]?.value { values.agents = reading.agents(agents, in: file) }
             }
             return reading.problems.isEmpty ? .success(values) : .failure(BodyError(reading.problems.map { $0.withCode(from: "rein.incident.", to: "rein.config.") }))
         }

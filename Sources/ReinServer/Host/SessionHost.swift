@@ -77,7 +77,11 @@ public final class SessionHost: Sendable {
 
     /// Opens an incident (an agent's): 201 semantics when created, the existing incident for a
     /// retry with the same body, a conflict for another body under the same id.
-    public func open(_ body: SourceFile, by principal: Principal) async throws(HostError) -> (view: JSONValue, created: Bool) {
+    /// `handoff`: the body of the incident's hand-off to the agent runtime, made from its id and
+    /// runbook, stored with it (an incident an alert opens).
+    public func open(
+        _ body: SourceFile, by principal: Principal, handoff: (@Sendable (_ incident: String, _ runbook: String) -> [UInt8])? = nil
+    ) async throws(HostError) -> (view: JSONValue, created: Bool) {
         guard principal.role == .agent else { throw .forbidden("only an agent opens incidents") }
         let opening: IncidentOpening
         switch LiveRequests.opening(body) {
@@ -107,7 +111,7 @@ public final class SessionHost: Sendable {
         return try await state.open(id) { () async throws(HostError) -> (IncidentActor, Bool) in
             let result: OpenResult
             do {
-                result = try await store.open(record, audit: incident.openingAudit)
+                result = try await store.open(record, audit: incident.openingAudit, handoff: handoff?(id, runbook))
             } catch {
                 throw .storage("the incident could not be stored: \(error)")
             }

@@ -36,7 +36,7 @@ public final class SQLiteStore: SessionStore {
         return text.map(Self.files)
     }
 
-    public func open(_ record: IncidentRecord, audit: [AuditChain.Entry]) async throws -> OpenResult {
+    public func open(_ record: IncidentRecord, audit: [AuditChain.Entry], handoff: [UInt8]? = nil) async throws -> OpenResult {
         let request = Data(record.request)
         let context = record.context.map { Self.text(.object($0)) }
         let alert = Self.text(.object(record.alert))
@@ -54,6 +54,9 @@ public final class SQLiteStore: SessionStore {
                 arguments: [
                     record.id, record.runbook, record.bundle, record.opened.rfc3339, record.owner, context, alert, request,
                 ])
+            if let handoff {
+                try db.execute(sql: "INSERT INTO handoff (incident, body) VALUES (?, ?)", arguments: [record.id, Data(handoff)])
+            }
             return .created(try Self.appendAudit(audit, db))
         }
     }
@@ -339,6 +342,16 @@ enum SQLiteSchema {
                     ALTER TABLE effect ADD COLUMN waits_for TEXT;
                     ALTER TABLE effect ADD COLUMN error TEXT;
                     CREATE INDEX effect_pending ON effect(incident) WHERE delivery = 'pending';
+                    """)
+        }
+        migrator.registerMigration("3-handoff") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE handoff (
+                        incident TEXT PRIMARY KEY REFERENCES incident(id), body BLOB NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0, not_before INTEGER NOT NULL DEFAULT 0, error TEXT,
+                        delivered INTEGER NOT NULL DEFAULT 0);
+                    CREATE INDEX handoff_pending ON handoff(delivered) WHERE delivered = 0;
                     """)
         }
         return migrator

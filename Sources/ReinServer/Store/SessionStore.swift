@@ -117,8 +117,10 @@ public protocol SessionStore: Sendable {
     /// Stores a bundle version, content-addressed (storing one again changes nothing).
     func saveBundle(digest: String, files: [StoredBundleFile]) async throws
     func bundle(digest: String) async throws -> [StoredBundleFile]?
-    /// Opens an incident with its opening audit entries, unless one with its id exists.
-    func open(_ record: IncidentRecord, audit: [AuditChain.Entry]) async throws -> OpenResult
+    /// Opens an incident with its opening audit entries, unless one with its id exists; with
+    /// `handoff`, the body of its hand-off to the agent runtime, to be sent (in the same
+    /// transaction: an incident that opens is handed off, even across a crash).
+    func open(_ record: IncidentRecord, audit: [AuditChain.Entry], handoff: [UInt8]?) async throws -> OpenResult
     /// Stores one step; the audit lines it appended.
     func commit(_ step: StepCommit) async throws -> [AuditLine]
     /// Every incident with its events, in the order they were opened.
@@ -136,4 +138,20 @@ public protocol SessionStore: Sendable {
     func setDelivery(_ id: String, to delivery: String, from: [String], error: String?) async throws -> Bool
     /// Records a failed delivery attempt of a pending effect: the count, when to try again, why.
     func deferDelivery(_ id: String, attempts: Int, notBefore: Timestamp, error: String) async throws
+
+    // MARK: Hand-offs
+
+    /// The hand-offs not yet delivered, in the order the incidents were opened.
+    func pendingHandoffs() async throws -> [PendingHandoff]
+    /// Records a hand-off as delivered, or (with `retry`) a failed attempt: its count, when to
+    /// try again, why.
+    func settleHandoff(_ incident: String, retry: (attempts: Int, notBefore: Timestamp, error: String)?) async throws
+}
+
+/// A hand-off waiting to be delivered.
+public struct PendingHandoff: Sendable, Hashable {
+    public var incident: String
+    public var body: [UInt8]
+    public var attempts: Int
+    public var notBefore: Timestamp
 }

@@ -48,6 +48,9 @@ final class TestServer: Sendable {
     let host: SessionHost
     let clock: ManualClock
     let folder: URL
+    /// Hands alert-opened incidents off (when the server was started with `handoffTo`).
+    let handoff: HandoffDispatcher?
+    static let handoffSecret = "test-handoff-secret"
     private let group: ServiceGroup
     private let running: Task<Void, any Error>
     let client: HTTPClient
@@ -56,7 +59,7 @@ final class TestServer: Sendable {
     static func start(
         at time: Timestamp = Timestamp(seconds: 1_780_000_000), folder: URL? = nil, tokens: TokenTable = tokenTable(),
         bundlePaths: [String]? = nil, auditFile: String? = nil, executors: EffectExecutors? = nil, mcp: MCPConfig = MCPConfig(),
-        alerts: AlertsConfig? = nil, alertVerifier: SignedTokenVerifier? = nil
+        alerts: AlertsConfig? = nil, alertVerifier: SignedTokenVerifier? = nil, handoffTo: String? = nil
     ) async throws -> TestServer {
         let folder = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("rein-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -75,10 +78,18 @@ final class TestServer: Sendable {
             host = SessionHost(bundle: exampleBundle, store: store, clock: clock, auditFile: sink, executors: executors)
         }
         try await host.start()
-        let intake = AlertIntake(host: host, tokens: tokens, config: alerts, verifier: alertVerifier, clock: clock, logger: Logger(label: "rein-test"))
+        var handoff: HandoffDispatcher?
+        if let handoffTo {
+            handoff = HandoffDispatcher(
+                url: handoffTo, secret: Array(TestServer.handoffSecret.utf8), publicURL: "https://rein.test", store: store, clock: clock,
+                logger: Logger(label: "rein-test"))
+            await handoff?.start()
+        }
+        let intake = AlertIntake(
+            host: host, tokens: tokens, config: alerts, verifier: alertVerifier, clock: clock, logger: Logger(label: "rein-test"), handoff: handoff)
         let (port, group, running) = try await LoopbackApp.start(
             APIRoutes(host: host, tokens: tokens, mcp: mcp, alerts: intake).router(), name: "rein-test")
-        return TestServer(port: port, host: host, clock: clock, folder: folder, group: group, running: running)
+        return TestServer(port: port, host: host, clock: clock, folder: folder, group: group, running: running, handoff: handoff)
     }
 
     /// Runs `body` against a fresh server, stopping it afterwards whatever `body` does.
@@ -98,7 +109,10 @@ final class TestServer: Sendable {
         try await server.stop()
     }
 
-    private init(port: Int, host: SessionHost, clock: ManualClock, folder: URL, group: ServiceGroup, running: Task<Void, any Error>) {
+    private init(
+        port: Int, host: SessionHost, clock: ManualClock, folder: URL, group: ServiceGroup, running: Task<Void, any Error>, handoff: HandoffDispatcher?
+    ) {
+        self.handoff = handoff
         self.port = port
         self.host = host
         self.clock = clock
@@ -110,6 +124,7 @@ final class TestServer: Sendable {
 
     /// Stops the server (graceful) and its timers; the folder stays for a restart.
     func stop() async throws {
+        await handoff?.stop()
         try await client.shutdown()
         await group.triggerGracefulShutdown()
         try await running.value

@@ -16,6 +16,7 @@ import ReinAdapters
 /// - `Resolved`: recorded in the open incident as an observation, `alert resolved at …`; it
 ///   does not close it.
 /// - A transient failure of Rein's own is 503, which action groups retry (never 500).
+/// - With `agents`, each incident it opens is handed to the agent runtime (``HandoffDispatcher``).
 public struct AlertIntake: Sendable {
     let host: SessionHost
     let tokens: TokenTable
@@ -23,14 +24,20 @@ public struct AlertIntake: Sendable {
     let verifier: SignedTokenVerifier?
     let clock: any HostClock
     let logger: Logger
+    /// Hands each incident it opens to the agent runtime (`agents`), when configured.
+    let handoff: HandoffDispatcher?
 
-    public init(host: SessionHost, tokens: TokenTable, config: AlertsConfig?, verifier: SignedTokenVerifier?, clock: any HostClock, logger: Logger) {
+    public init(
+        host: SessionHost, tokens: TokenTable, config: AlertsConfig?, verifier: SignedTokenVerifier?, clock: any HostClock, logger: Logger,
+        handoff: HandoffDispatcher? = nil
+    ) {
         self.host = host
         self.tokens = tokens
         self.config = config
         self.verifier = verifier
         self.clock = clock
         self.logger = logger
+        self.handoff = handoff
     }
 
     /// The verifier of secure-webhook tokens for `webhook`'s app, with keys from its metadata.
@@ -59,7 +66,9 @@ public struct AlertIntake: Sendable {
             let opening = JSONValue.object(
                 JSONObject(entries: [("incident", .string(alert.incident)), ("context", .object(context)), ("alert", .object(alert.body))]))
             do {
-                let (view, created) = try await host.open(SourceFile(path: "alert.json", bytes: JSONWriter.encode(opening)), by: owner)
+                let body = handoff.map { dispatcher in { @Sendable (incident: String, runbook: String) in dispatcher.body(incident: incident, runbook: runbook) } }
+                let (view, created) = try await host.open(SourceFile(path: "alert.json", bytes: JSONWriter.encode(opening)), by: owner, handoff: body)
+                if created { await handoff?.notify() }
                 return (view, created ? .created : .ok)
             } catch {
                 throw Self.answer(error)

@@ -215,7 +215,13 @@ public final class StdioUpstream: MCPUpstream {
             do {
                 try write(message)
             } catch {
-                pending.withLock { $0.removeValue(forKey: id) }?.resume(throwing: error)
+                // A process that does not read is most often exiting: give its stderr a moment
+                // to say why, then fail the call with it.
+                guard let waiting = pending.withLock({ $0.removeValue(forKey: id) }) else { return }
+                Task { [weak self] in
+                    try? await Task.sleep(for: .milliseconds(300))
+                    waiting.resume(throwing: UpstreamError(message: "\(error)" + (self?.complaint ?? "")))
+                }
             }
         }
     }
@@ -228,7 +234,7 @@ public final class StdioUpstream: MCPUpstream {
             let count = bytes[sent...].withUnsafeBytes { Self.sendWithoutSignal(socket, $0) }
             if count < 0, errno == EINTR { continue }
             guard count > 0 else {
-                throw UpstreamError(message: "the upstream does not read its input: \(String(cString: strerror(errno)))" + complaint)
+                throw UpstreamError(message: "the upstream does not read its input: \(String(cString: strerror(errno)))")
             }
             sent += count
         }
