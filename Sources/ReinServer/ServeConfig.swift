@@ -27,6 +27,8 @@ public struct ServeConfig: Sendable {
     public var alerts: AlertsConfig?
     /// `agents`: where the incidents alerts open are handed off.
     public var agents: AgentsConfig?
+    /// `pim`: role activations through Azure PIM.
+    public var pim: PIMConfig?
     /// The file this configuration was read from.
     public var path: String?
 
@@ -93,6 +95,10 @@ public struct ServeConfig: Sendable {
             config.entra = values.entra
             config.alerts = values.alerts
             config.agents = values.agents
+            config.pim = values.pim
+            if let pim = values.pim, values.entra == nil {
+                problems.append("\(file.path):\(pim.line): `pim` activates roles as Rein's Entra ID identities: configure `entra.identities` too")
+            }
             if let agents = values.agents, values.alerts == nil {
                 problems.append("\(file.path):\(agents.line): `agents.webhook` hands off the incidents that alerts open: configure `alerts` too")
             }

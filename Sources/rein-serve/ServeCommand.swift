@@ -126,6 +126,21 @@ struct ServeCommand: AsyncParsableCommand {
                 fail("the configuration's `entra.identities` cannot be used")
             }
         }
+        // Role activations through Azure PIM, as the identities that hold the eligibilities.
+        var pimExecutor: PIMExecutor?
+        if let pim = settings.pim, let entraTokens {
+            let (identities, problems) = PIMExecutor.identities(in: bundle.policy, signingInAs: entraTokens)
+            for problem in problems { writeError("\(settings.path ?? "rein-serve.yaml"):\(pim.line): \(problem)") }
+            guard problems.isEmpty, executors != nil else {
+                fail(problems.isEmpty ? "`pim` needs `executors.webhook` for the approval cards" : "the configuration's `pim` cannot be used")
+            }
+            let made = PIMExecutor(
+                endpoint: pim.endpoint, tokens: entraTokens, identities: identities, clock: SystemClock(),
+                activationTimeout: executors?.activationTimeout ?? 120)
+            executors?.native["activate_role"] = made
+            executors?.native["deactivate_role"] = made
+            pimExecutor = made
+        }
         // Approved remediations of mapped write tools run on their write upstream.
         let forwarder = settings.mcp.map { MCPExecuteExecutor(settings: $0, upstreams: upstreams) }
         if let forwarder, executors != nil {
@@ -156,6 +171,7 @@ struct ServeCommand: AsyncParsableCommand {
             return loaded
         }
         forwarder?.attach(host)
+        pimExecutor?.attach(host)
         try await host.start()
         let logger = Logger(label: "rein")
         let (listenHost, listenPort) = (settings.listenHost, settings.listenPort)

@@ -30,6 +30,8 @@ public struct ServeConfigValues: Sendable, Hashable {
     public var alerts: AlertsConfig?
     /// `agents`: where the incidents alerts open are handed off.
     public var agents: AgentsConfig?
+    /// `pim`: role activations through Azure PIM.
+    public var pim: PIMConfig?
 
     public struct Webhook: Sendable, Hashable {
         public var url: String
@@ -48,7 +50,7 @@ public enum ServeConfigReader {
         case .success(let root):
             var reading = Reading()
             var values = ServeConfigValues()
-            if let top = reading.members(root, "the configuration", allowed: ["listen", "data", "audit", "log_format", "tokens", "executors", "mcp", "entra", "alerts", "agents"]) {
+            if let top = reading.members(root, "the configuration", allowed: ["listen", "data", "audit", "log_format", "tokens", "executors", "mcp", "entra", "alerts", "agents", "pim"]) {
                 values.listen = top["listen"].flatMap { reading.string($0.value, "`listen`") }
                 values.data = top["data"].flatMap { reading.string($0.value, "`data`") }
                 values.audit = top["audit"].flatMap { reading.string($0.value, "`audit`") }
@@ -59,6 +61,7 @@ public enum ServeConfigReader {
                 if let entra = top["entra"]?.value { values.entra = reading.entra(entra, in: file) }
                 if let alerts = top["alerts"]?.value { values.alerts = reading.alerts(alerts, in: file) }
                 if let agents = top["agents"]?.value { values.agents = reading.agents(agents, in: file) }
+                if let pim = top["pim"]?.value { values.pim = reading.pim(pim, in: file) }
             }
             return reading.problems.isEmpty ? .success(values) : .failure(BodyError(reading.problems.map { $0.withCode(from: "rein.incident.", to: "rein.config.") }))
         }

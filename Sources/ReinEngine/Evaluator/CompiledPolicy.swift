@@ -257,6 +257,9 @@ public struct CompiledPolicy: Sendable {
     /// The namespaces the policies forbid, in declaration order.
     public var forbiddenNamespaces: [String] { model.forbiddenNamespaces }
 
+    /// The bundle's identities, in declaration order.
+    public var identities: [IdentityModel] { model.identities }
+
     /// The runbooks with a `remediate` list, by name, in declaration order.
     public var remediatingRunbooks: [String] {
         model.runbooks.filter { !$0.remediate.isEmpty }.map(\.name)

@@ -30,6 +30,9 @@ public struct EffectExecutors: Sendable {
     public var mcp: (any EffectExecutor)?
     /// The write tools the MCP gateway's configuration maps to an upstream.
     public var forwardedTools: Set<String> = []
+    /// Native executors by effect type (PIM for `activate_role` and `deactivate_role`): they
+    /// take those effects instead of the webhook.
+    public var native: [String: any EffectExecutor] = [:]
     /// How long an `activate_role` may go unacknowledged before the elevation counts as failed.
     public var activationTimeout: Int64
     /// When a failed delivery is tried again.
@@ -43,6 +46,7 @@ public struct EffectExecutors: Sendable {
 
     /// The executor for `effect`; nil when none is configured (it waits).
     func executor(for effect: OutboxEffect) -> (any EffectExecutor)? {
+        if let native = native[effect.type] { return native }
         guard effect.type == "execute", let mcp, !forwardedTools.isEmpty,
             case .success(.object(let body)) = JSONReader.parse(effect.body, maxBytes: Int.max), case .string(let tool)? = body["tool"],
             forwardedTools.contains(tool)
@@ -53,6 +57,7 @@ public struct EffectExecutors: Sendable {
     func shutdown() async {
         await webhook?.shutdown()
         await mcp?.shutdown()
+        for executor in native.values { await executor.shutdown() }
     }
 }
 

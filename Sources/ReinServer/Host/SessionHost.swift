@@ -298,9 +298,6 @@ public final class SessionHost: Sendable {
         guard actor.record.owner == principal.name else { throw .forbidden("incident `\(id)` was opened by another agent") }
     }
 
-    /// Records how a forwarded execution ended: the `execute` acknowledged, and the result —
-    /// `succeeded` with `detail`, or failed (the acknowledgement records it, and the elevation
-    /// is released).
     /// Marks a forwarded execution as sent, before it goes to the upstream; false when it is no
     /// longer pending (it must not be sent).
     func markSending(_ id: String) async -> Bool {
@@ -309,6 +306,22 @@ public final class SessionHost: Sendable {
         return await actor.markSending(id)
     }
 
+    /// A native executor's acknowledgement of effect `id` (as `POST /v1/effects/{id}/ack` is);
+    /// the error that refused it, if any (a contradicting or late one).
+    func acknowledgeNatively(_ id: String, ok: Bool, error: String?) async -> HostError? {
+        let parts = id.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 3, let actor = state.actor(String(parts[0])) else { return .notFound("no effect `\(id)`") }
+        do {
+            _ = try await actor.acknowledge(id, Acknowledgement(ok: ok, error: error))
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    /// Records how a forwarded execution ended: the `execute` acknowledged, and the result —
+    /// `succeeded` with `detail`, or failed (the acknowledgement records it, and the elevation
+    /// is released).
     func settleExecution(_ id: String, succeeded: Bool, detail: String) async {
         let parts = id.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 3, let actor = state.actor(String(parts[0])) else { return }

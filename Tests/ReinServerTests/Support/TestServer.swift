@@ -57,13 +57,13 @@ final class TestServer: Sendable {
 
     /// Starts a server; `folder` reuses a database (a restart).
     static func start(
-        at time: Timestamp = Timestamp(seconds: 1_780_000_000), folder: URL? = nil, tokens: TokenTable = tokenTable(),
-        bundlePaths: [String]? = nil, auditFile: String? = nil, executors: EffectExecutors? = nil, mcp: MCPConfig = MCPConfig(),
-        alerts: AlertsConfig? = nil, alertVerifier: SignedTokenVerifier? = nil, handoffTo: String? = nil
+        at time: Timestamp = Timestamp(seconds: 1_780_000_000), clock given: ManualClock? = nil, folder: URL? = nil,
+        tokens: TokenTable = tokenTable(), bundlePaths: [String]? = nil, auditFile: String? = nil, executors: EffectExecutors? = nil,
+        mcp: MCPConfig = MCPConfig(), alerts: AlertsConfig? = nil, alertVerifier: SignedTokenVerifier? = nil, handoffTo: String? = nil
     ) async throws -> TestServer {
         let folder = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("rein-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let clock = ManualClock(time)
+        let clock = given ?? ManualClock(time)
         let store = try SQLiteStore(path: folder.appendingPathComponent("rein.sqlite").path)
         var sink: AuditFileSink?
         if let auditFile { sink = try await AuditFileSink.open(auditFile, store: store) }
