@@ -171,6 +171,7 @@ final class GatedStore: SessionStore {
         try await inner.deferDelivery(id, attempts: attempts, notBefore: notBefore, error: error)
     }
     func pendingHandoffs() async throws -> [PendingHandoff] { try await inner.pendingHandoffs() }
+    func appendAudit(_ entries: [AuditChain.Entry]) async throws -> [AuditLine] { try await inner.appendAudit(entries) }
     func settleHandoff(_ incident: String, retry: (attempts: Int, notBefore: Timestamp, error: String)?) async throws {
         try await inner.settleHandoff(incident, retry: retry)
     }

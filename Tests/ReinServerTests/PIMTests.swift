@@ -83,6 +83,12 @@ struct PIMTests {
             #expect(arm.calls.filter { $0.method == "PUT" && $0.kind.hasPrefix("SelfActivate") }.count == 1)
             let view = try await server.get("/v1/incidents/INC-PIM", token: "dashboards-token")
             #expect(view["outcome"]?["outcome"] == .string("remediated"))
+            // Every call to PIM and its answer is in the audit log, whose chain still holds.
+            let audit = try await server.get("/v1/audit?limit=10000", token: "dashboards-token").body
+            let elevations = audit.split(separator: "\n").filter { $0.contains(#""type":"elevation""#) && $0.contains(#""call":""#) }
+            #expect(elevations.count == arm.calls.count)
+            #expect(elevations.first?.contains(#""call":"GET""#) == true && elevations.first?.contains(#""status":404"#) == true)
+            if case .failure(let broken) = AuditVerifier.verify(audit) { Issue.record("the audit chain breaks: \(broken)") }
         }
     }
 

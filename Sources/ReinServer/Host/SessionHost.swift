@@ -306,6 +306,19 @@ public final class SessionHost: Sendable {
         return await actor.markSending(id)
     }
 
+    /// Appends an audit entry of `type` for incident `incident` (what an executor did for it, as
+    /// `elevation` for each call to PIM and its answer), stamped now. A failure is logged: the
+    /// executor's work goes on.
+    func audit(_ incident: String, type: String, data: JSONObject) async {
+        guard let entry = AuditChain.Entry(at: clock.now(), incident: incident, type: type, data: data) else { return }
+        do {
+            let lines = try await store.appendAudit([entry])
+            try? await services.auditFile?.append(lines)
+        } catch {
+            services.logger.error("an audit entry could not be stored", metadata: ["incident": "\(incident)", "type": "\(type)", "why": "\(error)"])
+        }
+    }
+
     /// A native executor's acknowledgement of effect `id` (as `POST /v1/effects/{id}/ack` is);
     /// the error that refused it, if any (a contradicting or late one).
     func acknowledgeNatively(_ id: String, ok: Bool, error: String?) async -> HostError? {

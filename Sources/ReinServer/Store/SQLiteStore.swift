@@ -159,6 +159,10 @@ public final class SQLiteStore: SessionStore {
         return try rows.map { try $0.incident() }
     }
 
+    public func appendAudit(_ entries: [AuditChain.Entry]) async throws -> [AuditLine] {
+        try await pool.write { db in try Self.appendAudit(entries, db) }
+    }
+
     public func auditLines(after seq: Int64, limit: Int) async throws -> [AuditLine] {
         try await pool.read { db in
             try Row.fetchAll(

@@ -125,6 +125,9 @@ public protocol SessionStore: Sendable {
     func commit(_ step: StepCommit) async throws -> [AuditLine]
     /// Every incident with its events, in the order they were opened.
     func incidents() async throws -> [StoredIncident]
+    /// Appends entries that belong to no step (what an executor did for an incident) to the
+    /// audit chain; their lines.
+    func appendAudit(_ entries: [AuditChain.Entry]) async throws -> [AuditLine]
     /// Audit lines after `seq`, at most `limit`, in chain order.
     func auditLines(after seq: Int64, limit: Int) async throws -> [AuditLine]
 

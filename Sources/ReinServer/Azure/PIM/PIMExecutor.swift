@@ -15,6 +15,7 @@ import Synchronization
 ///   (`ActiveDurationTooShort`), so that answer is tried again later (30 s doubling to 2 min).
 ///   An activation that already ended counts as released.
 /// - 429 and 5xx wait for `Retry-After` (else five seconds); no answer waits five seconds.
+/// - Every call and PIM's answer is an `elevation` entry of the incident's audit log.
 public final class PIMExecutor: EffectExecutor {
     static let pending: Set<String> = [
         "Accepted", "PendingEvaluation", "Granted", "PendingProvisioning", "PendingApproval", "PendingApprovalProvisioning",
@@ -75,9 +76,8 @@ public final class PIMExecutor: EffectExecutor {
             case .string(let principal)? = properties["principalId"]
         {
             if let identity = identities[principal.lowercased()] {
-                outcome =
-                    delivery.type == "activate_role"
-                    ? try await activate(path, body, as: identity) : try await deactivate(path, body, as: identity)
+                let call = Call(host: host, incident: delivery.incident, path: path, body: body, identity: identity)
+                outcome = delivery.type == "activate_role" ? try await activate(call) : try await deactivate(call)
             } else {
                 outcome = (false, "no Entra identity is configured for principal `\(principal)`")
             }
@@ -94,11 +94,26 @@ public final class PIMExecutor: EffectExecutor {
         try? await arm.client.shutdown()
     }
 
-    /// One GET-or-PUT; nil (after waiting, with `failure` saying why) when nothing answered.
-    /// Cancellation (shutdown) is thrown: the delivery is tried again at the next start.
-    private func attempt(_ path: String, _ body: JSONValue, as identity: String, failure: inout String) async throws -> ARMClient.Answer? {
+    /// One schedule request of an effect: where it goes, as whom, and for which incident's audit.
+    struct Call: Sendable {
+        let host: SessionHost
+        let incident: String
+        let path: String
+        let body: JSONValue
+        let identity: String
+    }
+
+    /// One GET-or-PUT (PUT only when the GET is 404); nil (after waiting, with `failure` saying
+    /// why) when nothing answered. Cancellation (shutdown) is thrown: the delivery is tried again
+    /// at the next start.
+    private func attempt(_ call: Call, failure: inout String) async throws -> ARMClient.Answer? {
         do {
-            return try await getOrPut(path, body, as: identity)
+            let existing = try await arm.get(call.path, as: call.identity)
+            await audit(call, "GET", existing)
+            guard existing.status == 404 else { return existing }
+            let made = try await arm.put(call.path, body: call.body, as: call.identity)
+            await audit(call, "PUT", made)
+            return made
         } catch let error as CancellationError {
             throw error
         } catch {
@@ -108,18 +123,21 @@ public final class PIMExecutor: EffectExecutor {
         }
     }
 
-    /// GETs the request, and PUTs it when it does not exist yet.
-    private func getOrPut(_ path: String, _ body: JSONValue, as identity: String) async throws -> ARMClient.Answer {
-        let existing = try await arm.get(path, as: identity)
-        guard existing.status == 404 else { return existing }
-        return try await arm.put(path, body: body, as: identity)
+    /// An `elevation` audit entry: the call and what PIM answered.
+    private func audit(_ call: Call, _ method: String, _ answer: ARMClient.Answer) async {
+        var entries: [(key: String, value: JSONValue)] = [
+            ("call", .string(method)), ("path", .string(call.path)), ("identity", .string(call.identity)), ("status", .integer(Int64(answer.status))),
+        ]
+        if let status = answer.scheduleStatus { entries.append(("answer", .string(status))) }
+        if (400...599).contains(answer.status) { entries.append(("error", .string(answer.error))) }
+        await call.host.audit(call.incident, type: "elevation", data: JSONObject(entries: entries))
     }
 
-    private func activate(_ path: String, _ body: JSONValue, as identity: String) async throws -> (ok: Bool, error: String?) {
+    private func activate(_ call: Call) async throws -> (ok: Bool, error: String?) {
         let deadline = clock.now().seconds + activationTimeout
         var last = "no answer"
         while clock.now().seconds < deadline {
-            guard let answer = try await attempt(path, body, as: identity, failure: &last) else { continue }
+            guard let answer = try await attempt(call, failure: &last) else { continue }
             switch answer.status {
             case 200, 201:
                 guard let status = answer.scheduleStatus else { return (false, "PIM answered without a status") }
@@ -137,12 +155,12 @@ public final class PIMExecutor: EffectExecutor {
         return (false, "PIM: the role was not provisioned within \(activationTimeout)s (\(last))")
     }
 
-    private func deactivate(_ path: String, _ body: JSONValue, as identity: String) async throws -> (ok: Bool, error: String?) {
+    private func deactivate(_ call: Call) async throws -> (ok: Bool, error: String?) {
         let deadline = clock.now().seconds + Self.deactivationLimit
         var tooShortWait: Int64 = 30
         var last = "no answer"
         while clock.now().seconds < deadline {
-            guard let answer = try await attempt(path, body, as: identity, failure: &last) else { continue }
+            guard let answer = try await attempt(call, failure: &last) else { continue }
             switch (answer.status, answer.errorCode) {
             case (200, _), (201, _), (202, _):
                 return (true, nil)
