@@ -33,7 +33,7 @@ extension Reading {
         else { return nil }
         var publicURL: String?
         if let given = fields["public_url"]?.value, let text = string(given, "`public_url`") {
-            guard checkURL(text, at: given) else { return nil }
+            guard checkURL(text, at: given, key: "public_url") else { return nil }
             publicURL = String(text.reversed().drop { $0 == "/" }.reversed())
         }
         return AgentsConfig(url: url, secretEnv: secretEnv, publicURL: publicURL, line: file.position(of: webhook.offset).line)

@@ -58,7 +58,7 @@ extension Reading {
             let clientID = required(inner, "client_id", webhook)
         {
             var metadata: String?
-            if let given = inner["openid_metadata"]?.value, let url = string(given, "`openid_metadata`"), checkURL(url, at: given) { metadata = url }
+            if let given = inner["openid_metadata"]?.value, let url = string(given, "`openid_metadata`"), checkURL(url, at: given, key: "openid_metadata") { metadata = url }
             secure = AlertsConfig.SecureWebhook(tenant: tenant, identifierURI: uri, clientID: clientID, openIDMetadata: metadata)
         }
         let place = file.position(of: (fields["owner"]?.value ?? value).offset)

@@ -9,7 +9,7 @@ extension Reading {
         var config = EntraConfig()
         for (key, keyPath) in [("authority", \EntraConfig.authority), ("imds", \EntraConfig.imds)] {
             guard let given = fields[key]?.value, let url = string(given, "`\(key)`") else { continue }
-            if checkURL(url, at: given) { config[keyPath: keyPath] = String(url.reversed().drop { $0 == "/" }.reversed()) }
+            if checkURL(url, at: given, key: key) { config[keyPath: keyPath] = String(url.reversed().drop { $0 == "/" }.reversed()) }
         }
         if let identities = fields["identities"]?.value {
             guard case .mapping(let pairs) = identities.kind else {

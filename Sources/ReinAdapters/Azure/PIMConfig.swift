@@ -21,7 +21,7 @@ extension Reading {
         guard let fields = members(value, "`pim`", allowed: ["endpoint"]) else { return nil }
         var config = PIMConfig(line: file.position(of: value.offset).line)
         if let given = fields["endpoint"]?.value, let url = string(given, "`endpoint`") {
-            guard checkURL(url, at: given) else { return nil }
+            guard checkURL(url, at: given, key: "endpoint") else { return nil }
             config.endpoint = String(url.reversed().drop { $0 == "/" }.reversed())
         }
         return config

@@ -136,15 +136,15 @@ public enum OutgoingURLProblem: Sendable, Hashable {
 extension Reading {
     /// Whether `url` is an http:// or https:// URL without spaces and without credentials in it
     /// (secrets come from the environment, never from the file); reports why not at `value`.
-    mutating func checkURL(_ url: String, at value: DocValue) -> Bool {
+    mutating func checkURL(_ url: String, at value: DocValue, key: String = "url") -> Bool {
         switch OutgoingURLProblem(url) {
         case nil:
             return true
         case .notHTTP:
-            fail("value", "`url` must be an http:// or https:// URL, not `\(url)`", at: value)
+            fail("value", "`\(key)` must be an http:// or https:// URL, not `\(url)`", at: value)
         case .credentials:
             fail(
-                "value", "`url` must not carry credentials", at: value,
+                "value", "`\(key)` must not carry credentials", at: value,
                 help: "give them as a header whose value is read from the environment ({env: VARIABLE})")
         }
         return false
