@@ -94,13 +94,18 @@ struct HandoffTests {
         let first = try await TestServer.start(at: APITests.weekday, alerts: Self.config, handoffTo: url)
         do {
             #expect(try await AlertIntakeTests.post(first, AlertIntakeTests.alert()).status == 201)
-            try await EffectDeliveryTests.eventually("the first attempt is refused") { receiver.refused == 1 }
+            try await EffectDeliveryTests.eventually("the first attempt is refused and recorded") {
+                try await first.host.services.store.pendingHandoffs().map(\.attempts) == [1]
+            }
             // The next attempt waits for its back-off (at most a second after the first failure).
             try await Task.sleep(for: .milliseconds(200))
             #expect(receiver.refused == 1)
             first.clock.advance(to: Timestamp(seconds: APITests.weekday.seconds + 2))
             try await EffectDeliveryTests.eventually("the second attempt is refused") { receiver.refused == 2 }
-            #expect(try await first.host.services.store.pendingHandoffs().map(\.attempts) == [2])
+            // The refusal is recorded once the answer is in: the attempt count and the next time.
+            try await EffectDeliveryTests.eventually("two attempts are recorded") {
+                try await first.host.services.store.pendingHandoffs().map(\.attempts) == [2]
+            }
         } catch {
             try await first.stop()
             await receiver.stop()
