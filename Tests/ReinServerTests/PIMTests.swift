@@ -21,7 +21,7 @@ struct PIMTests {
         try await entra.start()
         let arm = FakeARM(
             principal: Self.remediator, script: script,
-            validToken: { token in token.hasPrefix("fake-access-token-") && entra.issued.contains { $0.resource == ARMClient.audience } },
+            validToken: { token in entra.resource(of: token) == ARMClient.audience },
             now: { clock.now().seconds })
         try await arm.start()
         let text = "entra:\n  authority: \(entra.authority)\n  identities:\n" + EntraTokenTests.remediator

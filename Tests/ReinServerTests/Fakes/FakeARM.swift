@@ -8,7 +8,8 @@ import Synchronization
 /// A loopback Azure Resource Manager for PIM schedule requests, as strict as ARM about what Rein
 /// sends, and as unforgiving:
 /// - only `GET` and `PUT` of `…/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/{name}`
-///   with `api-version=2020-10-01`, and a bearer token the fake Entra issued for ARM;
+///   with `api-version=2020-10-01`, and a bearer token the fake Entra issued for ARM (a token
+///   for another audience is refused, as ARM refuses it);
 /// - a `PUT` body with `principalId` (the remediator's), `roleDefinitionId`, a `justification`,
 ///   `requestType` `SelfActivate` (with `scheduleInfo`) or `SelfDeactivate`;
 /// - a request name PUT twice is refused (schedule requests are not idempotent);

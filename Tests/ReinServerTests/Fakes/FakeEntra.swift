@@ -41,6 +41,8 @@ final class FakeEntra: Sendable {
 
     private struct State {
         var issued: [Issued] = []
+        /// Each token given out, and the resource it is for.
+        var audiences: [String: String] = [:]
         var refusals: [String] = []
         var seenJTIs: Set<String> = []
         var counter = 0
@@ -59,6 +61,8 @@ final class FakeEntra: Sendable {
     var port: Int { portBox.withLock { $0 } }
     var authority: String { "http://127.0.0.1:\(port)" }
     var issued: [Issued] { state.withLock { $0.issued } }
+    /// The resource a token was issued for; nil for a token this fake never gave out.
+    func resource(of token: String) -> String? { state.withLock { $0.audiences[token] } }
     var refusals: [String] { state.withLock { $0.refusals } }
 
     init(apps: [App], now: @escaping @Sendable () -> Int64, lifetime: Int64 = 3600, delay: Duration = .zero) {
@@ -139,6 +143,7 @@ final class FakeEntra: Sendable {
         let token = state.withLock { state -> String in
             state.counter += 1
             state.issued.append(Issued(client: clientID, resource: resource))
+            state.audiences["fake-access-token-\(state.counter)"] = resource
             return "fake-access-token-\(state.counter)"
         }
         return json(200, ["token_type": "Bearer", "expires_in": lifetime, "ext_expires_in": lifetime, "access_token": token])
@@ -204,6 +209,7 @@ final class FakeEntra: Sendable {
         let token = state.withLock { state -> String in
             state.counter += 1
             state.issued.append(Issued(client: client ?? "system-assigned", resource: resource))
+            state.audiences["fake-managed-token-\(state.counter)"] = resource
             return "fake-managed-token-\(state.counter)"
         }
         return json(200, ["access_token": token, "expires_on": String(now() + lifetime), "resource": resource, "token_type": "Bearer"])

@@ -27,8 +27,9 @@ public final class StdioBridge: Sendable {
         var negotiated: String?
         /// Requests being answered, by their id's JSON text; whether each is of the stateless era.
         var inFlight: [String: (task: Task<Void, Never>, stateless: Bool)] = [:]
-        /// Notifications and responses posted (few: `initialized`, cancellations).
-        var others: [Task<Void, Never>] = []
+        /// Notifications and responses being posted, by a serial number (each removed when done).
+        var others: [Int: Task<Void, Never>] = [:]
+        var serial = 0
     }
 
     /// Relays to `url` with `token`, writing answers on `output`.
@@ -53,7 +54,7 @@ public final class StdioBridge: Sendable {
             }
             relay(message)
         }
-        for task in state.withLock({ $0.inFlight.values.map(\.task) + $0.others }) { await task.value }
+        for task in state.withLock({ $0.inFlight.values.map(\.task) + Array($0.others.values) }) { await task.value }
         if let session = state.withLock({ $0.session }) {
             var request = makeRequest(headers: [("Mcp-Session-Id", session)])
             request.method = .DELETE
@@ -74,7 +75,15 @@ public final class StdioBridge: Sendable {
         }
         let task = Task { await self.post(message, id: id) }
         guard let id else {
-            state.withLock { $0.others.append(task) }
+            let serial = state.withLock { state in
+                state.serial += 1
+                state.others[state.serial] = task
+                return state.serial
+            }
+            Task {
+                await task.value
+                state.withLock { $0.others[serial] = nil }
+            }
             return
         }
         state.withLock { $0.inFlight[Self.key(id)] = (task, BridgeHeaders.statelessVersion(of: message) != nil) }
