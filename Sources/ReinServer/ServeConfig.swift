@@ -29,6 +29,12 @@ public struct ServeConfig: Sendable {
     public var agents: AgentsConfig?
     /// `pim`: role activations through Azure PIM.
     public var pim: PIMConfig?
+    /// `audit.blob`: the audit log also appended to Azure Storage append blobs.
+    public var auditBlob: AuditBlobConfig?
+    /// `teams`: approval cards on Microsoft Teams.
+    public var teams: TeamsConfig?
+    /// `paging`: where `page` effects go.
+    public var paging: PagingConfig?
     /// The file this configuration was read from.
     public var path: String?
 
@@ -67,6 +73,9 @@ public struct ServeConfig: Sendable {
             }
             if let data = values.data { config.data = data }
             config.audit = values.audit
+            config.auditBlob = values.auditBlob
+            config.teams = values.teams
+            config.paging = values.paging
             if let format = values.logFormat {
                 if let parsed = LogFormat(rawValue: format) {
                     config.logFormat = parsed
@@ -99,6 +108,7 @@ public struct ServeConfig: Sendable {
             if let pim = values.pim, values.entra == nil {
                 problems.append("\(file.path):\(pim.line): `pim` activates roles as Rein's Entra ID identities: configure `entra.identities` too")
             }
+            problems += azureProblems(values, path: file.path)
             if let agents = values.agents, values.alerts == nil {
                 problems.append("\(file.path):\(agents.line): `agents.webhook` hands off the incidents that alerts open: configure `alerts` too")
             }
@@ -109,6 +119,34 @@ public struct ServeConfig: Sendable {
             config.path = file.path
             return problems.isEmpty ? .success(config) : .failure(ConfigError(messages: problems))
         }
+    }
+
+    /// What the Azure sections need of each other: the Entra ID identities they name, the Teams
+    /// channel pages go to.
+    private static func azureProblems(_ values: ServeConfigValues, path: String) -> [String] {
+        var problems: [String] = []
+        let identities = values.entra?.identities.map(\.name) ?? []
+        func needIdentity(_ name: String, line: Int, section: String) {
+            guard values.entra != nil else {
+                problems.append("\(path):\(line): `\(section)` signs in as an Entra ID identity: configure `entra.identities` too")
+                return
+            }
+            if !identities.contains(name) {
+                problems.append("\(path):\(line): `\(section).identity` names `\(name)`, which `entra.identities` does not declare")
+            }
+        }
+        if let teams = values.teams { needIdentity(teams.identity, line: teams.line, section: "teams") }
+        if let blob = values.auditBlob { needIdentity(blob.identity, line: blob.line, section: "audit.blob") }
+        if let paging = values.paging, let channel = paging.teamsChannel {
+            if let teams = values.teams {
+                if teams.channels[channel] == nil {
+                    problems.append("\(path):\(paging.line): `paging.teams_channel` names `\(channel)`, which `teams.channels` does not declare")
+                }
+            } else {
+                problems.append("\(path):\(paging.line): `paging.teams_channel` pages through Teams: configure `teams` too")
+            }
+        }
+        return problems
     }
 
     /// `HOST:PORT` (the port 0–65535); nil otherwise.

@@ -32,6 +32,12 @@ public struct ServeConfigValues: Sendable, Hashable {
     public var agents: AgentsConfig?
     /// `pim`: role activations through Azure PIM.
     public var pim: PIMConfig?
+    /// `audit.blob`: the audit log also appended to Azure Storage append blobs.
+    public var auditBlob: AuditBlobConfig?
+    /// `teams`: approval cards on Microsoft Teams.
+    public var teams: TeamsConfig?
+    /// `paging`: where `page` effects go.
+    public var paging: PagingConfig?
 
     public struct Webhook: Sendable, Hashable {
         public var url: String
@@ -50,10 +56,10 @@ public enum ServeConfigReader {
         case .success(let root):
             var reading = Reading()
             var values = ServeConfigValues()
-            if let top = reading.members(root, "the configuration", allowed: ["listen", "data", "audit", "log_format", "tokens", "executors", "mcp", "entra", "alerts", "agents", "pim"]) {
+            if let top = reading.members(root, "the configuration", allowed: ["listen", "data", "audit", "log_format", "tokens", "executors", "mcp", "entra", "alerts", "agents", "pim", "teams", "paging"]) {
                 values.listen = top["listen"].flatMap { reading.string($0.value, "`listen`") }
                 values.data = top["data"].flatMap { reading.string($0.value, "`data`") }
-                values.audit = top["audit"].flatMap { reading.string($0.value, "`audit`") }
+                if let audit = top["audit"]?.value { (values.audit, values.auditBlob) = reading.audit(audit, in: file) }
                 values.logFormat = top["log_format"].flatMap { reading.string($0.value, "`log_format`") }
                 if let tokens = top["tokens"]?.value { values.tokens = reading.tokens(tokens, in: file) }
                 if let executors = top["executors"]?.value { reading.executors(executors, in: file, into: &values) }
@@ -62,6 +68,8 @@ public enum ServeConfigReader {
                 if let alerts = top["alerts"]?.value { values.alerts = reading.alerts(alerts, in: file) }
                 if let agents = top["agents"]?.value { values.agents = reading.agents(agents, in: file) }
                 if let pim = top["pim"]?.value { values.pim = reading.pim(pim, in: file) }
+                if let teams = top["teams"]?.value { values.teams = reading.teams(teams, in: file) }
+                if let paging = top["paging"]?.value { values.paging = reading.paging(paging, in: file) }
             }
             return reading.problems.isEmpty ? .success(values) : .failure(BodyError(reading.problems.map { $0.withCode(from: "rein.incident.", to: "rein.config.") }))
         }
@@ -93,11 +101,7 @@ extension Reading {
         {
             let line = file.position(of: webhook.offset).line
             let urlIsValid = checkURL(url, at: hook["url"]?.value ?? webhook)
-            if secretEnv.isEmpty || !secretEnv.utf8.allSatisfy({ $0 == 0x5F || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }) {
-                fail(
-                    "value", "`secret_env` must name an environment variable, not `\(secretEnv)`", at: hook["secret_env"]?.value ?? webhook,
-                    help: "write the variable's name (REIN_WEBHOOK_SECRET), never the secret")
-            } else if urlIsValid {
+            if checkVariable(secretEnv, at: hook["secret_env"]?.value ?? webhook), urlIsValid {
                 values.webhook = ServeConfigValues.Webhook(url: url, secretEnv: secretEnv, line: line)
             }
         }
