@@ -175,6 +175,9 @@ final class GatedStore: SessionStore {
     func settleHandoff(_ incident: String, retry: (attempts: Int, notBefore: Timestamp, error: String)?) async throws {
         try await inner.settleHandoff(incident, retry: retry)
     }
+    func savePostedCard(_ card: PostedCard) async throws { try await inner.savePostedCard(card) }
+    func postedCards() async throws -> [PostedCard] { try await inner.postedCards() }
+    func setCardShown(effect: String, shown: String) async throws { try await inner.setCardShown(effect: effect, shown: shown) }
 }
 
 @Suite("rein serve: incidents in parallel")

@@ -228,6 +228,12 @@ public struct CompiledPolicy: Sendable {
         runbookIndex(named: name) != nil
     }
 
+    /// Each runbook with an approval block and the Teams channel it sends its cards to, in bundle
+    /// order.
+    public var runbookChannels: [(runbook: String, channel: String)] {
+        model.runbooks.compactMap { runbook in runbook.approval.map { (runbook.name, $0.channel) } }
+    }
+
     /// The tools and queries runbook `name` lets the agent use: its `investigate` list, then its
     /// `remediate` list, each tool once; nil when the bundle declares no such runbook.
     public func runbookTools(_ name: String) -> [ToolModel]? {

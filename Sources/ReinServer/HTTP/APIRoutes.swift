@@ -13,13 +13,17 @@ public struct APIRoutes: Sendable {
     let tokens: TokenTable
     let gateway: MCPGateway
     let alerts: AlertIntake
+    let teams: TeamsInbox?
 
     /// `alerts`: how `POST /v1/alerts` authenticates and whom its incidents belong to (without
-    /// it, the route answers 404).
+    /// it, the route answers 404). `teams`: what Teams sends the bot (`POST /api/messages`;
+    /// without it, 404).
     public init(
-        host: SessionHost, tokens: TokenTable, mcp: MCPConfig = MCPConfig(), upstreams: [String: any MCPUpstream] = [:], alerts: AlertIntake? = nil
+        host: SessionHost, tokens: TokenTable, mcp: MCPConfig = MCPConfig(), upstreams: [String: any MCPUpstream] = [:], alerts: AlertIntake? = nil,
+        teams: TeamsInbox? = nil
     ) {
         self.host = host
+        self.teams = teams
         self.tokens = tokens
         self.gateway = MCPGateway(host: host, settings: mcp, upstreams: upstreams)
         self.alerts =
@@ -48,6 +52,14 @@ public struct APIRoutes: Sendable {
             let (answer, status) = try await alerts.receive(
                 authorization: request.headers[.authorization], queryToken: request.uri.queryParameters.get("token"), body: body.bytes)
             return APIResponse.json(answer, status: status)
+        }
+        router.post("/api/messages") { request, _ in
+            guard let teams else { throw APIError(.notFound, "not_found", "Teams is not configured here (`teams` in rein-serve.yaml)") }
+            let body = try await readBody(request, path: "activity.json")
+            let answer = await teams.receive(authorization: request.headers[.authorization], body: body.bytes)
+            let status = HTTPResponse.Status(code: answer.status)
+            guard let json = answer.body else { return Response(status: status) }
+            return APIResponse.json(json, status: status)
         }
         router.post("/v1/incidents") { request, _ in
             let principal = try authenticate(request)

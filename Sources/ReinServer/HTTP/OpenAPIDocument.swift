@@ -40,6 +40,21 @@ public enum OpenAPIDocument {
                 '413': {$ref: '#/components/responses/Error'}
                 '422': {$ref: '#/components/responses/Error'}
                 '503': {$ref: '#/components/responses/Error'}
+          /api/messages:
+            post:
+              operationId: botMessages
+              summary: 'What Teams sends the bot (a Bot Framework JWT as the bearer token). A click on an approval card (an adaptiveCard/action invoke) is answered with the card redrawn; other activities get an empty 200.'
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema: {type: object}
+              responses:
+                '200': {description: 'The invoke response (the card redrawn, or an error for the invoke), or nothing for other activities.', content: {application/json: {schema: {type: object, required: [statusCode, type], properties: {statusCode: {type: integer}, type: {type: string}, value: {}}}}}}
+                '401': {description: 'The Bot Framework token is missing or does not verify; nothing was recorded.'}
+                '404': {$ref: '#/components/responses/Error'}
+                '413': {$ref: '#/components/responses/Error'}
+                '503': {$ref: '#/components/responses/Error'}
           /v1/incidents:
             post:
               operationId: openIncident

@@ -10,6 +10,8 @@ struct HostServices: Sendable {
     let logger: Logger
     /// Rung when effects wait for delivery.
     let doorbell: Doorbell
+    /// Told when an incident changes.
+    let changes = ChangeFeed()
 
     /// Stores a step and passes on what it wrote: the audit lines to the file, the decision,
     /// effects and timeout to the metrics. Throws only when the store fails.
@@ -22,6 +24,7 @@ struct HostServices: Sendable {
         logger.info("step", metadata: metadata)
         // The store has it; the file catches up at the latest at the next start.
         try? await auditFile?.append(lines)
+        if !lines.isEmpty { changes.appended() }
         if let decision {
             metrics.decisions(decision).increment()
             if let took { metrics.decisionSeconds.record(took) }

@@ -99,6 +99,7 @@ actor IncidentActor {
 
     /// Wakes every long poll: the incident changed.
     func changed() {
+        services.changes.changed(record.id)
         let waiting = watchers
         watchers = [:]
         for continuation in waiting.values { continuation.resume() }

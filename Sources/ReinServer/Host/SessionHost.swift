@@ -118,6 +118,7 @@ public final class SessionHost: Sendable {
             switch result {
             case .created(let lines):
                 try? await services.auditFile?.append(lines)
+                services.changes.appended()
                 return (IncidentActor(incident, services: services), true)
             case .exists:
                 // Every stored incident is restored at start-up: this one was opened elsewhere.
@@ -314,6 +315,7 @@ public final class SessionHost: Sendable {
         do {
             let lines = try await store.appendAudit([entry])
             try? await services.auditFile?.append(lines)
+            services.changes.appended()
         } catch {
             services.logger.error("an audit entry could not be stored", metadata: ["incident": "\(incident)", "type": "\(type)", "why": "\(error)"])
         }

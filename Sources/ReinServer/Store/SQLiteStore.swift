@@ -358,6 +358,15 @@ enum SQLiteSchema {
                     CREATE INDEX handoff_pending ON handoff(delivered) WHERE delivered = 0;
                     """)
         }
+        migrator.registerMigration("4-teams-cards") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE teams_card (
+                        effect TEXT PRIMARY KEY, incident TEXT NOT NULL REFERENCES incident(id), digest TEXT NOT NULL,
+                        service_url TEXT NOT NULL, conversation TEXT NOT NULL, activity TEXT NOT NULL, card BLOB NOT NULL,
+                        shown TEXT NOT NULL);
+                    """)
+        }
         return migrator
     }
 }

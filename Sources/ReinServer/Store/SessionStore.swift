@@ -149,6 +149,42 @@ public protocol SessionStore: Sendable {
     /// Records a hand-off as delivered, or (with `retry`) a failed attempt: its count, when to
     /// try again, why.
     func settleHandoff(_ incident: String, retry: (attempts: Int, notBefore: Timestamp, error: String)?) async throws
+
+    // MARK: Teams cards
+
+    /// Records a card posted to Teams (again for the same effect: replaces it).
+    func savePostedCard(_ card: PostedCard) async throws
+    /// Every card posted to Teams, in the order they were posted.
+    func postedCards() async throws -> [PostedCard]
+    /// Records the status a posted card now shows.
+    func setCardShown(effect: String, shown: String) async throws
+}
+
+/// An approval card posted to Teams: where, under which activity id, what it carried, and the
+/// fingerprint of the status it last showed (so that it is redrawn only when that changes,
+/// also after a restart).
+public struct PostedCard: Sendable, Hashable {
+    /// The `send_approval_card` effect's id.
+    public var effect: String
+    public var incident: String
+    public var digest: String
+    public var serviceURL: String
+    public var conversation: String
+    public var activity: String
+    /// The card as sent (JSON).
+    public var card: [UInt8]
+    public var shown: String
+
+    public init(effect: String, incident: String, digest: String, serviceURL: String, conversation: String, activity: String, card: [UInt8], shown: String) {
+        self.effect = effect
+        self.incident = incident
+        self.digest = digest
+        self.serviceURL = serviceURL
+        self.conversation = conversation
+        self.activity = activity
+        self.card = card
+        self.shown = shown
+    }
 }
 
 /// A hand-off waiting to be delivered.

@@ -63,6 +63,8 @@ final class FakeEntra: Sendable {
     var issued: [Issued] { state.withLock { $0.issued } }
     /// The resource a token was issued for; nil for a token this fake never gave out.
     func resource(of token: String) -> String? { state.withLock { $0.audiences[token] } }
+    /// Every access token it issued.
+    var issuedTokens: [String] { state.withLock { Array($0.audiences.keys) } }
     var refusals: [String] { state.withLock { $0.refusals } }
 
     init(apps: [App], now: @escaping @Sendable () -> Int64, lifetime: Int64 = 3600, delay: Duration = .zero) {

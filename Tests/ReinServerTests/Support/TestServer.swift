@@ -57,27 +57,32 @@ final class TestServer: Sendable {
 
     /// Starts a server; `folder` reuses a database (a restart).
     static func start(
-        at time: Timestamp = Timestamp(seconds: 1_780_000_000), clock given: ManualClock? = nil, folder: URL? = nil,
+        at time: Timestamp = Timestamp(seconds: 1_780_000_000), clock clockGiven: ManualClock? = nil, folder: URL? = nil,
         tokens: TokenTable = tokenTable(), bundlePaths: [String]? = nil, auditFile: String? = nil, executors: EffectExecutors? = nil,
-        mcp: MCPConfig = MCPConfig(), alerts: AlertsConfig? = nil, alertVerifier: SignedTokenVerifier? = nil, handoffTo: String? = nil
+        mcp: MCPConfig = MCPConfig(), alerts: AlertsConfig? = nil, alertVerifier: SignedTokenVerifier? = nil, handoffTo: String? = nil,
+        azure: (executors: AzureExecutors, keys: HTTPClient)? = nil, store given: SQLiteStore? = nil, logger: Logger = Logger(label: "rein"),
+        beforeStart: (SessionHost) async throws -> Void = { _ in }
     ) async throws -> TestServer {
         let folder = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("rein-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let clock = given ?? ManualClock(time)
-        let store = try SQLiteStore(path: folder.appendingPathComponent("rein.sqlite").path)
+        let clock = clockGiven ?? ManualClock(time)
+        let store = try given ?? SQLiteStore(path: folder.appendingPathComponent("rein.sqlite").path)
         var sink: AuditFileSink?
         if let auditFile { sink = try await AuditFileSink.open(auditFile, store: store) }
         let host: SessionHost
         if let bundlePaths {
             let loaded = try HostBundle.load(bundlePaths)
             guard let bundle = loaded.bundle else { throw TestServerError.badBundle }
-            host = SessionHost(bundle: bundle, store: store, clock: clock, auditFile: sink, executors: executors) {
+            host = SessionHost(bundle: bundle, store: store, clock: clock, auditFile: sink, logger: logger, executors: executors) {
                 try HostBundle.load(bundlePaths)
             }
         } else {
-            host = SessionHost(bundle: exampleBundle, store: store, clock: clock, auditFile: sink, executors: executors)
+            host = SessionHost(bundle: exampleBundle, store: store, clock: clock, auditFile: sink, logger: logger, executors: executors)
         }
+        try await azure?.executors.attach(host)
+        try await beforeStart(host)
         try await host.start()
+        await azure?.executors.resume()
         var handoff: HandoffDispatcher?
         if let handoffTo {
             handoff = HandoffDispatcher(
@@ -88,7 +93,10 @@ final class TestServer: Sendable {
         let intake = AlertIntake(
             host: host, tokens: tokens, config: alerts, verifier: alertVerifier, clock: clock, logger: Logger(label: "rein-test"), handoff: handoff)
         let (port, group, running) = try await LoopbackApp.start(
-            APIRoutes(host: host, tokens: tokens, mcp: mcp, alerts: intake).router(), name: "rein-test")
+            APIRoutes(
+                host: host, tokens: tokens, mcp: mcp, alerts: intake,
+                teams: azure.flatMap { $0.executors.inbox(keys: $0.keys, host: host, clock: clock, logger: logger) }
+            ).router(), name: "rein-test")
         return TestServer(port: port, host: host, clock: clock, folder: folder, group: group, running: running, handoff: handoff)
     }
 
