@@ -76,7 +76,13 @@ struct ServeCommand: AsyncParsableCommand {
             LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
         }
         let bundle = try loadBundle()
-        if settings.webhook == nil, let refusal = Self.noExecutor(bundle) { fail(refusal) }
+        if let refusal = Self.noExecutor(bundle, settings: settings) { fail(refusal) }
+        if let teams = settings.teams {
+            // Checked before --check returns; the executors check it again when they are made.
+            let missing = TeamsCards.missingChannels(in: bundle.policy, config: teams)
+            for problem in missing { writeError("\(settings.path ?? "rein-serve.yaml"):\(teams.line): \(problem)") }
+            if !missing.isEmpty { fail("the configuration's `teams.channels` does not fit the bundle") }
+        }
         if let mcp = settings.mcp {
             let problems = mcp.problems(against: bundle.policy, path: settings.path ?? "rein-serve.yaml")
             for problem in problems { writeError(problem) }
@@ -88,6 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
                 "rein-serve: would serve bundle \(bundle.digest) (\(bundle.files.count) files) on \(settings.listenHost):\(settings.listenPort), "
                     + "data in \(settings.data), \(settings.tokens.entries.count) tokens"
                     + (settings.audit.map { ", audit file \($0)" } ?? "")
+                    + (settings.auditBlob.map { ", audit blobs \($0.accountURL)/\($0.container)/\($0.blobName(1))…" } ?? "")
                     + (settings.webhook.map { ", effects to \($0.url)" } ?? ""))
             if let webhook = settings.webhook, (environment[webhook.secretEnv] ?? "").isEmpty {
                 writeError("rein-serve: note: `\(webhook.secretEnv)` is not set here; the server will not start without the webhook's secret")
@@ -99,6 +106,9 @@ struct ServeCommand: AsyncParsableCommand {
             executors = try settings.executors(environment: environment)
         } catch {
             fail(error.messages.joined(separator: "; "))
+        }
+        if executors == nil, settings.teams != nil || settings.pim != nil || settings.paging != nil {
+            executors = EffectExecutors(webhook: nil, activationTimeout: settings.activationTimeout)
         }
         var upstreams: [String: any MCPUpstream] = [:]
         if let mcp = settings.mcp {
@@ -126,20 +136,19 @@ struct ServeCommand: AsyncParsableCommand {
                 fail("the configuration's `entra.identities` cannot be used")
             }
         }
-        // Role activations through Azure PIM, as the identities that hold the eligibilities.
-        var pimExecutor: PIMExecutor?
-        if let pim = settings.pim, let entraTokens {
-            let (identities, problems) = PIMExecutor.identities(in: bundle.policy, signingInAs: entraTokens)
-            for problem in problems { writeError("\(settings.path ?? "rein-serve.yaml"):\(pim.line): \(problem)") }
-            guard problems.isEmpty, executors != nil else {
-                fail(problems.isEmpty ? "`pim` needs `executors.webhook` for the approval cards" : "the configuration's `pim` cannot be used")
-            }
-            let made = PIMExecutor(
-                endpoint: pim.endpoint, tokens: entraTokens, identities: identities, clock: SystemClock(),
-                activationTimeout: executors?.activationTimeout ?? 120)
-            executors?.native["activate_role"] = made
-            executors?.native["deactivate_role"] = made
-            pimExecutor = made
+        // PIM for elevations, Teams for cards, paging for pages, over the webhook for their types.
+        var azure = AzureExecutors()
+        switch AzureExecutors.make(
+            settings, policy: bundle.policy, tokens: entraTokens, environment: environment, clock: SystemClock(), logger: Logger(label: "rein"))
+        {
+        case .success(let made): azure = made
+        case .failure(let error):
+            for message in error.messages { writeError(message) }
+            fail("the configuration's Azure sections cannot be used")
+        }
+        if var made = executors {
+            azure.install(into: &made)
+            executors = made
         }
         // Approved remediations of mapped write tools run on their write upstream.
         let forwarder = settings.mcp.map { MCPExecuteExecutor(settings: $0, upstreams: upstreams) }
@@ -159,20 +168,30 @@ struct ServeCommand: AsyncParsableCommand {
                 fail(error.description)
             }
         }
+        // The immutable copy: append blobs in Azure Storage, following the store's chain.
+        var auditBlob: AuditBlobSink?
+        if let blob = settings.auditBlob, let entraTokens {
+            do {
+                auditBlob = try await AuditBlobSink.open(blob, tokens: entraTokens, store: store, clock: SystemClock(), logger: Logger(label: "rein"))
+            } catch {
+                fail("the audit blob cannot be used: \(error)")
+            }
+        }
         let paths = bundlePaths.isEmpty ? BundleLoader.defaultPaths() : bundlePaths
-        let hasExecutor = executors != nil
         let host = SessionHost(
             bundle: bundle, store: store, clock: SystemClock(), auditFile: auditFile, logger: Logger(label: "rein"), executors: executors
-        ) {
+        ) { [settings] in
             let loaded = try HostBundle.load(paths)
-            if !hasExecutor, let reloaded = loaded.bundle, let refusal = Self.noExecutor(reloaded) {
+            if let reloaded = loaded.bundle, let refusal = Self.noExecutor(reloaded, settings: settings) {
                 throw HostError.unprocessable(refusal)
             }
             return loaded
         }
         forwarder?.attach(host)
-        pimExecutor?.attach(host)
+        if let auditBlob { host.onAuditAppended { auditBlob.notify() } }
+        try await azure.attach(host)
         try await host.start()
+        await azure.resume()
         let logger = Logger(label: "rein")
         let (listenHost, listenPort) = (settings.listenHost, settings.listenPort)
         // Alerts in: the secure webhook's keys come from the tenant's OpenID metadata.
@@ -193,8 +212,11 @@ struct ServeCommand: AsyncParsableCommand {
         let alerts = AlertIntake(
             host: host, tokens: settings.tokens, config: settings.alerts, verifier: alertVerifier, clock: SystemClock(), logger: logger,
             handoff: handoff)
+        let teamsInbox = azure.inbox(keys: keysClient, host: host, clock: SystemClock(), logger: logger)
         let app = Application(
-            router: APIRoutes(host: host, tokens: settings.tokens, mcp: settings.mcp ?? MCPConfig(), upstreams: upstreams, alerts: alerts).router(),
+            router: APIRoutes(
+                host: host, tokens: settings.tokens, mcp: settings.mcp ?? MCPConfig(), upstreams: upstreams, alerts: alerts, teams: teamsInbox
+            ).router(),
             configuration: .init(address: .hostname(listenHost, port: listenPort), serverName: "rein"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? listenPort
@@ -210,20 +232,30 @@ struct ServeCommand: AsyncParsableCommand {
                 logger: logger))
         try await group.run()
         await host.stop()
+        await auditBlob?.stop()
         for upstream in upstreams.values { await upstream.shutdown() }
         await entraTokens?.shutdown()
         try? await keysClient.shutdown()
         await handoff?.stop()
     }
 
-    /// Why the server cannot run `bundle` without an executor: its `remediate` lists could never
-    /// be elevated, executed or paged. Nil when it has none.
-    static func noExecutor(_ bundle: HostBundle) -> String? {
+    /// Why the server cannot run `bundle` with the executors `settings` configures: its
+    /// `remediate` lists need every effect carried out (cards, elevations, executions, pages),
+    /// by `executors.webhook` or a native executor. Nil when it can.
+    static func noExecutor(_ bundle: HostBundle, settings: ServeConfig) -> String? {
         let runbooks = bundle.remediatingRunbooks
-        guard !runbooks.isEmpty else { return nil }
-        return "runbook\(runbooks.count == 1 ? "" : "s") \(runbooks.map { "`\($0)`" }.joined(separator: ", ")) "
-            + "\(runbooks.count == 1 ? "has a" : "have") `remediate` list but no executor is configured: nothing could be elevated, "
-            + "executed or paged; configure `executors.webhook` in rein-serve.yaml"
+        guard !runbooks.isEmpty, settings.webhook == nil else { return nil }
+        let named = "runbook\(runbooks.count == 1 ? "" : "s") \(runbooks.map { "`\($0)`" }.joined(separator: ", ")) "
+            + "\(runbooks.count == 1 ? "has a" : "have") `remediate` list"
+        let natives = settings.teams != nil || settings.pim != nil || settings.paging != nil
+        guard natives else {
+            return named + " but no executor is configured: nothing could be elevated, executed or paged; configure `executors.webhook` in rein-serve.yaml"
+        }
+        var missing: [String] = ["executions (`executors.webhook`)"]
+        if settings.teams == nil { missing.append("approval cards (`teams` or `executors.webhook`)") }
+        if settings.pim == nil { missing.append("elevations (`pim` or `executors.webhook`)") }
+        if settings.paging == nil { missing.append("pages (`paging` or `executors.webhook`)") }
+        return named + " but nothing would carry out its " + missing.joined(separator: ", ") + "; configure them in rein-serve.yaml"
     }
 
     private func loadConfig() throws -> ServeConfig {

@@ -25,6 +25,18 @@ struct AzureConfigTests {
         #expect(try ServeConfigTests.read("audit: audit.jsonl\n").get().audit == "audit.jsonl")
     }
 
+    /// The complete configuration of docs/azure.md reads without a problem.
+    @Test func theAzureGuidesConfigurationIsValid() throws {
+        let page = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/azure.md"), encoding: .utf8)
+        let section = try #require(page.range(of: "## 8. The whole `rein-serve.yaml`"))
+        let rest = page[section.upperBound...]
+        let start = try #require(rest.range(of: "```yaml\n"))
+        let end = try #require(rest[start.upperBound...].range(of: "```"))
+        let config = try ServeConfigTests.read(String(rest[start.upperBound..<end.lowerBound])).get()
+        #expect(config.teams?.channels["sre-oncall"] != nil && config.paging?.teamsChannel == "sre-oncall" && config.pim != nil)
+        #expect(config.auditBlob?.identity == "auditor" && config.audit == "/var/lib/rein/audit.jsonl")
+    }
+
     @Test(arguments: [
         (teams, "rein-serve.yaml:2: `teams` signs in as an Entra ID identity: configure `entra.identities` too"),
         (entra + teams.replacingOccurrences(of: "identity: bot", with: "identity: robot"),

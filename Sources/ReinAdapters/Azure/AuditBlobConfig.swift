@@ -51,7 +51,7 @@ extension Reading {
         }
         let stem = name.hasSuffix(".jsonl") ? String(name.dropLast(6)) : name
         guard !stem.isEmpty, stem.utf8.count <= 1000, !stem.hasSuffix("/"), !stem.contains(where: { $0.isNewline || $0 == "?" || $0 == "#" }) else {
-            fail("value", "`blob` must be a blob name such as `rein/audit.jsonl`, not `\(name)`", at: inner["blob"]?.value ?? blob)
+            fail("value", "`blob` must be a blob name such as `audit.jsonl`, not `\(name)`", at: inner["blob"]?.value ?? blob)
             return (path, nil)
         }
         let config = AuditBlobConfig(
