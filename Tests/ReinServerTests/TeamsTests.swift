@@ -24,6 +24,8 @@ struct TeamsTests {
         let bot: FakeBotConnector
         let receiver: WebhookReceiver
         let entra: FakeEntra?
+        /// Stops the server and starts another on its database, with fresh Teams executors.
+        var restart: (@Sendable () async throws -> TestServer)? = nil
     }
 
     /// A server whose cards go to Teams (and, with `paging`, whose pages go to the channel and
@@ -54,7 +56,14 @@ struct TeamsTests {
         let azure = AzureExecutors(teams: cards, teamsConfig: config, paging: pages)
         azure.install(into: &executors)
         let server = try await TestServer.start(at: APITests.weekday, clock: clock, executors: executors, azure: (azure, keys))
-        let rig = Rig(server: server, bot: bot, receiver: receiver, entra: entra)
+        let rig = Rig(server: server, bot: bot, receiver: receiver, entra: entra) {
+            try await server.stop()
+            let cards = TeamsCards(config: config, tokens: tokens, clock: clock, logger: Logger(label: "rein-test"))
+            let azure = AzureExecutors(teams: cards, teamsConfig: config)
+            var executors = receiver.executors()
+            azure.install(into: &executors)
+            return try await TestServer.start(at: APITests.weekday, clock: clock, folder: server.folder, executors: executors, azure: (azure, keys))
+        }
         var failure: (any Error)?
         do {
             try await body(rig)
@@ -258,6 +267,30 @@ struct TeamsTests {
             let clicks = try await Self.auditLines(rig).filter { $0.contains(#""type":"teams_click""#) }
             #expect(clicks.count == 5)
             #expect(clicks.contains { $0.contains(#""aad_object_id":"aad-29:guest""#) && $0.contains(#""accepted":false"#) })
+        }
+    }
+
+    @Test func aCardPostedBeforeARestartIsRedrawnAfterItAndNotPostedAgain() async throws {
+        try await Self.withTeams { rig in
+            _ = try await EffectDeliveryTests.awaitingApproval(rig.server, "INC-R")
+            let activity = try await Self.posted(rig)
+            try await EffectDeliveryTests.eventually("the card is done") { try await EffectDeliveryTests.delivery(rig.server, "INC-R/1/0") == "done" }
+            let restart = try #require(rig.restart)
+            // The deadline passes while the server is down: it fires at the start, and the card
+            // posted before says so, under its stored activity id.
+            rig.server.clock.advance(to: Timestamp(seconds: rig.server.clock.now().seconds + 3600))
+            let server = try await restart()
+            do {
+                try await EffectDeliveryTests.eventually("the card says it expired") {
+                    Self.texts(rig.bot.updates.last?.activity ?? [:]).contains("Expired: not approved in time")
+                }
+                #expect(rig.bot.updates.last?.id == activity)
+                #expect(rig.bot.posted.count == 1)
+            } catch {
+                try await server.stop()
+                throw error
+            }
+            try await server.stop()
         }
     }
 

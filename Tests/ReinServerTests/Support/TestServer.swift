@@ -8,6 +8,7 @@ import NIOHTTP1
 import ReinAdapters
 import ReinServer
 import ServiceLifecycle
+import Synchronization
 
 let repositoryRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -54,6 +55,7 @@ final class TestServer: Sendable {
     private let group: ServiceGroup
     private let running: Task<Void, any Error>
     let client: HTTPClient
+    private let stopped = Mutex(false)
 
     /// Starts a server; `folder` reuses a database (a restart).
     static func start(
@@ -132,6 +134,8 @@ final class TestServer: Sendable {
 
     /// Stops the server (graceful) and its timers; the folder stays for a restart.
     func stop() async throws {
+        // A second stop (a test that restarted it, then the harness) does nothing.
+        guard stopped.withLock({ stopped in defer { stopped = true }; return !stopped }) else { return }
         await handoff?.stop()
         try await client.shutdown()
         await group.triggerGracefulShutdown()

@@ -149,7 +149,11 @@ public struct TeamsInbox: Sendable {
     /// A `teams_click` audit entry: who clicked (Teams id, Entra object id, UPN), what, and
     /// what became of it.
     private func audit(_ incident: String, _ click: BotActivity.Click, _ activity: BotActivity, upn: String?, accepted: Bool, why: String?) async {
-        guard await host.card(of: incident, digest: click.digest) != nil || host.incidentActor(incident) != nil else { return }
+        // A click naming no incident of this server has nowhere to be audited (it is logged).
+        guard host.incidentActor(incident) != nil else {
+            logger.notice("a click names no incident here", metadata: ["incident": "\(incident)", "from": "\(activity.from)"])
+            return
+        }
         var entries: [(key: String, value: JSONValue)] = [
             ("verb", .string(click.verb)), ("digest", .string(click.digest)), ("from", .string(activity.from)),
         ]
