@@ -23,6 +23,14 @@ enum CardStatus: Sendable, Hashable {
         return false
     }
 
+    /// Whether it can no longer change: the action was decided and, when it ran, finished.
+    var isFinal: Bool {
+        switch self {
+        case .waiting, .running: false
+        case .toolRan, .executed, .rejected, .expired, .closed: true
+        }
+    }
+
     /// The status of the card asking to approve the action with `digest`; nil when the session
     /// never sent one.
     static func of(digest: String, in session: Session) -> CardStatus? {

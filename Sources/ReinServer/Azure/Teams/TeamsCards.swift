@@ -123,7 +123,11 @@ actor CardRedraws {
     let connector: BotConnector
     let clock: any HostClock
     let logger: Logger
+    /// The cards whose status may still change (one that can no longer change is let go once it
+    /// shows that status: memory stays bounded by the cards in play).
     private var cards: [String: PostedCard] = [:]
+    /// Every effect whose card was posted (a retried delivery must not post again).
+    private var postedEffects: Set<String> = []
     private var host: SessionHost?
     private var dirty: [String] = []
     private var worker: Task<Void, Never>?
@@ -141,7 +145,10 @@ actor CardRedraws {
 
     func load(_ host: SessionHost) async throws {
         self.host = host
-        for card in try await host.services.store.postedCards() { cards[card.effect] = card }
+        for card in try await host.services.store.postedCards() {
+            cards[card.effect] = card
+            postedEffects.insert(card.effect)
+        }
     }
 
     /// Every posted card is looked at (after a restart).
@@ -149,9 +156,12 @@ actor CardRedraws {
         for incident in Set(cards.values.map(\.incident)).sorted() { changed(incident) }
     }
 
-    func has(_ effect: String) -> Bool { cards[effect] != nil }
+    func has(_ effect: String) -> Bool { postedEffects.contains(effect) }
 
-    func posted(_ card: PostedCard) { cards[card.effect] = card }
+    func posted(_ card: PostedCard) {
+        cards[card.effect] = card
+        postedEffects.insert(card.effect)
+    }
 
     /// The posted card of `activity`, if Rein posted it.
     func card(activity: String) -> PostedCard? { cards.values.first { $0.activity == activity } }
@@ -190,12 +200,16 @@ actor CardRedraws {
         else { return }
         let redrawn = TeamsCard.fit(TeamsCard.redraw(original, status: status)) ?? original
         let shown = Self.fingerprint(redrawn)
-        guard shown != card.shown else { return }
+        guard shown != card.shown else {
+            if status.isFinal { cards[card.effect] = nil }
+            return
+        }
         do {
             try await connector.update(
                 TeamsCard.activity(redrawn, id: card.activity), id: card.activity, serviceURL: card.serviceURL, conversation: card.conversation)
             try await host.services.store.setCardShown(effect: card.effect, shown: shown)
             cards[card.effect]?.shown = shown
+            if status.isFinal { cards[card.effect] = nil }
             retries[card.effect] = nil
         } catch {
             let attempts = (retries[card.effect] ?? 0) + 1
