@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import NIOCore
 import ReinAdapters
 import Testing
 
@@ -294,6 +295,60 @@ struct TeamsTests {
         }
     }
 
+    /// The fake is as strict as the Bot Connector: a test passes only if Rein sends what Teams takes.
+    @Test func theFakeBotConnectorRefusesWhatTeamsRefuses() async throws {
+        let clock = ManualClock(APITests.weekday)
+        let entra = FakeEntra(apps: [FakeEntra.App(tenant: EntraTokenTests.tenant, clientID: Self.appID, secret: "bot-s3cr3t")], now: { clock.now().seconds })
+        try await entra.start()
+        let bot = FakeBotConnector(conversations: [Self.conversation], users: Self.users, validToken: { entra.resource(of: $0) == BotConnector.audience })
+        try await bot.start()
+        let text = "entra:\n  authority: \(entra.authority)\n  identities:\n    bot: {tenant: \(EntraTokenTests.tenant), client_id: \(Self.appID), secret_env: S}\n"
+        let tokens = try await EntraTokens.make(
+            try #require(try ServeConfig.read(SourceFile(path: "c.yaml", bytes: Array(text.utf8))).get().entra), environment: ["S": "bot-s3cr3t"],
+            clock: clock, path: "c.yaml")
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let connector = BotConnector(client: client, tokens: tokens, identity: "bot", timeout: .seconds(10))
+        let card = ApprovalCardFixture.card
+        var failure: (any Error)?
+        do {
+            // What Teams takes.
+            let id = try await connector.post(TeamsCard.activity(card), serviceURL: bot.url, conversation: Self.conversation)
+            try await connector.update(TeamsCard.activity(card, id: id), id: id, serviceURL: bot.url, conversation: Self.conversation)
+            #expect(try await connector.member("29:alice", serviceURL: bot.url, conversation: Self.conversation).userPrincipalName == "alice@contoso.com")
+            // What it refuses: an unknown conversation, an update of nothing, a body that is not a card,
+            // a token for another audience, and (an hour on) an expired token.
+            for attempt in [
+                { _ = try await connector.post(TeamsCard.activity(card), serviceURL: bot.url, conversation: "19:nowhere@thread.tacv2") },
+                { try await connector.update(TeamsCard.activity(card, id: "1:404"), id: "1:404", serviceURL: bot.url, conversation: Self.conversation) },
+                { _ = try await connector.post(.object(JSONObject(["type": .string("message")])), serviceURL: bot.url, conversation: Self.conversation) },
+                { _ = try await BotConnector(client: client, tokens: tokens, identity: "bot", timeout: .seconds(10)).member("29:nobody", serviceURL: bot.url, conversation: Self.conversation) },
+            ] as [@Sendable () async throws -> Void] {
+                await #expect(throws: BotConnector.Failure.self) { try await attempt() }
+            }
+            func post(with token: String) async throws -> UInt {
+                var request = HTTPClientRequest(url: bot.url + "/v3/conversations/\(BotConnector.segment(Self.conversation))/activities")
+                request.method = .POST
+                request.headers.add(name: "Authorization", value: "Bearer \(token)")
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.body = .bytes(ByteBuffer(bytes: JSONWriter.encode(TeamsCard.activity(card))))
+                return try await client.execute(request, timeout: .seconds(10)).status.code
+            }
+            #expect(try await post(with: try await tokens.token(for: "bot", audience: ARMClient.audience).value) == 401)
+            let stale = try await tokens.token(for: "bot", audience: BotConnector.audience).value
+            #expect(try await post(with: stale) == 201)
+            clock.advance(to: Timestamp(seconds: clock.now().seconds + 3600))
+            #expect(try await post(with: stale) == 401)
+            #expect(bot.refusals.count == 5, "\(bot.refusals)")
+        } catch {
+            failure = error
+        }
+        try await client.shutdown()
+        await tokens.shutdown()
+        await bot.stop()
+        await entra.stop()
+        if let failure { throw failure }
+    }
+
     @Test func aCardTeamsRefusesAsTooLargeIsSentWithTheReasoningCutFurther() async throws {
         try await Self.withTeams { rig in
             rig.bot.limitSize(to: 12_000)
@@ -325,4 +380,13 @@ struct TeamsTests {
             #expect(rig.receiver.ids("activate_role").isEmpty)
         }
     }
+}
+
+/// A card as Rein renders it, for tests that talk to the fake Bot Connector directly.
+enum ApprovalCardFixture {
+    static let card = JSONValue.object(JSONObject([
+        "type": .string("AdaptiveCard"), "$schema": .string("http://adaptivecards.io/schemas/adaptive-card.json"), "version": .string("1.5"),
+        "body": .array([.object(JSONObject(["type": .string("TextBlock"), "text": .string("Approval needed")]))]),
+        "actions": .array([]),
+    ]))
 }

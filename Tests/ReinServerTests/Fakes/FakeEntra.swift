@@ -43,6 +43,8 @@ final class FakeEntra: Sendable {
         var issued: [Issued] = []
         /// Each token given out, and the resource it is for.
         var audiences: [String: String] = [:]
+        /// When each token given out expires.
+        var expiries: [String: Int64] = [:]
         var refusals: [String] = []
         var seenJTIs: Set<String> = []
         var counter = 0
@@ -61,8 +63,15 @@ final class FakeEntra: Sendable {
     var port: Int { portBox.withLock { $0 } }
     var authority: String { "http://127.0.0.1:\(port)" }
     var issued: [Issued] { state.withLock { $0.issued } }
-    /// The resource a token was issued for; nil for a token this fake never gave out.
-    func resource(of token: String) -> String? { state.withLock { $0.audiences[token] } }
+    /// The resource a token was issued for; nil for a token this fake never gave out, or one that
+    /// has expired (the services it plays refuse both).
+    func resource(of token: String) -> String? {
+        let now = now()
+        return state.withLock { state in
+            guard let expiry = state.expiries[token], now < expiry else { return nil }
+            return state.audiences[token]
+        }
+    }
     /// Every access token it issued.
     var issuedTokens: [String] { state.withLock { Array($0.audiences.keys) } }
     var refusals: [String] { state.withLock { $0.refusals } }
@@ -146,6 +155,7 @@ final class FakeEntra: Sendable {
             state.counter += 1
             state.issued.append(Issued(client: clientID, resource: resource))
             state.audiences["fake-access-token-\(state.counter)"] = resource
+            state.expiries["fake-access-token-\(state.counter)"] = now() + lifetime
             return "fake-access-token-\(state.counter)"
         }
         return json(200, ["token_type": "Bearer", "expires_in": lifetime, "ext_expires_in": lifetime, "access_token": token])
@@ -212,6 +222,7 @@ final class FakeEntra: Sendable {
             state.counter += 1
             state.issued.append(Issued(client: client ?? "system-assigned", resource: resource))
             state.audiences["fake-managed-token-\(state.counter)"] = resource
+            state.expiries["fake-managed-token-\(state.counter)"] = now() + lifetime
             return "fake-managed-token-\(state.counter)"
         }
         return json(200, ["access_token": token, "expires_on": String(now() + lifetime), "resource": resource, "token_type": "Bearer"])
