@@ -45,6 +45,7 @@ struct AzureConfigTests {
         ("paging:\n  teams_channel: sre-oncall\n", "rein-serve.yaml:2: `paging.teams_channel` pages through Teams: configure `teams` too"),
         ("paging: {}\n", "rein-serve.yaml:1:9: `paging` needs `teams_channel`, `webhook` or both: where pages go"),
         ("paging:\n  webhook: {url: \"https://x\", secret_env: \"a secret\"}\n", "rein-serve.yaml:2:43: `secret_env` must name an environment variable, not `a secret`"),
+        ("alerts: {owner: a}\nagents:\n  webhook: {url: \"https://x\", secret_env: \"a b\"}\n", "rein-serve.yaml:3:43: `secret_env` must name an environment variable, not `a b`"),
         (entra + "audit:\n  blob: {account_url: \"https://a.blob.core.windows.net\", container: Rein_Audit, blob: a.jsonl, identity: auditor}\n",
          "rein-serve.yaml:6:69: `container` must be an Azure container name (3 to 63 of a-z, 0-9 and single hyphens), not `Rein_Audit`"),
         ("audit:\n  blob: {account_url: \"https://a.blob.core.windows.net\", container: audit, blob: a.jsonl}\n", "rein-serve.yaml:2:9: missing key `identity`"),

@@ -28,14 +28,12 @@ extension Reading {
             fail("missing-key", "missing key `webhook`: `{url, secret_env}`, where incidents that alerts open are handed off", at: value)
             return nil
         }
-        guard let hook = members(webhook, "`agents.webhook`", allowed: ["url", "secret_env"]), let url = required(hook, "url", webhook),
-            let secretEnv = required(hook, "secret_env", webhook), checkURL(url, at: hook["url"]?.value ?? webhook)
-        else { return nil }
+        guard let hook = signedWebhook(webhook, "`agents.webhook`", in: file) else { return nil }
         var publicURL: String?
         if let given = fields["public_url"]?.value, let text = string(given, "`public_url`") {
             guard checkURL(text, at: given, key: "public_url") else { return nil }
             publicURL = String(text.reversed().drop { $0 == "/" }.reversed())
         }
-        return AgentsConfig(url: url, secretEnv: secretEnv, publicURL: publicURL, line: file.position(of: webhook.offset).line)
+        return AgentsConfig(url: hook.url, secretEnv: hook.secretEnv, publicURL: publicURL, line: hook.line)
     }
 }

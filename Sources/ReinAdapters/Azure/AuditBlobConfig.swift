@@ -59,14 +59,4 @@ extension Reading {
             line: file.position(of: blob.offset).line)
         return (path, config)
     }
-
-    /// Whether `name` is an environment variable's name; reports why not at `value`.
-    mutating func checkVariable(_ name: String, at value: DocValue) -> Bool {
-        let valid = !name.isEmpty
-            && name.utf8.allSatisfy { $0 == 0x5F || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }
-        if !valid {
-            fail("value", "`secret_env` must name an environment variable, not `\(name)`", at: value, help: "write the variable's name, never the secret")
-        }
-        return valid
-    }
 }

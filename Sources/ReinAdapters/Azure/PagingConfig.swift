@@ -23,13 +23,7 @@ extension Reading {
         guard let fields = members(value, "`paging`", allowed: ["teams_channel", "webhook"]) else { return nil }
         let before = problems.count
         let channel = fields["teams_channel"].flatMap { string($0.value, "`teams_channel`") }
-        var webhook: ServeConfigValues.Webhook?
-        if let hook = fields["webhook"]?.value, let inner = members(hook, "`paging.webhook`", allowed: ["url", "secret_env"]),
-            let url = required(inner, "url", hook), let secretEnv = required(inner, "secret_env", hook),
-            checkURL(url, at: inner["url"]?.value ?? hook), checkVariable(secretEnv, at: inner["secret_env"]?.value ?? hook)
-        {
-            webhook = ServeConfigValues.Webhook(url: url, secretEnv: secretEnv, line: file.position(of: hook.offset).line)
-        }
+        let webhook = fields["webhook"].flatMap { signedWebhook($0.value, "`paging.webhook`", in: file) }
         if problems.count == before, channel == nil, webhook == nil {
             fail("missing-key", "`paging` needs `teams_channel`, `webhook` or both: where pages go", at: value)
         }

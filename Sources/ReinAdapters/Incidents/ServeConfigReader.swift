@@ -95,22 +95,37 @@ extension Reading {
 extension Reading {
     fileprivate mutating func executors(_ value: DocValue, in file: SourceFile, into values: inout ServeConfigValues) {
         guard let fields = members(value, "`executors`", allowed: ["webhook", "activation_timeout"]) else { return }
-        if let webhook = fields["webhook"]?.value,
-            let hook = members(webhook, "`executors.webhook`", allowed: ["url", "secret_env"]),
-            let url = required(hook, "url", webhook), let secretEnv = required(hook, "secret_env", webhook)
-        {
-            let line = file.position(of: webhook.offset).line
-            let urlIsValid = checkURL(url, at: hook["url"]?.value ?? webhook)
-            if checkVariable(secretEnv, at: hook["secret_env"]?.value ?? webhook), urlIsValid {
-                values.webhook = ServeConfigValues.Webhook(url: url, secretEnv: secretEnv, line: line)
-            }
-        }
+        if let webhook = fields["webhook"]?.value { values.webhook = signedWebhook(webhook, "`executors.webhook`", in: file) }
         if let timeout = fields["activation_timeout"]?.value, let text = string(timeout, "`activation_timeout`") {
             switch NumberSyntax.duration(text.utf8.span) {
             case .success(let seconds) where seconds > 0: values.activationTimeout = seconds
             default: fail("value", "`activation_timeout` must be a duration such as `2m` or `90s`, not `\(text)`", at: timeout)
             }
         }
+    }
+}
+
+extension Reading {
+    /// A signed webhook's `{url, secret_env}` (`executors.webhook`, `agents.webhook`,
+    /// `paging.webhook`): an outgoing URL and the name of the variable that holds the signing
+    /// secret; nil after a problem.
+    mutating func signedWebhook(_ value: DocValue, _ what: String, in file: SourceFile) -> ServeConfigValues.Webhook? {
+        guard let hook = members(value, what, allowed: ["url", "secret_env"]), let url = required(hook, "url", value),
+            let secretEnv = required(hook, "secret_env", value)
+        else { return nil }
+        let urlIsValid = checkURL(url, at: hook["url"]?.value ?? value)
+        guard checkVariable(secretEnv, at: hook["secret_env"]?.value ?? value), urlIsValid else { return nil }
+        return ServeConfigValues.Webhook(url: url, secretEnv: secretEnv, line: file.position(of: value.offset).line)
+    }
+
+    /// Whether `name` is an environment variable's name; reports why not at `value`.
+    mutating func checkVariable(_ name: String, at value: DocValue) -> Bool {
+        let valid = !name.isEmpty
+            && name.utf8.allSatisfy { $0 == 0x5F || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }
+        if !valid {
+            fail("value", "`secret_env` must name an environment variable, not `\(name)`", at: value, help: "write the variable's name, never the secret")
+        }
+        return valid
     }
 }
 

@@ -132,6 +132,8 @@ actor CardRedraws {
     private var dirty: [String] = []
     private var worker: Task<Void, Never>?
     private var retries: [String: Int] = [:]
+    /// Incidents with a retry waiting: at most one each, however many redraws fail meanwhile.
+    private var retryWaiting: Set<String> = []
     private var stopped = false
 
     init(connector: BotConnector, clock: any HostClock, logger: Logger) {
@@ -177,6 +179,17 @@ actor CardRedraws {
         worker = Task { await self.work() }
     }
 
+    /// Lets go of a card whose status can no longer change.
+    private func forget(_ effect: String) {
+        cards[effect] = nil
+        retries[effect] = nil
+    }
+
+    private func retry(_ incident: String) {
+        retryWaiting.remove(incident)
+        changed(incident)
+    }
+
     func stop() async {
         stopped = true
         worker?.cancel()
@@ -201,7 +214,7 @@ actor CardRedraws {
         let redrawn = TeamsCard.fit(TeamsCard.redraw(original, status: status)) ?? original
         let shown = Self.fingerprint(redrawn)
         guard shown != card.shown else {
-            if status.isFinal { cards[card.effect] = nil }
+            if status.isFinal { forget(card.effect) }
             return
         }
         do {
@@ -209,8 +222,8 @@ actor CardRedraws {
                 TeamsCard.activity(redrawn, id: card.activity), id: card.activity, serviceURL: card.serviceURL, conversation: card.conversation)
             try await host.services.store.setCardShown(effect: card.effect, shown: shown)
             cards[card.effect]?.shown = shown
-            if status.isFinal { cards[card.effect] = nil }
             retries[card.effect] = nil
+            if status.isFinal { forget(card.effect) }
         } catch {
             let attempts = (retries[card.effect] ?? 0) + 1
             retries[card.effect] = attempts
@@ -219,9 +232,10 @@ actor CardRedraws {
                 "a Teams card could not be redrawn", metadata: ["incident": "\(card.incident)", "why": "\(error)", "retry_in_s": "\(wait)"])
             let clock = self.clock
             let incident = card.incident
+            guard retryWaiting.insert(incident).inserted else { return }
             Task { [weak self] in
                 guard (try? await clock.sleep(until: clock.now().adding(milliseconds: Int64(wait) * 1000))) != nil else { return }
-                await self?.changed(incident)
+                await self?.retry(incident)
             }
         }
     }
