@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         // JWTs: client assertions signed for Entra ID, and the tokens Teams and Azure send.
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        // The shared store of several replicas (`--database postgres://…`).
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Source files, lexer, parser, AST, diagnostics and their renderers. Standard library only.
@@ -66,6 +68,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .executableTarget(

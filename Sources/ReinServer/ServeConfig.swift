@@ -5,6 +5,8 @@ public struct ServeConfig: Sendable {
     public var listenHost = "127.0.0.1"
     public var listenPort = 8080
     public var data = ".rein"
+    /// `database`: the PostgreSQL database replicas share, instead of the SQLite file in `data`.
+    public var database: String?
     /// The audit file, appended as the store's chain grows.
     public var audit: String?
     public var logFormat = LogFormat.text
@@ -72,6 +74,16 @@ public struct ServeConfig: Sendable {
                 }
             }
             if let data = values.data { config.data = data }
+            if let database = values.database {
+                let (url, line) = (database.text, database.line)
+                if values.data != nil {
+                    problems.append("\(file.path):\(line): `data` and `database` exclude each other: one store, the SQLite folder or the PostgreSQL URL")
+                } else if case .failure(let error) = PostgresLocation.parse(url, environment: [:]) {
+                    problems.append("\(file.path):\(line): `database`: \(error)")
+                } else {
+                    config.database = url
+                }
+            }
             config.audit = values.audit
             config.auditBlob = values.auditBlob
             config.teams = values.teams

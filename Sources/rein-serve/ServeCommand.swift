@@ -49,6 +49,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The folder of the database (default .rein).", valueName: "dir"))
     var data: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "A PostgreSQL database that several replicas share, instead of --data (postgres://USER@HOST[:PORT]/DB; the password from PGPASSWORD).",
+            valueName: "url"))
+    var database: String?
+
     @Option(help: ArgumentHelp("Also append the audit log to this file, which `rein audit verify` accepts at any moment.", valueName: "file"))
     var audit: String?
 
@@ -66,7 +72,14 @@ struct ServeCommand: AsyncParsableCommand {
             guard let (host, port) = ServeConfig.parseListen(listen) else { fail("--listen: expected HOST:PORT, not `\(listen)`") }
             (settings.listenHost, settings.listenPort) = (host, port)
         }
-        if let data { settings.data = data }
+        if let data {
+            settings.data = data
+            settings.database = nil
+        }
+        if let database {
+            if case .failure(let error) = PostgresLocation.parse(database, environment: [:]) { fail("--database: \(error)") }
+            settings.database = database
+        }
         if let audit { settings.audit = audit }
         if let logFormat {
             guard let format = ServeConfig.LogFormat(rawValue: logFormat) else { fail("--log-format: expected `text` or `json`, not `\(logFormat)`") }
@@ -92,7 +105,7 @@ struct ServeCommand: AsyncParsableCommand {
         if check {
             print(
                 "rein-serve: would serve bundle \(bundle.digest) (\(bundle.files.count) files) on \(settings.listenHost):\(settings.listenPort), "
-                    + "data in \(settings.data), \(settings.tokens.entries.count) tokens"
+                    + (settings.database.map { "database \(Self.redacted($0))" } ?? "data in \(settings.data)") + ", \(settings.tokens.entries.count) tokens"
                     + (settings.audit.map { ", audit file \($0)" } ?? "")
                     + (settings.auditBlob.map { ", audit blobs \($0.accountURL)/\($0.container)/\($0.blobName(1))…" } ?? "")
                     + (settings.webhook.map { ", effects to \($0.url)" } ?? ""))
@@ -156,10 +169,7 @@ struct ServeCommand: AsyncParsableCommand {
             executors?.mcp = forwarder
             executors?.forwardedTools = forwarder.tools(in: bundle.policy)
         }
-        guard mkdir(settings.data, 0o750) == 0 || errno == EEXIST else {
-            fail("cannot create the data folder `\(settings.data)`: \(String(cString: strerror(errno)))")
-        }
-        let store = try SQLiteStore(path: settings.data + "/rein.sqlite")
+        let store = try await openStore(settings, environment: environment)
         var auditFile: AuditFileSink?
         if let path = settings.audit {
             do {
@@ -237,6 +247,7 @@ struct ServeCommand: AsyncParsableCommand {
         await entraTokens?.shutdown()
         try? await keysClient.shutdown()
         await handoff?.stop()
+        await (store as? PostgresStore)?.close()
     }
 
     /// Why the server cannot run `bundle` with the executors `settings` configures: its

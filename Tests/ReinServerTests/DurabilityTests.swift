@@ -21,7 +21,9 @@ struct DurabilityTests {
     }
 
     static func auditLines(_ folder: URL) async throws -> [String] {
-        try await SQLiteStore(path: folder.appendingPathComponent("rein.sqlite").path).auditLines(after: -1, limit: 100_000).map(\.text)
+        let store = try await TestStores.store(folder: folder)
+        defer { Task { await TestStores.close(store) } }
+        return try await store.auditLines(after: -1, limit: 100_000).map(\.text)
     }
 
     @Test func theAuditFileIsTheStoresChainAndIsRepairedAfterATornWrite() async throws {
@@ -150,7 +152,7 @@ final class GatedStore: SessionStore {
 
     func release() { gate.continuation.finish() }
 
-    func commit(_ step: StepCommit) async throws -> [AuditLine] {
+    func commit(_ step: StepCommit) async throws -> StoredStep {
         if step.incident == held { for await _ in gate.stream {} }
         return try await inner.commit(step)
     }

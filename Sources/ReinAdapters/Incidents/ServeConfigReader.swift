@@ -14,6 +14,14 @@ public struct ServeConfigValues: Sendable, Hashable {
 
     public var listen: String?
     public var data: String?
+    /// `database`: a `postgres://` URL (replicas share it), instead of `data`.
+    public var database: Located?
+
+    /// A string value and the line it is on.
+    public struct Located: Sendable, Hashable {
+        public var text: String
+        public var line: Int
+    }
     public var audit: String?
     public var logFormat: String?
     public var tokens: [Token] = []
@@ -56,9 +64,12 @@ public enum ServeConfigReader {
         case .success(let root):
             var reading = Reading()
             var values = ServeConfigValues()
-            if let top = reading.members(root, "the configuration", allowed: ["listen", "data", "audit", "log_format", "tokens", "executors", "mcp", "entra", "alerts", "agents", "pim", "teams", "paging"]) {
+            if let top = reading.members(root, "the configuration", allowed: ["listen", "data", "database", "audit", "log_format", "tokens", "executors", "mcp", "entra", "alerts", "agents", "pim", "teams", "paging"]) {
                 values.listen = top["listen"].flatMap { reading.string($0.value, "`listen`") }
                 values.data = top["data"].flatMap { reading.string($0.value, "`data`") }
+                if let member = top["database"], let url = reading.string(member.value, "`database`") {
+                    values.database = ServeConfigValues.Located(text: url, line: file.position(of: member.value.offset).line)
+                }
                 if let audit = top["audit"]?.value { (values.audit, values.auditBlob) = reading.audit(audit, in: file) }
                 values.logFormat = top["log_format"].flatMap { reading.string($0.value, "`log_format`") }
                 if let tokens = top["tokens"]?.value { values.tokens = reading.tokens(tokens, in: file) }

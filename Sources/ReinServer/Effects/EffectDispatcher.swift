@@ -11,6 +11,11 @@ import ReinAdapters
 ///   the activation timeout becomes the result `failed` ("elevation failed: …");
 /// - a failed attempt is tried again after a capped exponential back-off with jitter.
 /// Different incidents' effects go out in parallel, up to ``maxInFlight`` at once.
+///
+/// When replicas share the store, a replica delivers only the effects it claimed: at each look
+/// (rung by its own commits and by other replicas' changes, and every second) it claims each
+/// incident's first pending effect under a lease of ``leaseMilliseconds``, renewing its own; a
+/// replica that dies leaves its leases to run out, and another claims and delivers them.
 actor EffectDispatcher {
     private let executors: EffectExecutors
     private let services: HostServices
@@ -25,6 +30,10 @@ actor EffectDispatcher {
     private var timer: Task<Void, Never>?
     private var timerAt: Timestamp?
     static let maxInFlight = 16
+    /// How long a claim on an effect lasts (shared stores); renewed at every look.
+    static let leaseMilliseconds: Int64 = 30_000
+    /// How often a replica looks for effects to claim, rung or not (shared stores).
+    static let claimEvery: Int64 = 1_000
 
     init(executors: EffectExecutors, services: HostServices, state: HostState, doorbell: Doorbell) {
         self.executors = executors
@@ -37,7 +46,9 @@ actor EffectDispatcher {
     /// at every ring.
     func start() async throws {
         guard loop == nil else { return }
-        for entry in try await services.store.pendingEffects(limit: Int.max) { queues[entry.effect.incident, default: []].append(entry) }
+        if services.shared == nil {
+            for entry in try await services.store.pendingEffects(limit: Int.max) { queues[entry.effect.incident, default: []].append(entry) }
+        }
         // Effects stored since were also rung in: the first look keeps each once.
         let rings = doorbell.rings
         loop = Task { [weak self] in
@@ -65,15 +76,16 @@ actor EffectDispatcher {
     /// what may, and sets the timer for the next due retry or activation timeout.
     private func look() async {
         let arrivals = doorbell.takeArrivals()
-        for effect in arrivals.stored where !(queues[effect.incident]?.contains { $0.effect.id == effect.id } ?? false) {
-            queues[effect.incident, default: []].append(
-                OutboxEntry(effect: effect, delivery: "pending", attempts: 0, notBefore: Timestamp(seconds: 0), error: nil))
+        let now = services.clock.now()
+        if let shared = services.shared {
+            await claim(from: shared, now: now)
+        } else {
+            take(arrivals.stored)
         }
         // Acknowledged before they went out; one under way finishes (its record does not
         // overwrite the acknowledgement).
         for id in arrivals.settled where deliveries[id] == nil { remove(id, of: String(id.prefix { $0 != "/" })) }
-        let now = services.clock.now()
-        var next: Timestamp?
+        var next: Timestamp? = services.shared == nil ? nil : now.adding(milliseconds: Self.claimEvery)
         for incident in Array(queues.keys) where !busy.contains(incident) {
             // The first delivery to finish rings again.
             guard busy.count < Self.maxInFlight else { break }
@@ -86,6 +98,33 @@ actor EffectDispatcher {
             send(decided, to: executor)
         }
         if let next { wake(at: next) }
+    }
+
+    /// Queues the effects stored since the last look (the embedded store: this host is the only one).
+    private func take(_ stored: [OutboxEffect]) {
+        for effect in stored where !(queues[effect.incident]?.contains { $0.effect.id == effect.id } ?? false) {
+            queues[effect.incident, default: []].append(
+                OutboxEntry(effect: effect, delivery: "pending", attempts: 0, notBefore: Timestamp(seconds: 0), error: nil))
+        }
+    }
+
+    /// Claims what this replica may deliver (a shared store): the queues become the effects
+    /// claimed, besides those under way. A failed claim leaves the queues as they were.
+    private func claim(from shared: any SharedStore, now: Timestamp) async {
+        let claimed: [OutboxEntry]
+        do {
+            claimed = try await shared.claimEffects(
+                owner: services.replica, now: now, until: now.adding(milliseconds: Self.leaseMilliseconds), limit: 256)
+        } catch {
+            services.logger.warning("effects could not be claimed", metadata: ["why": "\(error)"])
+            return
+        }
+        var fresh: [String: [OutboxEntry]] = [:]
+        for entry in claimed { fresh[entry.effect.incident, default: []].append(entry) }
+        for (incident, queue) in queues where busy.contains(incident) {
+            fresh[incident] = queue.filter { deliveries[$0.effect.id] != nil } + (fresh[incident] ?? []).filter { deliveries[$0.effect.id] == nil }
+        }
+        queues = fresh
     }
 
     /// The incident's first effect if it may go out now. Effects that were settled meanwhile
@@ -113,7 +152,7 @@ actor EffectDispatcher {
     private func gate(_ entry: OutboxEntry, now: Timestamp) async -> DeliveryGate {
         let effect = entry.effect
         guard effect.type == "execute" || effect.type == "activate_role" else { return .ready }
-        guard let actor = state.actor(effect.incident) else { return .settled }
+        guard let actor = try? await SessionHost.actor(effect.incident, services: services, state: state) else { return .settled }
         return await actor.gate(effect.id, now: now, activationTimeout: executors.activationTimeout)
     }
 

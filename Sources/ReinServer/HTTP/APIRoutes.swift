@@ -156,7 +156,7 @@ public struct APIRoutes: Sendable {
     private func mcp(_ request: Request, _ context: some RequestContext) async throws -> Response {
         let principal = try authenticate(request)
         let id = try context.parameters.require("id")
-        try await run { () throws(HostError) in try host.checkOwner(id, principal) }
+        try await run { () async throws(HostError) in try await host.checkOwner(id, principal) }
         let body = request.method == .post ? try await readBody(request, path: "mcp.json").bytes : []
         let headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
         let reply = await gateway.handle(MCPRequest(method: request.method.rawValue, headers: headers, body: body), incident: id)

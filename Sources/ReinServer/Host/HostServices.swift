@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 
 /// What every incident's actor works with: where steps are stored, the clock, the audit file
@@ -12,11 +13,16 @@ struct HostServices: Sendable {
     let doorbell: Doorbell
     /// Told when an incident changes.
     let changes = ChangeFeed()
+    /// This replica's name: the owner of the effect leases it takes in a shared store.
+    let replica = "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)/\(UInt32.random(in: 0...UInt32.max))"
+    /// The store again when replicas share it: what the host keeps may be behind it.
+    var shared: (any SharedStore)? { store as? any SharedStore }
 
     /// Stores a step and passes on what it wrote: the audit lines to the file, the decision,
     /// effects and timeout to the metrics. Throws only when the store fails.
-    func commit(_ commit: StepCommit, decision: String?, took: Duration?) async throws {
-        let lines = try await store.commit(commit)
+    func commit(_ commit: StepCommit, decision: String?, took: Duration?) async throws -> Int64 {
+        let stored = try await store.commit(commit)
+        let lines = stored.lines
         var metadata: Logger.Metadata = ["incident": "\(commit.incident)"]
         if let (index, _) = commit.event { metadata["step"] = "\(index)" }
         if let decision { metadata["decision"] = "\(decision)" }
@@ -33,5 +39,6 @@ struct HostServices: Sendable {
         let pending = commit.effects.filter { $0.delivery == "pending" }
         if !pending.isEmpty { doorbell.ring(pending) }
         if commit.firedDeadline != nil { metrics.timeouts.increment() }
+        return stored.revision
     }
 }

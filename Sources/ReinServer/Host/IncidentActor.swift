@@ -60,14 +60,21 @@ actor IncidentActor {
         }
     }
 
-    func view() -> JSONValue { incident.view() }
+    func view() async -> JSONValue {
+        try? await refresh()
+        return incident.view()
+    }
 
     /// A line of the incident list: id, runbook, phase, iteration, opened, outcome.
-    func summary() -> (phase: String, json: JSONValue) { incident.summary() }
+    func summary() async -> (phase: String, json: JSONValue) {
+        try? await refresh()
+        return incident.summary()
+    }
 
     /// Returns once the incident has more than `steps` steps or changes otherwise (a deadline
     /// fires), or after `timeout`.
     func waitForChange(after steps: Int, timeout: Duration) async {
+        try? await refresh()
         guard incident.session.steps.count <= steps, timeout > .zero else { return }
         nextWatcher += 1
         let id = nextWatcher
@@ -105,7 +112,16 @@ actor IncidentActor {
         for continuation in waiting.values { continuation.resume() }
     }
 
-    func recording() -> RecordedIncident { incident.recording() }
+    func recording() async -> RecordedIncident {
+        try? await refresh()
+        return incident.recording()
+    }
+
+    /// Another replica changed the incident: long polls waiting on it look again.
+    func changedElsewhere() async {
+        guard !watchers.isEmpty else { return }
+        try? await refresh()
+    }
 
     /// Applies the event `read` makes of the time the host gives it, stores the step, and
     /// answers with it. Nothing changes when `read` refuses the body or the store fails.
@@ -116,25 +132,68 @@ actor IncidentActor {
     }
 
     /// Applies an event while holding the turn: stamps it, stores the step, answers with it.
+    /// When another replica stored a step of the incident first, the incident is loaded again
+    /// and the event made and applied anew (a few times at most).
     func apply(_ read: (Timestamp) throws(HostError) -> SessionEvent) async throws(HostError) -> JSONValue {
-        let now = clock.now()
-        let at = now < incident.lastAt ? incident.lastAt : now
-        let event = try read(at)
-        var next = incident
-        let start = next.session.effects.count
-        let began = ContinuousClock.now
-        let (index, commit) = next.apply(event)
-        let took = ContinuousClock.now - began
-        let decision = next.session.steps.last?.report.decision?.verdict.word
-        do {
-            try await services.commit(commit, decision: decision, took: took)
-        } catch {
-            throw .storage("the step could not be stored: \(error)")
+        var attempt = 0
+        while true {
+            let now = clock.now()
+            let at = now < incident.lastAt ? incident.lastAt : now
+            let event = try read(at)
+            var next = incident
+            let start = next.session.effects.count
+            let began = ContinuousClock.now
+            let (index, commit) = next.apply(event)
+            let took = ContinuousClock.now - began
+            let decision = next.session.steps.last?.report.decision?.verdict.word
+            do {
+                next.revision = try await services.commit(commit, decision: decision, took: took)
+                next.version += 1
+            } catch is StoreConflict where attempt < Self.conflictRetries {
+                attempt += 1
+                try await reload()
+                continue
+            } catch {
+                throw .storage("the step could not be stored: \(error)")
+            }
+            incident = next
+            changed()
+            armTimer()
+            return incident.stepView(index, effectsFrom: start)
         }
-        incident = next
+    }
+
+    /// How many times a step is made again after another replica stored one first.
+    static let conflictRetries = 8
+
+    /// Brings the incident up to date with the store when replicas share it (another one may
+    /// have moved it on): reloaded when its revision differs. A no-op with the embedded store.
+    func refresh() async throws(HostError) {
+        guard let shared = services.shared else { return }
+        let revision: Int64?
+        do {
+            revision = try await shared.revision(of: record.id)
+        } catch {
+            throw .storage("the incident could not be read: \(error)")
+        }
+        guard let revision, revision != incident.revision else { return }
+        try await reload()
+    }
+
+    /// Loads the incident again from the shared store.
+    private func reload() async throws(HostError) {
+        guard let shared = services.shared else { return }
+        let stored: StoredIncident?
+        do {
+            stored = try await shared.incident(record.id)
+        } catch {
+            throw .storage("the incident could not be read: \(error)")
+        }
+        guard let stored, var fresh = LiveIncident(record: record, bundle: bundle) else { return }
+        fresh.restore(stored)
+        incident = fresh
         changed()
         armTimer()
-        return incident.stepView(index, effectsFrom: start)
     }
 
     /// Arms the timer for the pending deadline (after a restart too): it fires as soon as the
@@ -156,35 +215,50 @@ actor IncidentActor {
         }
     }
 
-    /// Fires the deadline if it is due; a failed store leaves it to fire at the next look.
+    /// Fires the deadline if it is due; a failed store leaves it to fire at the next look. When
+    /// replicas share the store, only one fires it: the others' steps conflict, and they find
+    /// it fired when they load the incident again.
     func fireDeadline() async {
         await beginTurn()
         defer { endTurn() }
         var next = incident
         guard let commit = next.fireDeadline(now: clock.now()) else { return }
         do {
-            try await services.commit(commit, decision: nil, took: nil)
+            next.revision = try await services.commit(commit, decision: nil, took: nil)
+            next.version += 1
             incident = next
             changed()
             armedFor = nil
             armTimer()
-        } catch {
-            // Try again in a second.
+        } catch is StoreConflict {
+            // Another replica stored a step first (it may have fired the deadline).
             armedFor = nil
-            let clock = self.clock
-            timer = Task { [weak self] in
-                guard (try? await clock.sleep(until: clock.now().adding(milliseconds: 1000))) != nil else { return }
-                await self?.fireDeadline()
-            }
+            if (try? await reload()) == nil { retryDeadline() } else { armTimer() }
+        } catch {
+            retryDeadline()
         }
     }
 
+    /// Tries the deadline again in a second.
+    private func retryDeadline() {
+        armedFor = nil
+        let clock = self.clock
+        timer = Task { [weak self] in
+            guard (try? await clock.sleep(until: clock.now().adding(milliseconds: 1000))) != nil else { return }
+            await self?.fireDeadline()
+        }
+    }
+
+    /// Takes the incident's turn (waiting for it, first come first served), then brings the
+    /// incident up to date when replicas share the store (a failure to is caught when the step
+    /// is stored: it is made from a version the store no longer has).
     func beginTurn() async {
         if busy {
             await withCheckedContinuation { waiting.append($0) }
         } else {
             busy = true
         }
+        try? await refresh()
     }
 
     /// Hands the turn to the next in line, or frees it.

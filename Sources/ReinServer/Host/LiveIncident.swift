@@ -10,6 +10,10 @@ struct LiveIncident: Sendable {
     private(set) var lastAt: Timestamp
     /// The deadline that fired, once one has.
     private(set) var firedDeadline: Timestamp?
+    /// The stored version this copy is at: the next step is made from it.
+    var version: Int64 = 0
+    /// The stored revision this copy is at (another means another replica changed it).
+    var revision: Int64 = 0
     /// Every effect but audit entries so far, with its id and JSON, kept as effects come.
     private(set) var identified: [(position: Int, effect: IdentifiedEffect)] = []
     /// How many effects each step (or `deadline`) has had, for the next id.
@@ -72,7 +76,13 @@ struct LiveIncident: Sendable {
 
     /// Rebuilds the session from its stored events (no writes: all of it was stored), with its
     /// effects' deliveries as they stand.
-    mutating func restore(_ events: [SessionEvent], firedDeadline: Timestamp?, deliveries: [String: DeliveryState]) {
+    mutating func restore(_ stored: StoredIncident) {
+        version = stored.version
+        revision = stored.revision
+        restore(stored.events, firedDeadline: stored.firedDeadline, deliveries: stored.deliveries)
+    }
+
+    private mutating func restore(_ events: [SessionEvent], firedDeadline: Timestamp?, deliveries: [String: DeliveryState]) {
         for event in events {
             session.apply(event)
             lastAt = event.at
@@ -112,8 +122,8 @@ struct LiveIncident: Sendable {
                 delivery: item.effect.delivery, created: item.effect.created, waitsFor: item.effect.waitsFor)
         }
         return StepCommit(
-            incident: record.id, event: event, effects: outbox,
-            audit: Self.audit(session.effects[start...], incident: record.id), firedDeadline: fired)
+            incident: record.id, version: version, event: event, effects: outbox,
+            audit: Self.audit(session.effects[start...], incident: record.id), firedDeadline: fired, deadline: session.deadline)
     }
 
     /// Identifies the effects from position `start` on: ids, JSON, delivery.

@@ -16,14 +16,14 @@ extension SessionHost {
     /// The status of incident `incident`'s card for `digest`, and the runbook's approval channel;
     /// nil when the incident or the card is unknown.
     func card(of incident: String, digest: String) async -> (status: CardStatus, channel: String?)? {
-        guard let actor = incidentActor(incident) else { return nil }
+        guard let actor = await incidentActor(incident) else { return nil }
         return await actor.card(digest)
     }
 
     /// Records a click on a card: the verdict of `by` (whom the members API names) on the
     /// action with `digest`. What became of it: counted, or ignored and why.
     func click(_ incident: String, approve: Bool, by: String, digest: String) async throws(HostError) -> (accepted: Bool, why: String?) {
-        guard let actor = incidentActor(incident) else { throw .notFound("no incident `\(incident)`") }
+        guard let actor = await incidentActor(incident) else { throw .notFound("no incident `\(incident)`") }
         let view = try await actor.post { at throws(HostError) in
             approve ? .approve(at: at, by: by, digest: digest) : .reject(at: at, by: by, comment: nil, digest: digest)
         }

@@ -9,7 +9,10 @@ public final class SessionHost: Sendable {
     let services: HostServices
     private var store: any SessionStore { services.store }
     private var clock: any HostClock { services.clock }
-    private let state: HostState
+    let state: HostState
+    /// What runs besides requests when replicas share the store (the deadline sweep, the
+    /// listener), stopped at shutdown.
+    private let background = Mutex<[Task<Void, Never>]>([])
     /// Delivers effects to executors; nil when none is configured (effects stay `pending`).
     private let dispatcher: EffectDispatcher?
     /// The write tools whose executions the MCP gateway carries out.
@@ -61,16 +64,20 @@ public final class SessionHost: Sendable {
         let current = state.current
         try await store.saveBundle(digest: current.digest, files: current.files)
         for stored in try await store.incidents() {
-            let bundle = try await bundle(digest: stored.record.bundle)
+            let bundle = try await Self.bundle(digest: stored.record.bundle, services: services, state: state)
             guard var incident = LiveIncident(record: stored.record, bundle: bundle) else {
                 throw StoreError.corrupt("incident `\(stored.record.id)` runs runbook `\(stored.record.runbook)`, which its bundle does not declare")
             }
-            incident.restore(stored.events, firedDeadline: stored.firedDeadline, deliveries: stored.deliveries)
-            let actor = IncidentActor(incident, services: services)
-            state.add(stored.record.id, actor)
+            incident.restore(stored)
+            let actor = state.add(stored.record.id, IncidentActor(incident, services: services), position: stored.position)
+            state.discovered(through: stored.position)
             await actor.fireDeadline()
             await actor.armTimer()
             await actor.resumeExecution(forwarded: forwardedTools)
+        }
+        if let shared = services.shared {
+            let tasks = startReplica(shared)
+            background.withLock { $0 += tasks }
         }
         try await dispatcher?.start()
     }
@@ -120,9 +127,13 @@ public final class SessionHost: Sendable {
                 try? await services.auditFile?.append(lines)
                 services.changes.appended()
                 return (IncidentActor(incident, services: services), true)
-            case .exists:
-                // Every stored incident is restored at start-up: this one was opened elsewhere.
-                throw .conflict("incident `\(id)` exists")
+            case .exists(let stored, let owner):
+                // Opened by another replica (every incident in the embedded store is restored
+                // at start-up): a retry with the same body is answered with it.
+                guard services.shared != nil, stored == request, owner == principal.name,
+                    let actor = try await Self.actor(id, services: services, state: state)
+                else { throw .conflict("incident `\(id)` exists") }
+                return (actor, false)
             }
         } existing: { (actor: IncidentActor) async throws(HostError) -> Bool in
             let existing = actor.record
@@ -175,6 +186,7 @@ public final class SessionHost: Sendable {
         if let phase, !Self.phases.contains(phase) {
             throw .badRequest("`phase` must be one of \(Self.phases.joined(separator: ", ")), not `\(phase)`")
         }
+        try await discover()
         let actors = state.newestFirst(before: cursor)
         var items: [JSONValue] = []
         var next: Int?
@@ -280,22 +292,24 @@ public final class SessionHost: Sendable {
     public func acknowledge(effect id: String, body: SourceFile, by principal: Principal) async throws(HostError) -> JSONValue {
         guard principal.role == .executor else { throw .forbidden("only an executor acknowledges effects") }
         let parts = id.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 3, let actor = state.actor(String(parts[0])) else { throw .notFound("no effect `\(id)`") }
+        guard parts.count == 3, let actor = try await Self.actor(String(parts[0]), services: services, state: state) else {
+            throw .notFound("no effect `\(id)`")
+        }
         let ack = try LiveRequests.acknowledgement(body).mapError { HostError.body($0, body) }.get()
         return try await actor.acknowledge(id, ack)
     }
 
-    /// Incident `id`'s actor, if there is one.
-    func incidentActor(_ id: String) -> IncidentActor? { state.actor(id) }
+    /// Incident `id`'s actor, if there is one (loaded from a shared store if need be).
+    func incidentActor(_ id: String) async -> IncidentActor? { try? await Self.actor(id, services: services, state: state) }
 
     /// The policy new incidents are opened with.
     public var currentPolicy: CompiledPolicy { state.current.policy }
 
     /// Checks that `principal` is the agent that opened incident `id` (the MCP gateway serves
     /// only it).
-    public func checkOwner(_ id: String, _ principal: Principal) throws(HostError) {
+    public func checkOwner(_ id: String, _ principal: Principal) async throws(HostError) {
         guard principal.role == .agent else { throw .forbidden("only the agent that opened the incident calls its tools") }
-        guard let actor = state.actor(id) else { throw .notFound("no incident `\(id)`") }
+        guard let actor = try await Self.actor(id, services: services, state: state) else { throw .notFound("no incident `\(id)`") }
         guard actor.record.owner == principal.name else { throw .forbidden("incident `\(id)` was opened by another agent") }
     }
 
@@ -303,7 +317,7 @@ public final class SessionHost: Sendable {
     /// longer pending (it must not be sent).
     func markSending(_ id: String) async -> Bool {
         let parts = id.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 3, let actor = state.actor(String(parts[0])) else { return false }
+        guard parts.count == 3, let actor = await incidentActor(String(parts[0])) else { return false }
         return await actor.markSending(id)
     }
 
@@ -325,7 +339,7 @@ public final class SessionHost: Sendable {
     /// the error that refused it, if any (a contradicting or late one).
     func acknowledgeNatively(_ id: String, ok: Bool, error: String?) async -> HostError? {
         let parts = id.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 3, let actor = state.actor(String(parts[0])) else { return .notFound("no effect `\(id)`") }
+        guard parts.count == 3, let actor = await incidentActor(String(parts[0])) else { return .notFound("no effect `\(id)`") }
         do {
             _ = try await actor.acknowledge(id, Acknowledgement(ok: ok, error: error))
             return nil
@@ -339,7 +353,7 @@ public final class SessionHost: Sendable {
     /// is released).
     func settleExecution(_ id: String, succeeded: Bool, detail: String) async {
         let parts = id.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 3, let actor = state.actor(String(parts[0])) else { return }
+        guard parts.count == 3, let actor = await incidentActor(String(parts[0])) else { return }
         do {
             _ = try await actor.acknowledge(id, Acknowledgement(ok: succeeded, error: succeeded ? nil : (detail.isEmpty ? "the upstream failed" : detail)))
             if succeeded {
@@ -352,6 +366,10 @@ public final class SessionHost: Sendable {
 
     /// Stops every timer and the deliveries (shutdown).
     public func stop() async {
+        for task in background.withLock({ tasks in defer { tasks = [] }; return tasks }) {
+            task.cancel()
+            await task.value
+        }
         await dispatcher?.stop()
         for actor in state.all() { await actor.stop() }
         await services.auditFile?.close()
@@ -377,20 +395,8 @@ public final class SessionHost: Sendable {
     }
 
     private func find(_ id: String) async throws(HostError) -> IncidentActor {
-        guard let actor = state.actor(id) else { throw .notFound("no incident `\(id)`") }
+        guard let actor = try await Self.actor(id, services: services, state: state) else { throw .notFound("no incident `\(id)`") }
         return actor
-    }
-
-    private func bundle(digest: String) async throws -> HostBundle {
-        if let known = state.bundle(digest) { return known }
-        guard let files = try await store.bundle(digest: digest) else {
-            throw StoreError.corrupt("bundle \(digest) is not stored")
-        }
-        guard let compiled = HostBundle.compile(stored: files).bundle else {
-            throw StoreError.corrupt("bundle \(digest) no longer compiles")
-        }
-        state.remember(compiled)
-        return compiled
     }
 
     private static func openingJSON(_ opening: IncidentOpening) -> JSONValue {
@@ -424,8 +430,11 @@ public final class SessionHost: Sendable {
 actor HostState {
     private struct Registry {
         var actors: [String: IncidentActor] = [:]
-        /// Incident ids in the order they were opened.
-        var order: [String] = []
+        /// Incident ids in the order they were opened, with their positions in it.
+        var order: [(position: Int64, id: String)] = []
+        /// Every stored incident up to this position is in memory (shared stores: what was
+        /// looked for so far).
+        var discovered: Int64 = 0
     }
 
     private let bundles: Mutex<(current: HostBundle, all: [String: HostBundle])>
@@ -441,11 +450,24 @@ actor HostState {
     nonisolated func bundle(_ digest: String) -> HostBundle? { bundles.withLock { $0.all[digest] } }
     nonisolated func remember(_ bundle: HostBundle) { bundles.withLock { $0.all[bundle.digest] = bundle } }
     nonisolated func actor(_ id: String) -> IncidentActor? { registry.withLock { $0.actors[id] } }
-    nonisolated func add(_ id: String, _ actor: IncidentActor) {
+    /// Keeps `actor` for incident `id` at `position` in the opening order (nil: after every
+    /// other); the one already kept, if another was first.
+    @discardableResult
+    nonisolated func add(_ id: String, _ actor: IncidentActor, position: Int64? = nil) -> IncidentActor {
         registry.withLock { registry in
-            if registry.actors.updateValue(actor, forKey: id) == nil { registry.order.append(id) }
+            if let existing = registry.actors[id] { return existing }
+            registry.actors[id] = actor
+            let position = position ?? (registry.order.last?.position ?? 0) + 1
+            var at = registry.order.count
+            while at > 0, registry.order[at - 1].position > position { at -= 1 }
+            registry.order.insert((position, id), at: at)
+            return actor
         }
     }
+
+    /// The position up to which every stored incident is in memory.
+    nonisolated var discovered: Int64 { registry.withLock { $0.discovered } }
+    nonisolated func discovered(through position: Int64) { registry.withLock { $0.discovered = max($0.discovered, position) } }
 
     /// Makes `bundle` the current one; the one it replaces.
     nonisolated func swap(_ bundle: HostBundle) -> HostBundle {
@@ -462,7 +484,7 @@ actor HostState {
     nonisolated func newestFirst(before cursor: Int?) -> [(position: Int, actor: IncidentActor)] {
         registry.withLock { registry in
             let end = min(cursor ?? registry.order.count, registry.order.count)
-            return (0..<max(0, end)).reversed().compactMap { position in registry.actors[registry.order[position]].map { (position, $0) } }
+            return (0..<max(0, end)).reversed().compactMap { position in registry.actors[registry.order[position].id].map { (position, $0) } }
         }
     }
     nonisolated func all() -> [IncidentActor] { registry.withLock { Array($0.actors.values) } }

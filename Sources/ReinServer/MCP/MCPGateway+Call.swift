@@ -7,7 +7,7 @@ extension MCPGateway {
     /// upstream the configuration maps it to.
     func call(_ params: JSONObject, incident: String, channel: CallChannel) async throws(RPCError) -> JSONValue {
         guard case .string(let name)? = params["name"] else { throw RPCError(code: RPCError.invalidParams, message: "`name` must be a string") }
-        guard let actor = host.incidentActor(incident) else { throw RPCError(code: RPCError.invalidParams, message: "no incident `\(incident)`") }
+        guard let actor = await host.incidentActor(incident) else { throw RPCError(code: RPCError.invalidParams, message: "no incident `\(incident)`") }
         guard let tool = actor.bundle.policy.runbookTools(actor.record.runbook)?.first(where: { $0.name == name }) else {
             throw RPCError(code: RPCError.invalidParams, message: "Unknown tool: \(name)")
         }

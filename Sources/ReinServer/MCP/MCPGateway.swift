@@ -312,7 +312,7 @@ public final class MCPGateway: Sendable {
 
     /// The incident's tools (`tools/list`).
     private func tools(_ incident: String) async throws(RPCError) -> [JSONValue] {
-        guard let actor = host.incidentActor(incident) else { throw RPCError(code: RPCError.invalidParams, message: "no incident `\(incident)`") }
+        guard let actor = await host.incidentActor(incident) else { throw RPCError(code: RPCError.invalidParams, message: "no incident `\(incident)`") }
         return ToolCatalog.tools(actor.bundle.policy, runbook: actor.record.runbook) ?? []
     }
 }

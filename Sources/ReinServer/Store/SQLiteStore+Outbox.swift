@@ -18,14 +18,11 @@ extension SQLiteStore {
     }
 
     public func setDelivery(_ id: String, to delivery: String, from: [String], error: String?) async throws -> Bool {
-        guard case .changed(let changed) = try await queue.submit(.delivery(id: id, to: delivery, from: from, error: error)).get() else {
-            return false
-        }
-        return changed
+        try await queue.change(.delivery(id: id, to: delivery, from: from, error: error))
     }
 
     public func deferDelivery(_ id: String, attempts: Int, notBefore: Timestamp, error: String) async throws {
-        _ = try await queue.submit(.deferral(id: id, attempts: attempts, notBefore: notBefore, error: error)).get()
+        _ = try await queue.change(.deferral(id: id, attempts: attempts, notBefore: notBefore, error: error))
     }
 
     private static func entry(_ row: Row) -> OutboxEntry {

@@ -8,8 +8,9 @@ public final class SQLiteStore: SessionStore {
     let pool: DatabasePool
     let queue: CommitQueue
 
-    /// Opens (creating it if needed) the database at `path` and brings its schema up to date.
-    public init(path: String) throws {
+    /// Opens (creating it if needed) the database at `path` and brings its schema up to date
+    /// (up to migration `upTo`, in tests of migrations).
+    public init(path: String, upTo: String? = nil) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.label = "rein"
@@ -19,11 +20,15 @@ public final class SQLiteStore: SessionStore {
         // The pool's WAL set-up leaves the writer at synchronous = NORMAL, which may lose the
         // last commits on power loss: an acknowledged event must survive anything.
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        try SQLiteSchema.migrator.migrate(pool)
+        if let upTo {
+            try SQLiteSchema.migrator.migrate(pool, upTo: upTo)
+        } else {
+            try SQLiteSchema.migrator.migrate(pool)
+        }
     }
 
     public func saveBundle(digest: String, files: [StoredBundleFile]) async throws {
-        let text = Self.filesJSON(files)
+        let text = StoreCoding.filesJSON(files)
         try await pool.write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO bundle (digest, files) VALUES (?, ?)", arguments: [digest, text])
         }
@@ -33,13 +38,13 @@ public final class SQLiteStore: SessionStore {
         let text = try await pool.read { db in
             try String.fetchOne(db, sql: "SELECT files FROM bundle WHERE digest = ?", arguments: [digest])
         }
-        return text.map(Self.files)
+        return text.map(StoreCoding.files)
     }
 
     public func open(_ record: IncidentRecord, audit: [AuditChain.Entry], handoff: [UInt8]? = nil) async throws -> OpenResult {
         let request = Data(record.request)
-        let context = record.context.map { Self.text(.object($0)) }
-        let alert = Self.text(.object(record.alert))
+        let context = record.context.map { StoreCoding.text(.object($0)) }
+        let alert = StoreCoding.text(.object(record.alert))
         return try await pool.write { db in
             if let row = try Row.fetchOne(db, sql: "SELECT request, owner FROM incident WHERE id = ?", arguments: [record.id]) {
                 let stored: Data = row["request"]
@@ -64,9 +69,8 @@ public final class SQLiteStore: SessionStore {
     /// Stores one step. Steps that arrive while a transaction is being written wait and go
     /// together in the next one (group commit): one sync for many steps, each in its own
     /// savepoint, each answered only once the transaction that holds it is durable.
-    public func commit(_ step: StepCommit) async throws -> [AuditLine] {
-        guard case .lines(let lines) = try await queue.submit(.step(step)).get() else { return [] }
-        return lines
+    public func commit(_ step: StepCommit) async throws -> StoredStep {
+        try await queue.step(step)
     }
 
     /// Writes a batch in one transaction, each write in its own savepoint: one that fails leaves
@@ -75,7 +79,7 @@ public final class SQLiteStore: SessionStore {
         // The events' JSON is made before the writer's turn.
         let events = writes.map { write -> (Int, String)? in
             guard case .step(let step) = write else { return nil }
-            return step.event.map { ($0.index, RecordingEncoder.event($0.event).map(text) ?? "null") }
+            return step.event.map { ($0.index, StoreCoding.event($0.event)) }
         }
         do {
             return try await pool.write { db in
@@ -87,6 +91,8 @@ public final class SQLiteStore: SessionStore {
                             return .commit
                         }
                         return .success(outcome)
+                    } catch let conflict as StoreConflict {
+                        return .failure(StoreFailure(message: conflict.description, conflict: conflict))
                     } catch {
                         return .failure(StoreFailure(message: "\(error)"))
                     }
@@ -100,23 +106,40 @@ public final class SQLiteStore: SessionStore {
     private static func apply(_ write: StoreWrite, event: (Int, String)?, _ db: Database) throws -> StoreWrite.Outcome {
         switch write {
         case .step(let step):
-            return .lines(try apply(step, event: event, db))
+            return .stored(try apply(step, event: event, db))
         case .delivery(let id, let delivery, let from, let error):
             guard !from.isEmpty else { return .changed(false) }
             let marks = Array(repeating: "?", count: from.count).joined(separator: ", ")
             try db.execute(
                 sql: "UPDATE effect SET delivery = ?, error = ? WHERE id = ? AND delivery IN (\(marks))",
                 arguments: StatementArguments([delivery, error, id] as [(any DatabaseValueConvertible)?] + from.map { $0 }))
-            return .changed(db.changesCount > 0)
+            return .changed(try bumpRevision(ofEffect: id, changed: db.changesCount > 0, db))
         case .deferral(let id, let attempts, let notBefore, let error):
             try db.execute(
                 sql: "UPDATE effect SET attempts = ?, not_before = ?, error = ? WHERE id = ? AND delivery = 'pending'",
                 arguments: [attempts, notBefore.epochMilliseconds, error, id])
-            return .changed(db.changesCount > 0)
+            return .changed(try bumpRevision(ofEffect: id, changed: db.changesCount > 0, db))
         }
     }
 
-    private static func apply(_ step: StepCommit, event: (Int, String)?, _ db: Database) throws -> [AuditLine] {
+    /// After effect `id` changed (when it did): its incident's revision moves on.
+    private static func bumpRevision(ofEffect id: String, changed: Bool, _ db: Database) throws -> Bool {
+        if changed {
+            try db.execute(sql: "UPDATE incident SET revision = revision + 1 WHERE id = (SELECT incident FROM effect WHERE id = ?)", arguments: [id])
+        }
+        return changed
+    }
+
+    private static func apply(_ step: StepCommit, event: (Int, String)?, _ db: Database) throws -> StoredStep {
+        try db.execute(
+            sql: """
+                UPDATE incident SET version = version + 1, revision = revision + 1, deadline = ?,
+                    fired_deadline = coalesce(?, fired_deadline)
+                WHERE id = ? AND version = ?
+                """,
+            arguments: [step.deadline?.epochMilliseconds, step.firedDeadline?.rfc3339, step.incident, step.version])
+        guard db.changesCount == 1 else { throw StoreConflict(incident: step.incident) }
+        let revision = try Int64.fetchOne(db, sql: "SELECT revision FROM incident WHERE id = ?", arguments: [step.incident]) ?? 0
         if let (index, text) = event {
             try db.execute(sql: "INSERT INTO event (incident, idx, body) VALUES (?, ?, ?)", arguments: [step.incident, index, text])
         }
@@ -128,15 +151,12 @@ public final class SQLiteStore: SessionStore {
                     effect.waitsFor,
                 ])
         }
-        if let fired = step.firedDeadline {
-            try db.execute(sql: "UPDATE incident SET fired_deadline = ? WHERE id = ?", arguments: [fired.rfc3339, step.incident])
-        }
-        return try appendAudit(step.audit, db)
+        return StoredStep(lines: try appendAudit(step.audit, db), revision: revision)
     }
 
     public func incidents() async throws -> [StoredIncident] {
-        let rows = try await pool.read { db -> [StoredRow] in
-            let incidents = try Row.fetchAll(db, sql: "SELECT * FROM incident ORDER BY rowid")
+        let rows = try await pool.read { db -> [StoredIncidentRow] in
+            let incidents = try Row.fetchAll(db, sql: "SELECT rowid AS position, * FROM incident ORDER BY rowid")
             var events: [String: [String]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT incident, body FROM event ORDER BY incident, idx") {
                 events[row["incident"], default: []].append(row["body"])
@@ -150,10 +170,11 @@ public final class SQLiteStore: SessionStore {
             return incidents.map { row in
                 let request: Data = row["request"]
                 let id: String = row["id"]
-                return StoredRow(
+                return StoredIncidentRow(
                     id: id, runbook: row["runbook"], bundle: row["bundle"], opened: row["opened"], owner: row["owner"],
                     context: row["context"], alert: row["alert"], request: Array(request), firedDeadline: row["fired_deadline"],
-                    events: events[id] ?? [], deliveries: deliveries[id] ?? [:])
+                    version: row["version"], revision: row["revision"], position: row["position"], events: events[id] ?? [],
+                    deliveries: deliveries[id] ?? [:])
             }
         }
         return try rows.map { try $0.incident() }
@@ -190,116 +211,6 @@ public final class SQLiteStore: SessionStore {
         return lines
     }
 
-    private static func text(_ value: JSONValue) -> String {
-        String(decoding: CanonicalJSON.encodeKeepingNumbers(value) ?? JSONWriter.encode(value), as: UTF8.self)
-    }
-
-    private static func filesJSON(_ files: [StoredBundleFile]) -> String {
-        text(
-            .array(
-                files.map {
-                    .object(JSONObject(entries: [("path", .string($0.path)), ("sha256", .string($0.sha256)), ("text", .string($0.text))]))
-                }))
-    }
-
-    private static func files(_ text: String) -> [StoredBundleFile] {
-        guard case .success(.array(let items)) = JSONReader.parse(text, maxBytes: Int.max) else { return [] }
-        return items.compactMap { item in
-            guard case .object(let file) = item, case .string(let path)? = file["path"], case .string(let sha)? = file["sha256"],
-                case .string(let text)? = file["text"]
-            else { return nil }
-            return StoredBundleFile(path: path, sha256: sha, text: text)
-        }
-    }
-
-    /// A stored incident's columns, read inside the transaction (rows are not Sendable).
-    private struct StoredRow: Sendable {
-        var id, runbook, bundle, opened, owner: String
-        var context: String?
-        var alert: String
-        var request: [UInt8]
-        var firedDeadline: String?
-        var events: [String]
-        var deliveries: [String: DeliveryState]
-
-        func incident() throws -> StoredIncident {
-            func object(_ text: String) throws -> JSONObject {
-                guard case .success(.object(let object)) = JSONReader.parse(text, maxBytes: Int.max) else {
-                    throw StoreError.corrupt("incident `\(id)` has a stored value that is not a JSON object")
-                }
-                return object
-            }
-            guard let openedAt = Timestamp(rfc3339: opened) else { throw StoreError.corrupt("incident `\(id)` has a bad opening time") }
-            let record = IncidentRecord(
-                id: id, runbook: runbook, bundle: bundle, opened: openedAt, owner: owner, context: try context.map(object),
-                alert: try object(alert), request: request)
-            let decoded = try events.map { text -> SessionEvent in
-                guard case .success(let event) = LiveRequests.storedEvent(Array(text.utf8)) else {
-                    throw StoreError.corrupt("incident `\(id)` has a stored event that cannot be read")
-                }
-                return event
-            }
-            return StoredIncident(
-                record: record, events: decoded, firedDeadline: firedDeadline.flatMap(Timestamp.init(rfc3339:)), deliveries: deliveries)
-        }
-    }
-}
-
-/// Why one step could not be stored.
-struct StoreFailure: Error, Sendable, CustomStringConvertible {
-    var message: String
-    var description: String { message }
-}
-
-/// One write the group commit takes: a step, or a change of an effect's delivery.
-enum StoreWrite: Sendable {
-    case step(StepCommit)
-    /// Effect `id` to `to` (with `error`) when it is in one of `from`.
-    case delivery(id: String, to: String, from: [String], error: String?)
-    /// A failed attempt of a pending effect: the count, when to try again, why.
-    case deferral(id: String, attempts: Int, notBefore: Timestamp, error: String)
-
-    enum Outcome: Sendable {
-        /// A step's audit lines.
-        case lines([AuditLine])
-        /// Whether an effect's row changed.
-        case changed(Bool)
-    }
-}
-
-/// Writes waiting to be written, and the one writer that takes them all at once: while a
-/// transaction is written, the writes that arrive wait and go together in the next.
-actor CommitQueue {
-    private var waiting: [(write: StoreWrite, answer: CheckedContinuation<Result<StoreWrite.Outcome, StoreFailure>, Never>)] = []
-    private var writing = false
-    private let writer: @Sendable ([StoreWrite]) async -> [Result<StoreWrite.Outcome, StoreFailure>]
-
-    init(_ writer: @escaping @Sendable ([StoreWrite]) async -> [Result<StoreWrite.Outcome, StoreFailure>]) {
-        self.writer = writer
-    }
-
-    /// Waits until `write` is durable (or failed).
-    func submit(_ write: StoreWrite) async -> Result<StoreWrite.Outcome, StoreFailure> {
-        await withCheckedContinuation { answer in
-            waiting.append((write, answer))
-            if !writing {
-                writing = true
-                Task { await self.drain() }
-            }
-        }
-    }
-
-    private func drain() async {
-        while !waiting.isEmpty {
-            let batch = waiting
-            waiting = []
-            let results = await writer(batch.map(\.write))
-            for (index, item) in batch.enumerated() {
-                item.answer.resume(returning: index < results.count ? results[index] : .failure(StoreFailure(message: "not written")))
-            }
-        }
-        writing = false
-    }
 }
 
 /// A store that cannot be used as it is.
@@ -365,6 +276,19 @@ enum SQLiteSchema {
                         effect TEXT PRIMARY KEY, incident TEXT NOT NULL REFERENCES incident(id), digest TEXT NOT NULL,
                         service_url TEXT NOT NULL, conversation TEXT NOT NULL, activity TEXT NOT NULL, card BLOB NOT NULL,
                         shown TEXT NOT NULL);
+                    """)
+        }
+        // Versions: a step is stored only onto the version it was made from; the revision moves
+        // with every change; the pending deadline, for the replicas that watch every incident.
+        migrator.registerMigration("5-versions") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE incident ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE incident ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE incident ADD COLUMN deadline INTEGER;
+                    UPDATE incident SET version = (SELECT count(*) FROM event WHERE event.incident = incident.id);
+                    UPDATE incident SET version = version + 1 WHERE fired_deadline IS NOT NULL;
+                    UPDATE incident SET revision = version;
                     """)
         }
         return migrator

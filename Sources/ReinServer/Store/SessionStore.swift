@@ -68,12 +68,24 @@ public struct DeliveryState: Sendable, Hashable {
 /// the store, in commit order), and whether the step fired the approval deadline.
 public struct StepCommit: Sendable {
     public var incident: String
+    /// The incident's version the step was made from: it is stored only if the stored incident
+    /// is still at that version (then at the next), else the store throws ``StoreConflict``.
+    public var version: Int64
     /// The event and its step index.
     public var event: (index: Int, event: SessionEvent)?
     public var effects: [OutboxEffect]
     public var audit: [AuditChain.Entry]
     /// The deadline this step fired, if it did.
     public var firedDeadline: Timestamp?
+    /// The approval deadline pending after the step, if one is (every replica watches it).
+    public var deadline: Timestamp?
+}
+
+/// A step made from an incident that has moved on in the store meanwhile (another replica
+/// stored a step of it): nothing was stored; load the incident again and redo the step.
+public struct StoreConflict: Error, Sendable, CustomStringConvertible {
+    public var incident: String
+    public var description: String { "incident `\(incident)` changed meanwhile" }
 }
 
 /// A stored incident with its events in order, and the deadline that fired, if one did.
@@ -83,6 +95,13 @@ public struct StoredIncident: Sendable {
     public var firedDeadline: Timestamp?
     /// The effects whose delivery moved on from how they were stored, by id.
     public var deliveries: [String: DeliveryState]
+    /// How many steps were stored: the version the next step is made from.
+    public var version: Int64
+    /// Bumped by every change (a step, an effect's delivery): a replica whose copy has another
+    /// revision reloads it.
+    public var revision: Int64
+    /// Where it stands in the order incidents were opened.
+    public var position: Int64
 }
 
 /// One file of a stored bundle version.
@@ -121,8 +140,9 @@ public protocol SessionStore: Sendable {
     /// `handoff`, the body of its hand-off to the agent runtime, to be sent (in the same
     /// transaction: an incident that opens is handed off, even across a crash).
     func open(_ record: IncidentRecord, audit: [AuditChain.Entry], handoff: [UInt8]?) async throws -> OpenResult
-    /// Stores one step; the audit lines it appended.
-    func commit(_ step: StepCommit) async throws -> [AuditLine]
+    /// Stores one step, if the incident is still at the step's version (else it throws
+    /// ``StoreConflict``); the audit lines it appended and the incident's new revision.
+    func commit(_ step: StepCommit) async throws -> StoredStep
     /// Every incident with its events, in the order they were opened.
     func incidents() async throws -> [StoredIncident]
     /// Appends entries that belong to no step (what an executor did for an incident) to the

@@ -49,6 +49,8 @@ final class TestServer: Sendable {
     let host: SessionHost
     let clock: ManualClock
     let folder: URL
+    /// Where its incidents are stored.
+    let store: any SessionStore
     /// Hands alert-opened incidents off (when the server was started with `handoffTo`).
     let handoff: HandoffDispatcher?
     static let handoffSecret = "test-handoff-secret"
@@ -62,13 +64,14 @@ final class TestServer: Sendable {
         at time: Timestamp = Timestamp(seconds: 1_780_000_000), clock clockGiven: ManualClock? = nil, folder: URL? = nil,
         tokens: TokenTable = tokenTable(), bundlePaths: [String]? = nil, auditFile: String? = nil, executors: EffectExecutors? = nil,
         mcp: MCPConfig = MCPConfig(), alerts: AlertsConfig? = nil, alertVerifier: SignedTokenVerifier? = nil, handoffTo: String? = nil,
-        azure: (executors: AzureExecutors, keys: HTTPClient)? = nil, store given: SQLiteStore? = nil, logger: Logger = Logger(label: "rein"),
+        azure: (executors: AzureExecutors, keys: HTTPClient)? = nil, store given: (any SessionStore)? = nil, logger: Logger = Logger(label: "rein"),
         beforeStart: (SessionHost) async throws -> Void = { _ in }
     ) async throws -> TestServer {
         let folder = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("rein-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let clock = clockGiven ?? ManualClock(time)
-        let store = try given ?? SQLiteStore(path: folder.appendingPathComponent("rein.sqlite").path)
+        let store: any SessionStore
+        if let given { store = given } else { store = try await TestStores.store(folder: folder) }
         var sink: AuditFileSink?
         if let auditFile { sink = try await AuditFileSink.open(auditFile, store: store) }
         let host: SessionHost
@@ -99,7 +102,7 @@ final class TestServer: Sendable {
                 host: host, tokens: tokens, mcp: mcp, alerts: intake,
                 teams: azure.flatMap { $0.executors.inbox(keys: $0.keys, host: host, clock: clock, logger: logger) }
             ).router(), name: "rein-test")
-        return TestServer(port: port, host: host, clock: clock, folder: folder, group: group, running: running, handoff: handoff)
+        return TestServer(port: port, host: host, clock: clock, folder: folder, store: store, group: group, running: running, handoff: handoff)
     }
 
     /// Runs `body` against a fresh server, stopping it afterwards whatever `body` does.
@@ -120,8 +123,10 @@ final class TestServer: Sendable {
     }
 
     private init(
-        port: Int, host: SessionHost, clock: ManualClock, folder: URL, group: ServiceGroup, running: Task<Void, any Error>, handoff: HandoffDispatcher?
+        port: Int, host: SessionHost, clock: ManualClock, folder: URL, store: any SessionStore, group: ServiceGroup, running: Task<Void, any Error>,
+        handoff: HandoffDispatcher?
     ) {
+        self.store = store
         self.handoff = handoff
         self.port = port
         self.host = host
@@ -141,6 +146,7 @@ final class TestServer: Sendable {
         await group.triggerGracefulShutdown()
         try await running.value
         await host.stop()
+        await TestStores.close(store)
     }
 
     struct Reply: Sendable {

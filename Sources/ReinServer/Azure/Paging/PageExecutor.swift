@@ -30,7 +30,7 @@ public final class PageExecutor: EffectExecutor {
             return
         }
         let summary: String = if case .string(let text)? = effect["summary"] { text } else { "" }
-        let runbook = host.incidentActor(delivery.incident)?.record.runbook ?? ""
+        let runbook = await host.incidentActor(delivery.incident)?.record.runbook ?? ""
         if let teams, !sent.withLock({ $0.contains(delivery.id + "#teams") }) {
             let text = "**\(priority) page from Rein**: incident `\(delivery.incident)`, runbook `\(runbook)`. \(summary)"
             let message = JSONValue.object(JSONObject(["type": .string("message"), "textFormat": .string("markdown"), "text": .string(text)]))

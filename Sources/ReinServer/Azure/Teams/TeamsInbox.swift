@@ -150,7 +150,7 @@ public struct TeamsInbox: Sendable {
     /// what became of it.
     private func audit(_ incident: String, _ click: BotActivity.Click, _ activity: BotActivity, upn: String?, accepted: Bool, why: String?) async {
         // A click naming no incident of this server has nowhere to be audited (it is logged).
-        guard host.incidentActor(incident) != nil else {
+        guard await host.incidentActor(incident) != nil else {
             logger.notice("a click names no incident here", metadata: ["incident": "\(incident)", "from": "\(activity.from)"])
             return
         }

@@ -1,0 +1,78 @@
+import ReinAdapters
+
+/// Why one step could not be stored.
+struct StoreFailure: Error, Sendable, CustomStringConvertible {
+    var message: String
+    /// Set when the step was refused because its incident moved on.
+    var conflict: StoreConflict? = nil
+    var description: String { message }
+}
+
+/// One write the group commit takes: a step, or a change of an effect's delivery.
+enum StoreWrite: Sendable {
+    case step(StepCommit)
+    /// Effect `id` to `to` (with `error`) when it is in one of `from`.
+    case delivery(id: String, to: String, from: [String], error: String?)
+    /// A failed attempt of a pending effect: the count, when to try again, why.
+    case deferral(id: String, attempts: Int, notBefore: Timestamp, error: String)
+
+    enum Outcome: Sendable {
+        /// What a step wrote.
+        case stored(StoredStep)
+        /// Whether an effect's row changed.
+        case changed(Bool)
+    }
+}
+
+/// Writes waiting to be written, and the one writer that takes them all at once: while a
+/// transaction is written, the writes that arrive wait and go together in the next.
+actor CommitQueue {
+    private var waiting: [(write: StoreWrite, answer: CheckedContinuation<Result<StoreWrite.Outcome, StoreFailure>, Never>)] = []
+    private var writing = false
+    private let writer: @Sendable ([StoreWrite]) async -> [Result<StoreWrite.Outcome, StoreFailure>]
+
+    init(_ writer: @escaping @Sendable ([StoreWrite]) async -> [Result<StoreWrite.Outcome, StoreFailure>]) {
+        self.writer = writer
+    }
+
+    /// Stores a step (in the next transaction); what it wrote. Throws ``StoreConflict`` when its
+    /// incident moved on.
+    func step(_ step: StepCommit) async throws -> StoredStep {
+        switch await submit(.step(step)) {
+        case .success(.stored(let stored)): return stored
+        case .success(.changed): throw StoreFailure(message: "the step was not written")
+        case .failure(let failure):
+            if let conflict = failure.conflict { throw conflict }
+            throw failure
+        }
+    }
+
+    /// Makes a change of an effect (in the next transaction); whether its row changed.
+    func change(_ write: StoreWrite) async throws -> Bool {
+        guard case .changed(let changed) = try await submit(write).get() else { return false }
+        return changed
+    }
+
+    /// Waits until `write` is durable (or failed).
+    func submit(_ write: StoreWrite) async -> Result<StoreWrite.Outcome, StoreFailure> {
+        await withCheckedContinuation { answer in
+            waiting.append((write, answer))
+            if !writing {
+                writing = true
+                Task { await self.drain() }
+            }
+        }
+    }
+
+    private func drain() async {
+        while !waiting.isEmpty {
+            let batch = waiting
+            waiting = []
+            let results = await writer(batch.map(\.write))
+            for (index, item) in batch.enumerated() {
+                item.answer.resume(returning: index < results.count ? results[index] : .failure(StoreFailure(message: "not written")))
+            }
+        }
+        writing = false
+    }
+}

@@ -1,0 +1,110 @@
+import Logging
+import PostgresNIO
+import ReinAdapters
+
+extension PostgresStore {
+    /// Writes a batch (the steps and delivery changes that arrived while the last transaction
+    /// was written) in one transaction: each step one statement, stored only onto its version
+    /// (a step whose incident moved on stores nothing and fails alone, with ``StoreConflict``),
+    /// then the audit lines of all of them under the chain's lock, then one notification per
+    /// incident (its id, with ` effects` when effects may now go out). A failed transaction
+    /// fails every write in it.
+    static func write(_ writes: [StoreWrite], _ client: PostgresClient, logger: Logger) async -> [Result<StoreWrite.Outcome, StoreFailure>] {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                var results: [Result<StoreWrite.Outcome, StoreFailure>] = []
+                var audit: [(index: Int, entries: [AuditChain.Entry])] = []
+                var changed: Set<String> = []
+                for write in writes {
+                    switch write {
+                    case .step(let step):
+                        guard let revision = try await store(step, connection, logger: logger) else {
+                            let conflict = StoreConflict(incident: step.incident)
+                            results.append(.failure(StoreFailure(message: conflict.description, conflict: conflict)))
+                            continue
+                        }
+                        audit.append((results.count, step.audit))
+                        changed.insert(step.effects.contains { $0.delivery == "pending" } ? "\(step.incident) effects" : step.incident)
+                        results.append(.success(.stored(StoredStep(lines: [], revision: revision))))
+                    case .delivery(let id, let delivery, let from, let error):
+                        let incident = try await single(
+                            """
+                            UPDATE effect SET delivery = \(delivery), error = \(error), lease_owner = NULL, lease_until = NULL
+                            WHERE id = \(id) AND delivery = ANY(\(from)) RETURNING incident
+                            """, connection, logger: logger)
+                        results.append(.success(.changed(try await bump(incident, connection, &changed, logger: logger))))
+                    case .deferral(let id, let attempts, let notBefore, let error):
+                        let incident = try await single(
+                            """
+                            UPDATE effect SET attempts = \(attempts), not_before = \(notBefore.epochMilliseconds), error = \(error)
+                            WHERE id = \(id) AND delivery = 'pending' RETURNING incident
+                            """, connection, logger: logger)
+                        results.append(.success(.changed(try await bump(incident, connection, &changed, logger: logger))))
+                    }
+                }
+                let lines = try await appendAudit(audit.flatMap(\.entries), connection, logger: logger)
+                var next = lines[...]
+                for (index, entries) in audit {
+                    guard case .success(.stored(var stored)) = results[index] else { continue }
+                    stored.lines = Array(next.prefix(entries.count))
+                    next = next.dropFirst(entries.count)
+                    results[index] = .success(.stored(stored))
+                }
+                if !changed.isEmpty {
+                    let ids = changed.sorted()
+                    try await connection.query("SELECT pg_notify(\(channel), id) FROM unnest(\(ids)::text[]) AS id", logger: logger)
+                }
+                return results
+            }
+        } catch {
+            return writes.map { _ in .failure(StoreFailure(message: String(reflecting: error))) }
+        }
+    }
+
+    /// Stores one step in one statement, if the incident is at the step's version; its new
+    /// revision, or nil when it has moved on (nothing is stored then).
+    private static func store(_ step: StepCommit, _ connection: PostgresConnection, logger: Logger) async throws -> Int64? {
+        let index = step.event.map { Int32(clamping: $0.index) }
+        let body = step.event.map { StoreCoding.event($0.event) }
+        let effects = step.effects
+        let ids = effects.map(\.id)
+        let types = effects.map(\.type)
+        let bodies = effects.map { String(decoding: $0.body, as: UTF8.self) }
+        let deliveries = effects.map(\.delivery)
+        let created = effects.map(\.created.epochMilliseconds)
+        let waits = effects.map { $0.waitsFor ?? "" }
+        let rows = try await connection.query(
+            """
+            WITH moved AS (
+                UPDATE incident SET version = version + 1, revision = revision + 1, deadline = \(step.deadline?.epochMilliseconds),
+                    fired_deadline = coalesce(\(step.firedDeadline?.rfc3339), fired_deadline)
+                WHERE id = \(step.incident) AND version = \(step.version) RETURNING revision),
+            event AS (
+                INSERT INTO event (incident, idx, body) SELECT \(step.incident), \(index)::integer, \(body)::text
+                FROM moved WHERE \(index)::integer IS NOT NULL),
+            effects AS (
+                INSERT INTO effect (id, incident, type, body, delivery, created, waits_for)
+                SELECT e.id, \(step.incident), e.type, e.body, e.delivery, e.created, nullif(e.waits, '')
+                FROM moved, unnest(\(ids)::text[], \(types)::text[], \(bodies)::text[], \(deliveries)::text[], \(created)::bigint[],
+                    \(waits)::text[]) AS e(id, type, body, delivery, created, waits)
+                ON CONFLICT (id) DO NOTHING)
+            SELECT revision FROM moved
+            """, logger: logger)
+        for try await revision in rows.decode(Int64.self) { return revision }
+        return nil
+    }
+
+    /// The single text a statement returns, if it returns a row.
+    private static func single(_ query: PostgresQuery, _ connection: PostgresConnection, logger: Logger) async throws -> String? {
+        for try await value in try await connection.query(query, logger: logger).decode(String.self) { return value }
+        return nil
+    }
+
+    /// After an effect of `incident` changed (when one did): the incident's revision moves on.
+    private static func bump(_ incident: String?, _ connection: PostgresConnection, _ changed: inout Set<String>, logger: Logger) async throws -> Bool {
+        guard let incident else { return false }
+        try await connection.query("UPDATE incident SET revision = revision + 1 WHERE id = \(incident)", logger: logger)
+        changed.insert("\(incident) effects")
+        return true
+    }
+}

@@ -1,0 +1,198 @@
+import Logging
+import NIOCore
+import PostgresNIO
+import ReinAdapters
+
+/// The shared store: one PostgreSQL database that any number of `rein serve` replicas use at
+/// once (docs/SERVE.md, "Several replicas"). Every write is committed (and so durable, with the
+/// server's `fsync` and `synchronous_commit` on, as they are by default) before it returns.
+/// - a step is stored only onto the incident's version it was made from (a conditional update of
+///   the incident's row): two replicas never store the same step index, and the one that lost
+///   reloads the incident and redoes its step;
+/// - the audit chain's `seq` and `prev` are assigned inside the transaction that appends, under
+///   a transaction-scoped advisory lock: one chain, in commit order, across replicas;
+/// - every commit notifies the channel `rein` with the incident's id: long polls on other
+///   replicas wake, and their dispatchers look for effects.
+public final class PostgresStore: SharedStore {
+    let client: PostgresClient
+    let logger: Logger
+    let queue: CommitQueue
+    private let running: Task<Void, Never>
+    private let listener: PostgresListener
+    /// The advisory lock that orders the audit chain (and incident positions).
+    static let chainLock: Int64 = 0x5245_494E_0002
+    /// The channel commits notify.
+    static let channel = "rein"
+
+    /// Connects to `location`, brings the schema up to date (up to migration `upTo`, in tests),
+    /// and starts listening for other replicas' changes.
+    public static func connect(_ location: PostgresLocation, logger: Logger, upTo: String? = nil) async throws -> PostgresStore {
+        let client = PostgresClient(configuration: location.configuration, backgroundLogger: logger)
+        let running = Task { await client.run() }
+        do {
+            try await PostgresSchema.migrate(client, schema: location.schema, upTo: upTo, logger: logger)
+        } catch {
+            running.cancel()
+            throw PostgresStoreError.unusable(location.redacted, error)
+        }
+        return PostgresStore(client: client, running: running, logger: logger)
+    }
+
+    private init(client: PostgresClient, running: Task<Void, Never>, logger: Logger) {
+        self.client = client
+        self.running = running
+        self.logger = logger
+        queue = CommitQueue { writes in await PostgresStore.write(writes, client, logger: logger) }
+        listener = PostgresListener(client: client, channel: Self.channel, logger: logger)
+    }
+
+    /// Stops listening and closes the connections.
+    public func close() async {
+        await listener.stop()
+        running.cancel()
+    }
+
+    public func saveBundle(digest: String, files: [StoredBundleFile]) async throws {
+        let text = StoreCoding.filesJSON(files)
+        try await client.query("INSERT INTO bundle (digest, files) VALUES (\(digest), \(text)) ON CONFLICT (digest) DO NOTHING", logger: logger)
+    }
+
+    public func bundle(digest: String) async throws -> [StoredBundleFile]? {
+        for try await text in try await client.query("SELECT files FROM bundle WHERE digest = \(digest)", logger: logger).decode(String.self) {
+            return StoreCoding.files(text)
+        }
+        return nil
+    }
+
+    public func open(_ record: IncidentRecord, audit: [AuditChain.Entry], handoff: [UInt8]?) async throws -> OpenResult {
+        let context = record.context.map { StoreCoding.text(.object($0)) }
+        let alert = StoreCoding.text(.object(record.alert))
+        let request = String(decoding: record.request, as: UTF8.self)
+        let logger = self.logger
+        return try await client.withTransaction(logger: logger) { connection -> OpenResult in
+            // Under the chain's lock, an incident opened by another replica meanwhile is seen.
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.chainLock))", logger: logger)
+            let existing = try await connection.query("SELECT request, owner FROM incident WHERE id = \(record.id)", logger: logger)
+            for try await (stored, owner) in existing.decode((String, String).self) {
+                return .exists(request: Array(stored.utf8), owner: owner)
+            }
+            try await connection.query(
+                """
+                INSERT INTO incident (id, position, runbook, bundle, opened, owner, context, alert, request)
+                SELECT \(record.id), coalesce(max(position), 0) + 1, \(record.runbook), \(record.bundle), \(record.opened.rfc3339),
+                    \(record.owner), \(context), \(alert), \(request) FROM incident
+                """, logger: logger)
+            if let handoff {
+                let body = String(decoding: handoff, as: UTF8.self)
+                try await connection.query("INSERT INTO handoff (incident, body) VALUES (\(record.id), \(body))", logger: logger)
+            }
+            let lines = try await Self.appendAudit(audit, connection, logger: logger)
+            try await connection.query("SELECT pg_notify(\(Self.channel), \(record.id))", logger: logger)
+            return .created(lines)
+        }
+    }
+
+    public func commit(_ step: StepCommit) async throws -> StoredStep {
+        try await queue.step(step)
+    }
+
+    public func incidents() async throws -> [StoredIncident] {
+        try await incidents(where: "true", limit: nil)
+    }
+
+    public func appendAudit(_ entries: [AuditChain.Entry]) async throws -> [AuditLine] {
+        guard !entries.isEmpty else { return [] }
+        let logger = self.logger
+        return try await client.withTransaction(logger: logger) { connection in
+            try await Self.appendAudit(entries, connection, logger: logger)
+        }
+    }
+
+    public func auditLines(after seq: Int64, limit: Int) async throws -> [AuditLine] {
+        let rows = try await client.query("SELECT seq, line FROM audit WHERE seq > \(seq) ORDER BY seq LIMIT \(max(0, limit))", logger: logger)
+        var lines: [AuditLine] = []
+        for try await (seq, line) in rows.decode((Int64, String).self) { lines.append(AuditLine(seq: seq, text: line)) }
+        return lines
+    }
+
+    /// Links `entries` after the chain's last entry inside the caller's transaction, under the
+    /// chain's lock (held until that transaction ends); the lines.
+    static func appendAudit(_ entries: [AuditChain.Entry], _ connection: PostgresConnection, logger: Logger) async throws -> [AuditLine] {
+        guard !entries.isEmpty else { return [] }
+        try await connection.query("SELECT pg_advisory_xact_lock(\(chainLock))", logger: logger)
+        var chain = AuditChain()
+        for try await (seq, hash) in try await connection.query("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", logger: logger)
+            .decode((Int64, String).self)
+        {
+            chain = AuditChain(nextSeq: seq + 1, head: hash)
+        }
+        var lines: [AuditLine] = []
+        var hashes: [String] = []
+        for entry in entries {
+            chain.append(entry)
+            guard let line = chain.lines.last else { continue }
+            lines.append(AuditLine(seq: chain.nextSeq - 1, text: line))
+            hashes.append(chain.head)
+        }
+        let seqs = lines.map(\.seq)
+        let texts = lines.map(\.text)
+        try await connection.query(
+            "INSERT INTO audit (seq, line, hash) SELECT * FROM unnest(\(seqs)::bigint[], \(texts)::text[], \(hashes)::text[])", logger: logger)
+        return lines
+    }
+
+    /// The incidents matching `condition` (SQL over the incident's columns), in the order they
+    /// were opened, with their events and the deliveries that moved on.
+    func incidents(where condition: PostgresQuery, limit: Int?) async throws -> [StoredIncident] {
+        let logger = self.logger
+        let rows = try await client.withConnection { connection -> [StoredIncidentRow] in
+            var sql = condition
+            sql.sql = """
+                SELECT id, runbook, bundle, opened, owner, context, alert, request, fired_deadline, version, revision, position
+                FROM incident WHERE \(condition.sql) ORDER BY position\(limit.map { " LIMIT \($0)" } ?? "")
+                """
+            var rows: [StoredIncidentRow] = []
+            var index: [String: Int] = [:]
+            for try await (id, runbook, bundle, opened, owner, context, alert, request, fired, version, revision, position)
+                in try await connection.query(sql, logger: logger).decode(
+                    (String, String, String, String, String, String?, String, String, String?, Int64, Int64, Int64).self)
+            {
+                index[id] = rows.count
+                rows.append(
+                    StoredIncidentRow(
+                        id: id, runbook: runbook, bundle: bundle, opened: opened, owner: owner, context: context, alert: alert,
+                        request: Array(request.utf8), firedDeadline: fired, version: version, revision: revision, position: position))
+            }
+            guard !rows.isEmpty else { return [] }
+            let ids = rows.map(\.id)
+            for try await (incident, body) in try await connection.query(
+                "SELECT incident, body FROM event WHERE incident = ANY(\(ids)) ORDER BY incident, idx", logger: logger
+            ).decode((String, String).self) {
+                if let at = index[incident] { rows[at].events.append(body) }
+            }
+            for try await (id, incident, delivery, error) in try await connection.query(
+                """
+                SELECT id, incident, delivery, error FROM effect
+                WHERE incident = ANY(\(ids)) AND (delivery NOT IN ('pending', 'agent') OR error IS NOT NULL)
+                """, logger: logger
+            ).decode((String, String, String, String?).self) {
+                if let at = index[incident] { rows[at].deliveries[id] = DeliveryState(delivery: delivery, error: error) }
+            }
+            return rows
+        }
+        return try rows.map { try $0.incident() }
+    }
+
+    func changeStream() -> AsyncStream<String> { listener.stream() }
+}
+
+/// Why the shared store could not be used.
+public enum PostgresStoreError: Error, CustomStringConvertible {
+    case unusable(String, any Error)
+
+    public var description: String {
+        switch self {
+        case .unusable(let location, let error): "the database \(location) cannot be used: \(String(reflecting: error))"
+        }
+    }
+}
