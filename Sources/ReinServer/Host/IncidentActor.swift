@@ -133,9 +133,11 @@ actor IncidentActor {
 
     /// Applies an event while holding the turn: stamps it, stores the step, answers with it.
     /// When another replica stored a step of the incident first, the incident is loaded again
-    /// and the event made and applied anew (a few times at most).
+    /// and the event made and applied anew, after a short random wait that grows with each
+    /// conflict, for at most ``conflictBudget`` (then it is a storage error: the caller may retry).
     func apply(_ read: (Timestamp) throws(HostError) -> SessionEvent) async throws(HostError) -> JSONValue {
         var attempt = 0
+        let giveUp = ContinuousClock.now + Self.conflictBudget
         while true {
             let now = clock.now()
             let at = now < incident.lastAt ? incident.lastAt : now
@@ -149,8 +151,9 @@ actor IncidentActor {
             do {
                 next.revision = try await services.commit(commit, decision: decision, took: took)
                 next.version += 1
-            } catch is StoreConflict where attempt < Self.conflictRetries {
+            } catch is StoreConflict where ContinuousClock.now < giveUp {
                 attempt += 1
+                try? await Task.sleep(for: .microseconds(Int.random(in: 0...(500 * min(attempt, 20)))))
                 try await reload()
                 continue
             } catch {
@@ -163,8 +166,9 @@ actor IncidentActor {
         }
     }
 
-    /// How many times a step is made again after another replica stored one first.
-    static let conflictRetries = 8
+    /// How long a step is made again and again while other replicas store steps of the
+    /// incident first.
+    static let conflictBudget = Duration.seconds(5)
 
     /// Brings the incident up to date with the store when replicas share it (another one may
     /// have moved it on): reloaded when its revision differs. A no-op with the embedded store.
