@@ -14,10 +14,12 @@ import NIOHTTP1
 /// - start-up with 10,000 open incidents: from the process start to `/readyz`;
 /// - idle memory: the server's resident set after the run, at rest.
 ///
-/// With `--mcp`, the MCP gateway instead (``GatewayLoad``).
+/// With `--mcp`, the MCP gateway instead (``GatewayLoad``); with `--database`, replicas on one
+/// PostgreSQL database (``ReplicaLoad``).
 ///
 ///     swift build -c release --product rein-serve
 ///     swift run -c release rein-bench-serve [--agents 32] [--seconds 20] [--open 10000]
+///     swift run -c release rein-bench-serve --database postgres://… [--replicas 1,3] [--agents 32] [--seconds 20]
 ///     swift run -c release rein-bench-serve --mcp [--calls 3000] [--clients 16] [--seconds 20]
 @main
 struct LoadGenerator {
@@ -54,13 +56,17 @@ struct LoadGenerator {
             try await GatewayLoad.run(client, binaries: binaries, folder: folder, options: options)
             return
         }
+        if let database = options.database {
+            try await ReplicaLoad.run(client, binaries: binaries, folder: folder, database: database, options: options)
+            return
+        }
         let receiver = EffectReceiver()
         let hookPort = try await receiver.start()
         try config(in: folder, webhook: "http://127.0.0.1:\(hookPort)/hook")
 
         var server = try await Server.start(binaries: binaries, folder: folder, client: client)
         print("rein-bench-serve: \(options.agents) agents for \(options.seconds) s, then \(options.open) open incidents and a restart")
-        let load = try await drive(client, port: server.port, agents: options.agents, seconds: options.seconds)
+        let load = try await drive(client, ports: [server.port], agents: options.agents, seconds: options.seconds)
         print(String(format: "proposals: %d in %.1f s = %.0f/s; incidents opened: %d", load.proposals, load.elapsed, Double(load.proposals) / load.elapsed, load.incidents))
         print(String(format: "proposal round trip: p50 %.2f ms, p99 %.2f ms, max %.2f ms (HDR histogram, %d samples)",
                      Double(load.histogram.valueAtPercentile(50)) / 1000, Double(load.histogram.valueAtPercentile(99)) / 1000,
@@ -87,6 +93,8 @@ struct LoadGenerator {
         var mcp = false
         var clients = 16
         var calls = 3_000
+        var database: String?
+        var replicas = [1, 3]
 
         init(_ arguments: ArraySlice<String>) {
             var iterator = arguments.makeIterator()
@@ -102,6 +110,8 @@ struct LoadGenerator {
                 case "--open": open = Int(value) ?? open
                 case "--clients": clients = Int(value) ?? clients
                 case "--calls": calls = Int(value) ?? calls
+                case "--database": database = value
+                case "--replicas": replicas = value.split(separator: ",").compactMap { Int($0) }
                 default: print("rein-bench-serve: ignoring \(flag)")
                 }
             }
@@ -122,29 +132,31 @@ struct LoadGenerator {
     }
 
     /// N agents for `seconds`: each opens an incident, reads twice, is denied once, proposes a
-    /// restart that needs approval, which is approved and executed, then starts over.
-    static func drive(_ client: HTTPClient, port: Int, agents: Int, seconds: Double) async throws -> Load {
+    /// restart that needs approval, which is approved and executed, then starts over. With
+    /// several `ports` (replicas), each request goes to the next one (round robin).
+    static func drive(_ client: HTTPClient, ports: [Int], agents: Int, seconds: Double) async throws -> Load {
         var (total, elapsed) = try await runWorkers(agents, seconds: seconds) { agent, deadline in
             var load = Load()
             var n = 0
+            var ring = RoundRobin(ports: ports, turn: agent)
             while ContinuousClock.now < deadline {
                 let id = "INC-B-\(agent)-\(n)"
                 n += 1
-                guard try await post(client, port, "/v1/incidents", "bench-agent-token", opening(id)).status == 201 else { continue }
+                guard try await post(client, ring.next(), "/v1/incidents", "bench-agent-token", opening(id)).status == 201 else { continue }
                 load.incidents += 1
                 for body in [readLogs, events, forbidden, restart] {
                     let began = ContinuousClock.now
-                    let reply = try await post(client, port, "/v1/incidents/\(id)/events", "bench-agent-token", body)
+                    let reply = try await post(client, ring.next(), "/v1/incidents/\(id)/events", "bench-agent-token", body)
                     _ = load.histogram.record(GatewayLoad.microseconds(ContinuousClock.now - began))
                     load.proposals += reply.status == 200 ? 1 : 0
                 }
-                let view = try await get(client, port, "/v1/incidents/\(id)", "bench-agent-token")
+                let view = try await get(client, ring.next(), "/v1/incidents/\(id)", "bench-agent-token")
                 guard let digest = view.digest else { continue }
-                _ = try await post(client, port, "/v1/incidents/\(id)/approvals", "bench-alice-token", #"{"verdict":"approve","digest":"\#(digest)"}"#)
+                _ = try await post(client, ring.next(), "/v1/incidents/\(id)/approvals", "bench-alice-token", #"{"verdict":"approve","digest":"\#(digest)"}"#)
                 // The executor: the role is active (4/0), the restart ran (4/1), its result.
-                _ = try await post(client, port, "/v1/effects/\(id)/4/0/ack", "bench-executor-token", #"{"ok":true}"#)
-                _ = try await post(client, port, "/v1/effects/\(id)/4/1/ack", "bench-executor-token", #"{"ok":true}"#)
-                _ = try await post(client, port, "/v1/incidents/\(id)/events", "bench-executor-token", #"{"result":{"status":"succeeded"}}"#)
+                _ = try await post(client, ring.next(), "/v1/effects/\(id)/4/0/ack", "bench-executor-token", #"{"ok":true}"#)
+                _ = try await post(client, ring.next(), "/v1/effects/\(id)/4/1/ack", "bench-executor-token", #"{"ok":true}"#)
+                _ = try await post(client, ring.next(), "/v1/incidents/\(id)/events", "bench-executor-token", #"{"result":{"status":"succeeded"}}"#)
             }
             return load
         }
@@ -215,21 +227,33 @@ struct LoadGenerator {
     }
 }
 
+/// The replicas' ports, one request after the other.
+struct RoundRobin {
+    let ports: [Int]
+    var turn: Int
+
+    mutating func next() -> Int {
+        turn += 1
+        return ports[turn % ports.count]
+    }
+}
+
 /// The `rein-serve` process under test.
 struct Server {
     let process: Process
     let port: Int
 
-    static func start(binaries: URL, folder: URL, client: HTTPClient) async throws -> Server {
+    /// Starts `rein-serve` with the configuration in `folder`, its database there (`store`:
+    /// other store arguments, none when the configuration names a database).
+    static func start(binaries: URL, folder: URL, client: HTTPClient, store: [String]? = nil) async throws -> Server {
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let port = Int.random(in: 20_000..<40_000)
         let process = Process()
         process.executableURL = binaries.appendingPathComponent("rein-serve")
         process.arguments = [
             "--config", folder.appendingPathComponent("rein-serve.yaml").path, "--bundle", repository.appendingPathComponent("policies").path,
-            "--bundle", repository.appendingPathComponent("runbooks").path, "--listen", "127.0.0.1:\(port)", "--data",
-            folder.appendingPathComponent("data").path,
-        ]
+            "--bundle", repository.appendingPathComponent("runbooks").path, "--listen", "127.0.0.1:\(port)",
+        ] + (store ?? ["--data", folder.appendingPathComponent("data").path])
         process.environment = ProcessInfo.processInfo.environment.merging(["REIN_WEBHOOK_SECRET": EffectReceiver.secret]) { $1 }
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")

@@ -10,16 +10,21 @@ import Testing
 /// the lease of the one that claimed it has run out.
 @Suite("rein serve: replicas sharing PostgreSQL", .enabled(if: TestStores.postgresURL != nil, "needs REIN_TEST_POSTGRES"))
 struct ReplicaTests {
-    /// `count` servers on one fresh schema, sharing a clock; stopped after `body`.
+    /// `count` servers on one fresh schema, sharing a clock; stopped after `body`. With
+    /// `auditFiles`, each keeps an audit file in its folder (`audit.jsonl`).
     static func withReplicas(
-        _ count: Int = 2, executors: @escaping () -> EffectExecutors? = { nil }, _ body: ([TestServer]) async throws -> Void
+        _ count: Int = 2, auditFiles: Bool = false, executors: @escaping () -> EffectExecutors? = { nil }, _ body: ([TestServer]) async throws -> Void
     ) async throws {
         let schema = "t_replicas_\(UInt32.random(in: 0...UInt32.max))"
         let clock = ManualClock(APITests.weekday)
         var servers: [TestServer] = []
         do {
             for _ in 0..<count {
-                servers.append(try await TestServer.start(clock: clock, executors: executors(), store: try await TestStores.postgres(schema: schema)))
+                let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rein-replica-\(UUID().uuidString)")
+                servers.append(
+                    try await TestServer.start(
+                        clock: clock, folder: folder, auditFile: auditFiles ? folder.appendingPathComponent("audit.jsonl").path : nil,
+                        executors: executors(), store: try await TestStores.postgres(schema: schema)))
             }
             try await body(servers)
         } catch {
@@ -116,6 +121,25 @@ struct ReplicaTests {
             }
         }
         try await receiver.stop()
+    }
+
+    @Test func eachReplicasAuditFileIsTheWholeChainUpToItsOwnLastCommit() async throws {
+        try await Self.withReplicas(2, auditFiles: true) { servers in
+            #expect(try await servers[0].post("/v1/incidents", token: "agent-runtime-token", try APITests.opening(id: "INC-F")).status == 201)
+            func file(_ server: TestServer) throws -> [String] {
+                let text = try String(contentsOf: server.folder.appendingPathComponent("audit.jsonl"), encoding: .utf8)
+                #expect(try AuditVerifier.verify(text).get().nextSeq == Int64(text.split(separator: "\n").count))
+                return text.split(separator: "\n").map(String.init)
+            }
+            for n in 0..<6 {
+                #expect(try await servers[n % 2].post("/v1/incidents/INC-F/events", token: "agent-runtime-token", APITests.readLogs).status == 200)
+                // The file of the replica that committed last is the whole chain; the other's a prefix of it.
+                let chain = try await servers[0].store.auditLines(after: -1, limit: 1000).map(\.text)
+                #expect(try file(servers[n % 2]) == chain)
+                let other = try file(servers[(n + 1) % 2])
+                #expect(other == Array(chain.prefix(other.count)) && other.count < chain.count)
+            }
+        }
     }
 
     @Test func aLongPollAtOneReplicaWakesWhenAnotherAppends() async throws {

@@ -14,8 +14,9 @@ import ReinAdapters
 ///
 /// When replicas share the store, a replica delivers only the effects it claimed: at each look
 /// (rung by its own commits and by other replicas' changes, and every second) it claims each
-/// incident's first pending effect under a lease of ``leaseMilliseconds``, renewing its own; a
-/// replica that dies leaves its leases to run out, and another claims and delivers them.
+/// incident's first pending effect under a lease, renewing its own; a
+/// replica that dies leaves its leases to run out, and another claims and delivers them
+/// (``SharedStoreReplica``).
 actor EffectDispatcher {
     private let executors: EffectExecutors
     private let services: HostServices
@@ -30,10 +31,9 @@ actor EffectDispatcher {
     private var timer: Task<Void, Never>?
     private var timerAt: Timestamp?
     static let maxInFlight = 16
-    /// How long a claim on an effect lasts (shared stores); renewed at every look.
-    static let leaseMilliseconds: Int64 = 30_000
-    /// How often a replica looks for effects to claim, rung or not (shared stores).
-    static let claimEvery: Int64 = 1_000
+    /// The owner of the leases this dispatcher takes (shared stores).
+    private let replica = SharedStoreReplica.newName()
+
 
     init(executors: EffectExecutors, services: HostServices, state: HostState, doorbell: Doorbell) {
         self.executors = executors
@@ -85,7 +85,7 @@ actor EffectDispatcher {
         // Acknowledged before they went out; one under way finishes (its record does not
         // overwrite the acknowledgement).
         for id in arrivals.settled where deliveries[id] == nil { remove(id, of: String(id.prefix { $0 != "/" })) }
-        var next: Timestamp? = services.shared == nil ? nil : now.adding(milliseconds: Self.claimEvery)
+        var next: Timestamp? = services.shared == nil ? nil : now.adding(milliseconds: SharedStoreReplica.claimEvery)
         for incident in Array(queues.keys) where !busy.contains(incident) {
             // The first delivery to finish rings again.
             guard busy.count < Self.maxInFlight else { break }
@@ -114,7 +114,7 @@ actor EffectDispatcher {
         let claimed: [OutboxEntry]
         do {
             claimed = try await shared.claimEffects(
-                owner: services.replica, now: now, until: now.adding(milliseconds: Self.leaseMilliseconds), limit: 256)
+                owner: replica, now: now, until: now.adding(milliseconds: SharedStoreReplica.leaseMilliseconds), limit: 256)
         } catch {
             services.logger.warning("effects could not be claimed", metadata: ["why": "\(error)"])
             return

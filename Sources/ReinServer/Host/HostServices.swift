@@ -1,4 +1,3 @@
-import Foundation
 import Logging
 
 /// What every incident's actor works with: where steps are stored, the clock, the audit file
@@ -13,8 +12,6 @@ struct HostServices: Sendable {
     let doorbell: Doorbell
     /// Told when an incident changes.
     let changes = ChangeFeed()
-    /// This replica's name: the owner of the effect leases it takes in a shared store.
-    let replica = "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)/\(UInt32.random(in: 0...UInt32.max))"
     /// The store again when replicas share it: what the host keeps may be behind it.
     var shared: (any SharedStore)? { store as? any SharedStore }
 

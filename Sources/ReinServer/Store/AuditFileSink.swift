@@ -10,7 +10,9 @@ import ReinAdapters
 /// batch of whole lines in one write and synced, so that `rein audit verify` accepts the file at
 /// any moment. At start-up the file is checked and caught up with the store: a line torn by a
 /// crash is cut off and written again from the store, lines the store has and the file lacks are
-/// appended; a file that is not a prefix of the store's chain stops the server.
+/// appended; a file that is not a prefix of the store's chain stops the server. When replicas
+/// share the store, the lines other replicas committed are read from it whenever this replica's
+/// own lines show a gap: each replica's file is the whole chain, up to its own last commit.
 public actor AuditFileSink {
     private let path: String
     private let descriptor: Int32
@@ -18,6 +20,8 @@ public actor AuditFileSink {
     private var nextSeq: Int64
     /// Lines that arrived before an earlier one (commits of different incidents race here).
     private var early: [Int64: String] = [:]
+    /// The store, when replicas share it: the lines of the gaps come from it.
+    private var shared: (any SharedStore)?
 
     /// Opens (creating) the file and catches it up with `store`.
     public static func open(_ path: String, store: any SessionStore) async throws -> AuditFileSink {
@@ -47,7 +51,7 @@ public actor AuditFileSink {
             _ = posixClose(descriptor)
             throw AuditFileError("cannot write `\(path)`: \(String(cString: strerror(errno)))")
         }
-        let sink = AuditFileSink(path: path, descriptor: descriptor, nextSeq: chain.nextSeq)
+        let sink = AuditFileSink(path: path, descriptor: descriptor, nextSeq: chain.nextSeq, shared: store as? any SharedStore)
         while true {
             let missing = try await store.auditLines(after: await sink.expected - 1, limit: 10_000)
             if missing.isEmpty { break }
@@ -56,17 +60,28 @@ public actor AuditFileSink {
         return sink
     }
 
-    private init(path: String, descriptor: Int32, nextSeq: Int64) {
+    private init(path: String, descriptor: Int32, nextSeq: Int64, shared: (any SharedStore)?) {
         self.path = path
         self.descriptor = descriptor
         self.nextSeq = nextSeq
+        self.shared = shared
     }
 
     private var expected: Int64 { nextSeq }
 
     /// Appends committed lines; lines whose turn has not come wait for the ones before them.
     /// When the write fails the lines stay, to go with the next append (or at the next start).
-    public func append(_ lines: [AuditLine]) throws {
+    public func append(_ lines: [AuditLine]) async throws {
+        try write(lines)
+        // Another replica's lines come before these: read from the store.
+        while let shared, !early.isEmpty {
+            let missing = try await shared.auditLines(after: nextSeq - 1, limit: 10_000)
+            guard !missing.isEmpty else { return }
+            try write(missing)
+        }
+    }
+
+    private func write(_ lines: [AuditLine]) throws {
         for line in lines where line.seq >= nextSeq { early[line.seq] = line.text }
         var bytes: [UInt8] = []
         var next = nextSeq

@@ -1,3 +1,4 @@
+import Foundation
 import ReinAdapters
 
 /// A store several `rein serve` replicas share (PostgreSQL). What one replica keeps in memory
@@ -19,8 +20,25 @@ public protocol SharedStore: SessionStore {
     /// A claim of one's own lease renews it. Another replica claims an effect only once the
     /// lease has run out (its owner died, or is too slow): delivery stays at least once.
     func claimEffects(owner: String, now: Timestamp, until: Timestamp, limit: Int) async throws -> [OutboxEntry]
+    /// Claims hand-offs not yet delivered for `owner` until `until`, as ``claimEffects`` does
+    /// effects, in the order the incidents were opened.
+    func claimHandoffs(owner: String, now: Timestamp, until: Timestamp, limit: Int) async throws -> [PendingHandoff]
     /// The incidents any replica changed, as the changes commit: the id, with ` effects` after it
     /// when effects may now go out; empty when some may have been missed (the listening
     /// connection was lost): anything may have changed.
     func changes() -> AsyncStream<String>
+}
+
+/// The replicas of a shared store: how they name themselves as the owners of their leases, and
+/// how long a lease lasts.
+enum SharedStoreReplica {
+    /// A name no other replica has: host, process and a random number (one process may run
+    /// several hosts, as tests do).
+    static func newName() -> String {
+        "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)/\(UInt32.random(in: 0...UInt32.max))"
+    }
+    /// How long a claim on an effect or a hand-off lasts; renewed at every look.
+    static let leaseMilliseconds: Int64 = 30_000
+    /// How often a replica looks for effects and hand-offs to claim, rung or not.
+    static let claimEvery: Int64 = 1_000
 }

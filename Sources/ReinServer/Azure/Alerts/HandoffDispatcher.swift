@@ -5,7 +5,9 @@ import ReinAdapters
 /// `POST` of `{"incident","runbook","mcp"}`, keyed by the incident's id. Each hand-off is
 /// stored with its incident and sent at least once: a failed attempt is tried again after a
 /// back-off (doubling from half a second to a minute, with jitter), and one not yet delivered
-/// when the server stops goes out after the next start.
+/// when the server stops goes out after the next start. Replicas of a shared store each send the
+/// hand-offs they claimed (under a lease, looked at every second): one replica at a time, and
+/// another once a dead one's lease has run out.
 public actor HandoffDispatcher {
     let store: any SessionStore
     let clock: any HostClock
@@ -17,6 +19,8 @@ public actor HandoffDispatcher {
     private var loop: Task<Void, Never>?
     private var sleeper: Task<Void, Never>?
     private var poked = false
+    /// The owner of the leases it takes (shared stores).
+    private let replica = SharedStoreReplica.newName()
 
     public init(
         url: String, secret: [UInt8], publicURL: String, store: any SessionStore, clock: any HostClock, logger: Logger,
@@ -64,7 +68,14 @@ public actor HandoffDispatcher {
             var next: Timestamp?
             let pending: [PendingHandoff]
             do {
-                pending = try await store.pendingHandoffs()
+                if let shared = store as? any SharedStore {
+                    let now = clock.now()
+                    pending = try await shared.claimHandoffs(
+                        owner: replica, now: now, until: now.adding(milliseconds: SharedStoreReplica.leaseMilliseconds), limit: 256)
+                    next = now.adding(milliseconds: SharedStoreReplica.claimEvery)
+                } else {
+                    pending = try await store.pendingHandoffs()
+                }
             } catch {
                 logger.error("hand-offs could not be read", metadata: ["why": "\(error)"])
                 pending = []

@@ -45,5 +45,25 @@ extension PostgresStore {
         return try await entries(query).sorted { $0.effect.created < $1.effect.created }
     }
 
+    public func claimHandoffs(owner: String, now: Timestamp, until: Timestamp, limit: Int) async throws -> [PendingHandoff] {
+        let rows = try await client.query(
+            """
+            UPDATE handoff h SET lease_owner = \(owner), lease_until = \(until.epochMilliseconds)
+            FROM incident i
+            WHERE i.id = h.incident AND h.incident IN (
+                SELECT incident FROM handoff WHERE NOT delivered
+                    AND (lease_owner IS NULL OR lease_owner = \(owner) OR lease_until < \(now.epochMilliseconds))
+                LIMIT \(Int64(max(0, limit))))
+                AND NOT h.delivered AND (h.lease_owner IS NULL OR h.lease_owner = \(owner) OR h.lease_until < \(now.epochMilliseconds))
+            RETURNING h.incident, h.body, h.attempts, h.not_before, i.position
+            """, logger: logger)
+        var claimed: [(PendingHandoff, Int64)] = []
+        for try await (incident, body, attempts, notBefore, position) in rows.decode((String, String, Int32, Int64, Int64).self) {
+            claimed.append(
+                (PendingHandoff(incident: incident, body: Array(body.utf8), attempts: Int(attempts), notBefore: Timestamp(epochMilliseconds: notBefore)), position))
+        }
+        return claimed.sorted { $0.1 < $1.1 }.map(\.0)
+    }
+
     public func changes() -> AsyncStream<String> { changeStream() }
 }
