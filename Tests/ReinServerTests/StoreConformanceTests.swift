@@ -168,17 +168,32 @@ struct StoreConformanceTests {
         let folder = try Self.folder()
         // The schema before versions, with an incident and two events in it.
         let old = try await TestStores.store(kind, folder: folder, upTo: "4-teams-cards")
-        try await Self.opening(old, ["INC-M"])
         let events = [0, 1].map { index in StoreCoding.event(.result(at: Self.opened.adding(milliseconds: Int64(index)), succeeded: true, detail: "\(index)")) }
         if let sqlite = old as? SQLiteStore {
+            try await Self.opening(old, ["INC-M"])
             try await sqlite.pool.write { db in
                 for (index, body) in events.enumerated() {
                     try db.execute(sql: "INSERT INTO event (incident, idx, body) VALUES ('INC-M', ?, ?)", arguments: [index, body])
                 }
             }
         } else if let postgres = old as? PostgresStore {
+            // As the previous schema holds them (this version's code writes the next one).
+            var chain = AuditChain()
+            chain.append(Self.entry("INC-M", "opened"))
+            let record = Self.record("INC-M")
+            let files = StoreCoding.filesJSON(exampleBundle.files)
+            let alert = StoreCoding.text(.object(record.alert))
+            let request = String(decoding: record.request, as: UTF8.self)
+            let client = postgres.client
+            try await client.query("INSERT INTO bundle (digest, files) VALUES (\(exampleBundle.digest), \(files))")
+            try await client.query(
+                """
+                INSERT INTO incident (id, position, runbook, bundle, opened, owner, alert, request)
+                VALUES ('INC-M', 1, \(record.runbook), \(record.bundle), \(record.opened.rfc3339), \(record.owner), \(alert), \(request))
+                """)
+            try await client.query("INSERT INTO audit (seq, line, hash) VALUES (0, \(chain.lines[0]), \(chain.head))")
             for (index, body) in events.enumerated() {
-                try await postgres.client.query("INSERT INTO event (incident, idx, body) VALUES ('INC-M', \(Int32(index)), \(body))")
+                try await client.query("INSERT INTO event (incident, idx, body) VALUES ('INC-M', \(Int32(index)), \(body))")
             }
         }
         await TestStores.close(old)
@@ -188,6 +203,10 @@ struct StoreConformanceTests {
         await #expect(throws: StoreConflict.self) { try await store.commit(Self.step("INC-M", version: 1, index: 2)) }
         _ = try await store.commit(Self.step("INC-M", version: 2, index: 2))
         #expect(try await store.incidents().first?.events.count == 3)
+        // The chain goes on from the entry the previous schema held.
+        let lines = try await store.auditLines(after: -1, limit: 10).map(\.text)
+        #expect(lines.count == 2)
+        #expect(try AuditVerifier.verify(lines.joined(separator: "\n") + "\n").get().nextSeq == 2)
         await TestStores.close(store)
         // Opening it again migrates nothing more.
         let again = try await TestStores.store(kind, folder: folder)

@@ -16,6 +16,14 @@ enum StoreWrite: Sendable {
     /// A failed attempt of a pending effect: the count, when to try again, why.
     case deferral(id: String, attempts: Int, notBefore: Timestamp, error: String)
 
+    /// The incident whose row the write locks: the step's, or the effect's (its id's first part).
+    var incident: String {
+        switch self {
+        case .step(let step): step.incident
+        case .delivery(let id, _, _, _), .deferral(let id, _, _, _): String(id.prefix { $0 != "/" })
+        }
+    }
+
     enum Outcome: Sendable {
         /// What a step wrote.
         case stored(StoredStep)

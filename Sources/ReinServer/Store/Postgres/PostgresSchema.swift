@@ -80,6 +80,13 @@ enum PostgresSchema {
                 "UPDATE incident SET revision = version",
                 "CREATE INDEX incident_deadline ON incident(deadline) WHERE deadline IS NOT NULL",
                 "ALTER TABLE effect ADD COLUMN lease_owner TEXT, ADD COLUMN lease_until BIGINT",
+                "CREATE INDEX effect_incident ON effect(incident)",
+                // The chain's head, one row: locking it orders the appends of every replica.
+                "CREATE TABLE audit_head (one BOOLEAN PRIMARY KEY DEFAULT true CHECK (one), seq BIGINT NOT NULL, hash TEXT NOT NULL)",
+                """
+                INSERT INTO audit_head (seq, hash)
+                SELECT coalesce(max(seq), -1), coalesce((SELECT hash FROM audit ORDER BY seq DESC LIMIT 1), repeat('0', 64)) FROM audit
+                """,
                 "ALTER TABLE handoff ADD COLUMN lease_owner TEXT, ADD COLUMN lease_until BIGINT",
             ]
         ),

@@ -9,13 +9,18 @@ extension PostgresStore {
     /// then the audit lines of all of them under the chain's lock, then one notification per
     /// incident (its id, with ` effects` when effects may now go out). A failed transaction
     /// fails every write in it.
+    ///
+    /// The writes lock their incidents' rows in the order of the incidents' ids (the writes of
+    /// one incident keep their order), and the chain's lock is taken last, so that two replicas'
+    /// transactions never wait for each other in a circle.
     static func write(_ writes: [StoreWrite], _ client: PostgresClient, logger: Logger) async -> [Result<StoreWrite.Outcome, StoreFailure>] {
+        let order = writes.indices.sorted { (writes[$0].incident, $0) < (writes[$1].incident, $1) }
         do {
-            return try await client.withTransaction(logger: logger) { connection in
+            let sorted = try await client.withTransaction(logger: logger) { connection in
                 var results: [Result<StoreWrite.Outcome, StoreFailure>] = []
                 var audit: [(index: Int, entries: [AuditChain.Entry])] = []
                 var changed: Set<String> = []
-                for write in writes {
+                for write in order.map({ writes[$0] }) {
                     switch write {
                     case .step(let step):
                         guard let revision = try await store(step, connection, logger: logger) else {
@@ -42,7 +47,18 @@ extension PostgresStore {
                         results.append(.success(.changed(try await bump(incident, connection, &changed, logger: logger))))
                     }
                 }
-                let lines = try await appendAudit(audit.flatMap(\.entries), connection, logger: logger)
+                // The chain's lock last, and only when there is something to link: held from
+                // here to the commit.
+                let entries = audit.flatMap(\.entries)
+                let notifying = changed.sorted()
+                var lines: [AuditLine] = []
+                if entries.isEmpty {
+                    if !notifying.isEmpty {
+                        try await connection.query("SELECT pg_notify(\(channel), id) FROM unnest(\(notifying)::text[]) AS id", logger: logger)
+                    }
+                } else {
+                    lines = try await append(entries, to: try await lockChain(connection, logger: logger), notifying: notifying, connection, logger: logger)
+                }
                 var next = lines[...]
                 for (index, entries) in audit {
                     guard case .success(.stored(var stored)) = results[index] else { continue }
@@ -50,12 +66,11 @@ extension PostgresStore {
                     next = next.dropFirst(entries.count)
                     results[index] = .success(.stored(stored))
                 }
-                if !changed.isEmpty {
-                    let ids = changed.sorted()
-                    try await connection.query("SELECT pg_notify(\(channel), id) FROM unnest(\(ids)::text[]) AS id", logger: logger)
-                }
                 return results
             }
+            var results = sorted
+            for (position, index) in order.enumerated() { results[index] = sorted[position] }
+            return results
         } catch {
             return writes.map { _ in .failure(StoreFailure(message: String(reflecting: error))) }
         }

@@ -28,18 +28,18 @@ extension PostgresStore {
     }
 
     public func claimEffects(owner: String, now: Timestamp, until: Timestamp, limit: Int) async throws -> [OutboxEntry] {
-        // Each incident's first pending effect; the update re-checks the lease on the row as it
-        // is when its turn comes (another replica's claim that committed first wins).
+        // Each incident's first pending effect whose lease is free (or one's own). Rows another
+        // transaction holds (a claim, a delivery being recorded) are skipped, not waited for:
+        // they are looked at again a second later, and no claim ever waits in a lock.
         var query: PostgresQuery = """
             WITH heads AS (
-                SELECT DISTINCT ON (incident) id, lease_owner, lease_until FROM effect WHERE delivery = 'pending'
-                ORDER BY incident, position),
+                SELECT DISTINCT ON (incident) id FROM effect WHERE delivery = 'pending' ORDER BY incident, position),
             free AS (
-                SELECT id FROM heads WHERE lease_owner IS NULL OR lease_owner = \(owner) OR lease_until < \(now.epochMilliseconds)
-                LIMIT \(Int64(max(0, limit))))
+                SELECT e.id FROM effect e WHERE e.id IN (SELECT id FROM heads) AND e.delivery = 'pending'
+                    AND (e.lease_owner IS NULL OR e.lease_owner = \(owner) OR e.lease_until < \(now.epochMilliseconds))
+                ORDER BY e.id LIMIT \(Int64(max(0, limit))) FOR UPDATE SKIP LOCKED)
             UPDATE effect SET lease_owner = \(owner), lease_until = \(until.epochMilliseconds)
-            WHERE id IN (SELECT id FROM free) AND delivery = 'pending'
-                AND (lease_owner IS NULL OR lease_owner = \(owner) OR lease_until < \(now.epochMilliseconds))
+            WHERE id IN (SELECT id FROM free)
             """
         query.sql += " RETURNING \(Self.effectColumns)"
         return try await entries(query).sorted { $0.effect.created < $1.effect.created }
@@ -48,13 +48,13 @@ extension PostgresStore {
     public func claimHandoffs(owner: String, now: Timestamp, until: Timestamp, limit: Int) async throws -> [PendingHandoff] {
         let rows = try await client.query(
             """
-            UPDATE handoff h SET lease_owner = \(owner), lease_until = \(until.epochMilliseconds)
-            FROM incident i
-            WHERE i.id = h.incident AND h.incident IN (
+            WITH free AS (
                 SELECT incident FROM handoff WHERE NOT delivered
                     AND (lease_owner IS NULL OR lease_owner = \(owner) OR lease_until < \(now.epochMilliseconds))
-                LIMIT \(Int64(max(0, limit))))
-                AND NOT h.delivered AND (h.lease_owner IS NULL OR h.lease_owner = \(owner) OR h.lease_until < \(now.epochMilliseconds))
+                ORDER BY incident LIMIT \(Int64(max(0, limit))) FOR UPDATE SKIP LOCKED)
+            UPDATE handoff h SET lease_owner = \(owner), lease_until = \(until.epochMilliseconds)
+            FROM incident i
+            WHERE i.id = h.incident AND h.incident IN (SELECT incident FROM free)
             RETURNING h.incident, h.body, h.attempts, h.not_before, i.position
             """, logger: logger)
         var claimed: [(PendingHandoff, Int64)] = []

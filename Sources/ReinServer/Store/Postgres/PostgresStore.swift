@@ -9,8 +9,9 @@ import ReinAdapters
 /// - a step is stored only onto the incident's version it was made from (a conditional update of
 ///   the incident's row): two replicas never store the same step index, and the one that lost
 ///   reloads the incident and redoes its step;
-/// - the audit chain's `seq` and `prev` are assigned inside the transaction that appends, under
-///   a transaction-scoped advisory lock: one chain, in commit order, across replicas;
+/// - the audit chain's `seq` and `prev` are assigned inside the transaction that appends, which
+///   locks the chain's head (one row) until it commits: one chain, in commit order, across
+///   replicas;
 /// - every commit notifies the channel `rein` with the incident's id: long polls on other
 ///   replicas wake, and their dispatchers look for effects.
 public final class PostgresStore: SharedStore {
@@ -19,8 +20,6 @@ public final class PostgresStore: SharedStore {
     let queue: CommitQueue
     private let running: Task<Void, Never>
     private let listener: PostgresListener
-    /// The advisory lock that orders the audit chain (and incident positions).
-    static let chainLock: Int64 = 0x5245_494E_0002
     /// The channel commits notify.
     static let channel = "rein"
 
@@ -71,7 +70,7 @@ public final class PostgresStore: SharedStore {
         let logger = self.logger
         return try await client.withTransaction(logger: logger) { connection -> OpenResult in
             // Under the chain's lock, an incident opened by another replica meanwhile is seen.
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.chainLock))", logger: logger)
+            let chain = try await Self.lockChain(connection, logger: logger)
             let existing = try await connection.query("SELECT request, owner FROM incident WHERE id = \(record.id)", logger: logger)
             for try await (stored, owner) in existing.decode((String, String).self) {
                 return .exists(request: Array(stored.utf8), owner: owner)
@@ -86,9 +85,7 @@ public final class PostgresStore: SharedStore {
                 let body = String(decoding: handoff, as: UTF8.self)
                 try await connection.query("INSERT INTO handoff (incident, body) VALUES (\(record.id), \(body))", logger: logger)
             }
-            let lines = try await Self.appendAudit(audit, connection, logger: logger)
-            try await connection.query("SELECT pg_notify(\(Self.channel), \(record.id))", logger: logger)
-            return .created(lines)
+            return .created(try await Self.append(audit, to: chain, notifying: [record.id], connection, logger: logger))
         }
     }
 
@@ -104,7 +101,8 @@ public final class PostgresStore: SharedStore {
         guard !entries.isEmpty else { return [] }
         let logger = self.logger
         return try await client.withTransaction(logger: logger) { connection in
-            try await Self.appendAudit(entries, connection, logger: logger)
+            let chain = try await Self.lockChain(connection, logger: logger)
+            return try await Self.append(entries, to: chain, notifying: [], connection, logger: logger)
         }
     }
 
@@ -115,17 +113,23 @@ public final class PostgresStore: SharedStore {
         return lines
     }
 
-    /// Links `entries` after the chain's last entry inside the caller's transaction, under the
-    /// chain's lock (held until that transaction ends); the lines.
-    static func appendAudit(_ entries: [AuditChain.Entry], _ connection: PostgresConnection, logger: Logger) async throws -> [AuditLine] {
-        guard !entries.isEmpty else { return [] }
-        try await connection.query("SELECT pg_advisory_xact_lock(\(chainLock))", logger: logger)
-        var chain = AuditChain()
-        for try await (seq, hash) in try await connection.query("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", logger: logger)
+    /// Locks the chain's head until the caller's transaction ends (another replica's append
+    /// waits for it), and reads it: the chain to link after.
+    static func lockChain(_ connection: PostgresConnection, logger: Logger) async throws -> AuditChain {
+        for try await (seq, hash) in try await connection.query("SELECT seq, hash FROM audit_head FOR UPDATE", logger: logger)
             .decode((Int64, String).self)
         {
-            chain = AuditChain(nextSeq: seq + 1, head: hash)
+            return AuditChain(nextSeq: seq + 1, head: hash)
         }
+        throw StoreError.corrupt("the audit chain's head is missing")
+    }
+
+    /// Links `entries` after `chain` (locked by ``lockChain``) and notifies the channel of the
+    /// incidents in `notifying`, in one statement; the lines.
+    static func append(
+        _ entries: [AuditChain.Entry], to chain: AuditChain, notifying: [String], _ connection: PostgresConnection, logger: Logger
+    ) async throws -> [AuditLine] {
+        var chain = chain
         var lines: [AuditLine] = []
         var hashes: [String] = []
         for entry in entries {
@@ -137,7 +141,11 @@ public final class PostgresStore: SharedStore {
         let seqs = lines.map(\.seq)
         let texts = lines.map(\.text)
         try await connection.query(
-            "INSERT INTO audit (seq, line, hash) SELECT * FROM unnest(\(seqs)::bigint[], \(texts)::text[], \(hashes)::text[])", logger: logger)
+            """
+            WITH appended AS (INSERT INTO audit (seq, line, hash) SELECT * FROM unnest(\(seqs)::bigint[], \(texts)::text[], \(hashes)::text[])),
+            head AS (UPDATE audit_head SET seq = \(chain.nextSeq - 1), hash = \(chain.head) WHERE \(!lines.isEmpty))
+            SELECT pg_notify(\(channel), id) FROM unnest(\(notifying)::text[]) AS id
+            """, logger: logger)
         return lines
     }
 
