@@ -8,23 +8,33 @@ struct StoreFailure: Error, Sendable, CustomStringConvertible {
     var description: String { message }
 }
 
-/// One write the group commit takes: a step, or a change of an effect's delivery.
+/// One write the group commit takes: an opening, a step, or a change of an effect's delivery.
 enum StoreWrite: Sendable {
+    /// An incident opened, with its opening audit entries and its hand-off (if any).
+    case open(IncidentRecord, audit: [AuditChain.Entry], handoff: [UInt8]?)
     case step(StepCommit)
     /// Effect `id` to `to` (with `error`) when it is in one of `from`.
     case delivery(id: String, to: String, from: [String], error: String?)
     /// A failed attempt of a pending effect: the count, when to try again, why.
     case deferral(id: String, attempts: Int, notBefore: Timestamp, error: String)
 
+    var isOpening: Bool {
+        if case .open = self { return true }
+        return false
+    }
+
     /// The incident whose row the write locks: the step's, or the effect's (its id's first part).
     var incident: String {
         switch self {
+        case .open(let record, _, _): record.id
         case .step(let step): step.incident
         case .delivery(let id, _, _, _), .deferral(let id, _, _, _): String(id.prefix { $0 != "/" })
         }
     }
 
     enum Outcome: Sendable {
+        /// How an opening went.
+        case opened(OpenResult)
         /// What a step wrote.
         case stored(StoredStep)
         /// Whether an effect's row changed.
@@ -48,11 +58,19 @@ actor CommitQueue {
     func step(_ step: StepCommit) async throws -> StoredStep {
         switch await submit(.step(step)) {
         case .success(.stored(let stored)): return stored
-        case .success(.changed): throw StoreFailure(message: "the step was not written")
+        case .success: throw StoreFailure(message: "the step was not written")
         case .failure(let failure):
             if let conflict = failure.conflict { throw conflict }
             throw failure
         }
+    }
+
+    /// Opens an incident (in the next transaction), unless one with its id exists.
+    func open(_ record: IncidentRecord, audit: [AuditChain.Entry], handoff: [UInt8]?) async throws -> OpenResult {
+        guard case .opened(let result) = try await submit(.open(record, audit: audit, handoff: handoff)).get() else {
+            throw StoreFailure(message: "the incident was not written")
+        }
+        return result
     }
 
     /// Makes a change of an effect (in the next transaction); whether its row changed.

@@ -41,29 +41,30 @@ public final class SQLiteStore: SessionStore {
         return text.map(StoreCoding.files)
     }
 
+    /// Opens an incident, in the group commit with the steps.
     public func open(_ record: IncidentRecord, audit: [AuditChain.Entry], handoff: [UInt8]? = nil) async throws -> OpenResult {
-        let request = Data(record.request)
-        let context = record.context.map { StoreCoding.text(.object($0)) }
-        let alert = StoreCoding.text(.object(record.alert))
-        return try await pool.write { db in
-            if let row = try Row.fetchOne(db, sql: "SELECT request, owner FROM incident WHERE id = ?", arguments: [record.id]) {
-                let stored: Data = row["request"]
-                let owner: String = row["owner"]
-                return .exists(request: Array(stored), owner: owner)
-            }
-            try db.execute(
-                sql: """
-                    INSERT INTO incident (id, runbook, bundle, opened, owner, context, alert, request)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    record.id, record.runbook, record.bundle, record.opened.rfc3339, record.owner, context, alert, request,
-                ])
-            if let handoff {
-                try db.execute(sql: "INSERT INTO handoff (incident, body) VALUES (?, ?)", arguments: [record.id, Data(handoff)])
-            }
-            return .created(try Self.appendAudit(audit, db))
+        try await queue.open(record, audit: audit, handoff: handoff)
+    }
+
+    private static func open(_ record: IncidentRecord, audit: [AuditChain.Entry], handoff: [UInt8]?, _ db: Database) throws -> OpenResult {
+        if let row = try Row.fetchOne(db, sql: "SELECT request, owner FROM incident WHERE id = ?", arguments: [record.id]) {
+            let stored: Data = row["request"]
+            let owner: String = row["owner"]
+            return .exists(request: Array(stored), owner: owner)
         }
+        try db.execute(
+            sql: """
+                INSERT INTO incident (id, runbook, bundle, opened, owner, context, alert, request)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                record.id, record.runbook, record.bundle, record.opened.rfc3339, record.owner, record.context.map { StoreCoding.text(.object($0)) },
+                StoreCoding.text(.object(record.alert)), Data(record.request),
+            ])
+        if let handoff {
+            try db.execute(sql: "INSERT INTO handoff (incident, body) VALUES (?, ?)", arguments: [record.id, Data(handoff)])
+        }
+        return .created(try appendAudit(audit, db))
     }
 
     /// Stores one step. Steps that arrive while a transaction is being written wait and go
@@ -105,6 +106,8 @@ public final class SQLiteStore: SessionStore {
 
     private static func apply(_ write: StoreWrite, event: (Int, String)?, _ db: Database) throws -> StoreWrite.Outcome {
         switch write {
+        case .open(let record, let audit, let handoff):
+            return .opened(try open(record, audit: audit, handoff: handoff, db))
         case .step(let step):
             return .stored(try apply(step, event: event, db))
         case .delivery(let id, let delivery, let from, let error):

@@ -11,8 +11,9 @@ extension PostgresStore {
     /// fails every write in it.
     ///
     /// The writes lock their incidents' rows in the order of the incidents' ids (the writes of
-    /// one incident keep their order), and the chain's lock is taken last, so that two replicas'
-    /// transactions never wait for each other in a circle.
+    /// one incident keep their order), and the chain's lock is taken last (first when the batch
+    /// opens incidents: their positions in the opening order are given under it), so that two
+    /// replicas' transactions never wait for each other in a circle.
     static func write(_ writes: [StoreWrite], _ client: PostgresClient, logger: Logger) async -> [Result<StoreWrite.Outcome, StoreFailure>] {
         let order = writes.indices.sorted { (writes[$0].incident, $0) < (writes[$1].incident, $1) }
         do {
@@ -20,8 +21,18 @@ extension PostgresStore {
                 var results: [Result<StoreWrite.Outcome, StoreFailure>] = []
                 var audit: [(index: Int, entries: [AuditChain.Entry])] = []
                 var changed: Set<String> = []
+                var chain: AuditChain?
+                if writes.contains(where: \.isOpening) { chain = try await lockChain(connection, logger: logger) }
                 for write in order.map({ writes[$0] }) {
                     switch write {
+                    case .open(let record, let entries, let handoff):
+                        if let existing = try await open(record, handoff: handoff, connection, logger: logger) {
+                            results.append(.success(.opened(existing)))
+                            continue
+                        }
+                        audit.append((results.count, entries))
+                        changed.insert(record.id)
+                        results.append(.success(.opened(.created([]))))
                     case .step(let step):
                         guard let revision = try await store(step, connection, logger: logger) else {
                             let conflict = StoreConflict(incident: step.incident)
@@ -57,14 +68,20 @@ extension PostgresStore {
                         try await connection.query("SELECT pg_notify(\(channel), id) FROM unnest(\(notifying)::text[]) AS id", logger: logger)
                     }
                 } else {
-                    lines = try await append(entries, to: try await lockChain(connection, logger: logger), notifying: notifying, connection, logger: logger)
+                    if chain == nil { chain = try await lockChain(connection, logger: logger) }
+                    lines = try await append(entries, to: chain ?? AuditChain(), notifying: notifying, connection, logger: logger)
                 }
                 var next = lines[...]
                 for (index, entries) in audit {
-                    guard case .success(.stored(var stored)) = results[index] else { continue }
-                    stored.lines = Array(next.prefix(entries.count))
+                    let mine = Array(next.prefix(entries.count))
                     next = next.dropFirst(entries.count)
-                    results[index] = .success(.stored(stored))
+                    switch results[index] {
+                    case .success(.stored(var stored)):
+                        stored.lines = mine
+                        results[index] = .success(.stored(stored))
+                    case .success(.opened(.created)): results[index] = .success(.opened(.created(mine)))
+                    default: continue
+                    }
                 }
                 return results
             }
@@ -106,6 +123,29 @@ extension PostgresStore {
             SELECT revision FROM moved
             """, logger: logger)
         for try await revision in rows.decode(Int64.self) { return revision }
+        return nil
+    }
+
+    /// Opens an incident inside the batch (the chain is locked): nil when it was created, how it
+    /// exists otherwise.
+    private static func open(_ record: IncidentRecord, handoff: [UInt8]?, _ connection: PostgresConnection, logger: Logger) async throws -> OpenResult? {
+        let existing = try await connection.query("SELECT request, owner FROM incident WHERE id = \(record.id)", logger: logger)
+        for try await (stored, owner) in existing.decode((String, String).self) {
+            return .exists(request: Array(stored.utf8), owner: owner)
+        }
+        let context = record.context.map { StoreCoding.text(.object($0)) }
+        let alert = StoreCoding.text(.object(record.alert))
+        let request = String(decoding: record.request, as: UTF8.self)
+        let body = handoff.map { String(decoding: $0, as: UTF8.self) }
+        try await connection.query(
+            """
+            WITH opened AS (
+                INSERT INTO incident (id, position, runbook, bundle, opened, owner, context, alert, request)
+                SELECT \(record.id), coalesce(max(position), 0) + 1, \(record.runbook), \(record.bundle), \(record.opened.rfc3339),
+                    \(record.owner), \(context), \(alert), \(request) FROM incident
+                RETURNING id)
+            INSERT INTO handoff (incident, body) SELECT id, \(body)::text FROM opened WHERE \(body)::text IS NOT NULL
+            """, logger: logger)
         return nil
     }
 

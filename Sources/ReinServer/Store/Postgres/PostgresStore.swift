@@ -63,30 +63,9 @@ public final class PostgresStore: SharedStore {
         return nil
     }
 
+    /// Opens an incident, in the group commit with the steps.
     public func open(_ record: IncidentRecord, audit: [AuditChain.Entry], handoff: [UInt8]?) async throws -> OpenResult {
-        let context = record.context.map { StoreCoding.text(.object($0)) }
-        let alert = StoreCoding.text(.object(record.alert))
-        let request = String(decoding: record.request, as: UTF8.self)
-        let logger = self.logger
-        return try await client.withTransaction(logger: logger) { connection -> OpenResult in
-            // Under the chain's lock, an incident opened by another replica meanwhile is seen.
-            let chain = try await Self.lockChain(connection, logger: logger)
-            let existing = try await connection.query("SELECT request, owner FROM incident WHERE id = \(record.id)", logger: logger)
-            for try await (stored, owner) in existing.decode((String, String).self) {
-                return .exists(request: Array(stored.utf8), owner: owner)
-            }
-            try await connection.query(
-                """
-                INSERT INTO incident (id, position, runbook, bundle, opened, owner, context, alert, request)
-                SELECT \(record.id), coalesce(max(position), 0) + 1, \(record.runbook), \(record.bundle), \(record.opened.rfc3339),
-                    \(record.owner), \(context), \(alert), \(request) FROM incident
-                """, logger: logger)
-            if let handoff {
-                let body = String(decoding: handoff, as: UTF8.self)
-                try await connection.query("INSERT INTO handoff (incident, body) VALUES (\(record.id), \(body))", logger: logger)
-            }
-            return .created(try await Self.append(audit, to: chain, notifying: [record.id], connection, logger: logger))
-        }
+        try await queue.open(record, audit: audit, handoff: handoff)
     }
 
     public func commit(_ step: StepCommit) async throws -> StoredStep {
