@@ -180,8 +180,10 @@ struct SharedStoreTests {
         let late = until.adding(milliseconds: 1_001)
         #expect(try await store.claimEffects(owner: "r2", now: late, until: late.adding(milliseconds: 30_000), limit: 10).map(\.effect.id).sorted() == ["INC-1/0/1", "INC-2/0/0"])
         #expect(try await store.claimEffects(owner: "r1", now: late, until: late.adding(milliseconds: 30_000), limit: 10).isEmpty)
-        // A limit takes fewer.
-        #expect(try await store.claimEffects(owner: "r2", now: late, until: late.adding(milliseconds: 30_000), limit: 1).count == 1)
+        // A limit takes fewer; one incident's effects only, when asked.
+        let later = late.adding(milliseconds: 30_001)
+        #expect(try await store.claimEffects(owner: "r3", now: later, until: later.adding(milliseconds: 30_000), limit: 1).count == 1)
+        #expect(try await store.claimEffects(of: ["INC-2"], owner: "r4", now: later.adding(milliseconds: 30_001), until: later.adding(milliseconds: 60_000)).map(\.effect.id) == ["INC-2/0/0"])
         await store.close()
     }
 

@@ -6,7 +6,7 @@ import Synchronization
 final class Doorbell: Sendable {
     let rings: AsyncStream<Void>
     private let continuation: AsyncStream<Void>.Continuation
-    private let arrivals = Mutex<(stored: [OutboxEffect], settled: [String])>(([], []))
+    private let arrivals = Mutex<(stored: [OutboxEffect], settled: [String], touched: Set<String>)>(([], [], []))
 
     init() {
         (rings, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -25,11 +25,18 @@ final class Doorbell: Sendable {
         continuation.yield()
     }
 
-    /// The effects handed over since the last call, in the order they were stored, and those
-    /// settled.
-    func takeArrivals() -> (stored: [OutboxEffect], settled: [String]) {
+    /// Rings, saying the effects of `incident` may have moved on (one was delivered or
+    /// acknowledged, here or at another replica): its next one may go out now.
+    func ring(touching incident: String) {
+        arrivals.withLock { _ = $0.touched.insert(incident) }
+        continuation.yield()
+    }
+
+    /// The effects handed over since the last call, in the order they were stored, those
+    /// settled, and the incidents touched.
+    func takeArrivals() -> (stored: [OutboxEffect], settled: [String], touched: Set<String>) {
         arrivals.withLock { arrivals in
-            defer { arrivals = ([], []) }
+            defer { arrivals = ([], [], []) }
             return arrivals
         }
     }

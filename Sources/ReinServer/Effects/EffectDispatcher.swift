@@ -33,6 +33,8 @@ actor EffectDispatcher {
     static let maxInFlight = 16
     /// The owner of the leases this dispatcher takes (shared stores).
     private let replica = SharedStoreReplica.newName()
+    /// When to claim from every incident next (shared stores): at the first look, then every second.
+    private var nextScan = Timestamp(seconds: 0)
 
 
     init(executors: EffectExecutors, services: HostServices, state: HostState, doorbell: Doorbell) {
@@ -78,14 +80,19 @@ actor EffectDispatcher {
         let arrivals = doorbell.takeArrivals()
         let now = services.clock.now()
         if let shared = services.shared {
-            await claim(from: shared, now: now)
+            if now >= nextScan {
+                await claim(from: shared, now: now)
+                nextScan = now.adding(milliseconds: SharedStoreReplica.claimEvery)
+            } else {
+                await claim(touching: arrivals.touched.union(arrivals.stored.map(\.incident)), from: shared, now: now)
+            }
         } else {
             take(arrivals.stored)
         }
         // Acknowledged before they went out; one under way finishes (its record does not
         // overwrite the acknowledgement).
         for id in arrivals.settled where deliveries[id] == nil { remove(id, of: String(id.prefix { $0 != "/" })) }
-        var next: Timestamp? = services.shared == nil ? nil : now.adding(milliseconds: SharedStoreReplica.claimEvery)
+        var next: Timestamp? = services.shared == nil ? nil : nextScan
         for incident in Array(queues.keys) where !busy.contains(incident) {
             // The first delivery to finish rings again.
             guard busy.count < Self.maxInFlight else { break }
@@ -108,8 +115,23 @@ actor EffectDispatcher {
         }
     }
 
-    /// Claims what this replica may deliver (a shared store): the queues become the effects
-    /// claimed, besides those under way. A failed claim leaves the queues as they were.
+    /// Claims the first pending effect of each incident `touched` (a shared store): one this
+    /// replica just stored, or one whose effects moved on.
+    private func claim(touching touched: Set<String>, from shared: any SharedStore, now: Timestamp) async {
+        guard !touched.isEmpty else { return }
+        do {
+            let claimed = try await shared.claimEffects(
+                of: touched.sorted(), owner: replica, now: now, until: now.adding(milliseconds: SharedStoreReplica.leaseMilliseconds))
+            for entry in claimed where !(queues[entry.effect.incident]?.contains { $0.effect.id == entry.effect.id } ?? false) {
+                queues[entry.effect.incident, default: []].append(entry)
+            }
+        } catch {
+            services.logger.warning("effects could not be claimed", metadata: ["why": "\(error)"])
+        }
+    }
+
+    /// Claims what this replica may deliver (a shared store), once a second: the queues become
+    /// the effects claimed, besides those under way. A failed claim leaves the queues as they were.
     private func claim(from shared: any SharedStore, now: Timestamp) async {
         let claimed: [OutboxEntry]
         do {
@@ -186,7 +208,7 @@ actor EffectDispatcher {
         defer {
             busy.remove(effect.incident)
             deliveries[effect.id] = nil
-            doorbell.ring()
+            doorbell.ring(touching: effect.incident)
         }
         guard !Task.isCancelled else { return }
         let metadata: Logger.Metadata = ["incident": "\(effect.incident)", "effect": "\(effect.id)", "type": "\(effect.type)"]

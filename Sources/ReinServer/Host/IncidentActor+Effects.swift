@@ -123,7 +123,7 @@ extension IncidentActor {
             guard await record(id, to: wanted, from: ["pending", "delivered"], error: ack.error) else {
                 throw .storage("the acknowledgement could not be stored")
             }
-            if effect.delivery == "pending" { services.doorbell.ring(settled: id) } else { services.doorbell.ring() }
+            if effect.delivery == "pending" { services.doorbell.ring(settled: id) } else { services.doorbell.ring(touching: record.id) }
             if effect.type == "execute", !ack.ok, incident.executingEffect?.id == id {
                 let detail = "execution failed: \(ack.error ?? "the executor reported a failure")"
                 _ = try await apply { at throws(HostError) in .result(at: at, succeeded: false, detail: detail) }

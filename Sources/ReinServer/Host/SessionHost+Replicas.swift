@@ -97,7 +97,7 @@ extension SessionHost {
                     for actor in state.all() { await actor.changedElsewhere() }
                     continue
                 }
-                if parts.count > 1 { services.doorbell.ring() }
+                if parts.count > 1 { services.doorbell.ring(touching: String(id)) }
                 await state.actor(String(id))?.changedElsewhere()
             }
         }

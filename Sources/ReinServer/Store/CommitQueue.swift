@@ -18,11 +18,6 @@ enum StoreWrite: Sendable {
     /// A failed attempt of a pending effect: the count, when to try again, why.
     case deferral(id: String, attempts: Int, notBefore: Timestamp, error: String)
 
-    var isOpening: Bool {
-        if case .open = self { return true }
-        return false
-    }
-
     /// The incident whose row the write locks: the step's, or the effect's (its id's first part).
     var incident: String {
         switch self {

@@ -20,6 +20,9 @@ public protocol SharedStore: SessionStore {
     /// A claim of one's own lease renews it. Another replica claims an effect only once the
     /// lease has run out (its owner died, or is too slow): delivery stays at least once.
     func claimEffects(owner: String, now: Timestamp, until: Timestamp, limit: Int) async throws -> [OutboxEntry]
+    /// Claims as ``claimEffects(owner:now:until:limit:)`` does, among the effects of `incidents`
+    /// only (those this replica just stored effects of, or whose effects moved on).
+    func claimEffects(of incidents: [String], owner: String, now: Timestamp, until: Timestamp) async throws -> [OutboxEntry]
     /// Claims hand-offs not yet delivered for `owner` until `until`, as ``claimEffects`` does
     /// effects, in the order the incidents were opened.
     func claimHandoffs(owner: String, now: Timestamp, until: Timestamp, limit: Int) async throws -> [PendingHandoff]

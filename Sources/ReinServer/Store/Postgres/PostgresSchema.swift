@@ -81,6 +81,8 @@ enum PostgresSchema {
                 "CREATE INDEX incident_deadline ON incident(deadline) WHERE deadline IS NOT NULL",
                 "ALTER TABLE effect ADD COLUMN lease_owner TEXT, ADD COLUMN lease_until BIGINT",
                 "CREATE INDEX effect_incident ON effect(incident)",
+                // Where an incident opened in a batch stands until the chain's lock gives it its place.
+                "CREATE SEQUENCE incident_provisional",
                 // The chain's head, one row: locking it orders the appends of every replica.
                 "CREATE TABLE audit_head (one BOOLEAN PRIMARY KEY DEFAULT true CHECK (one), seq BIGINT NOT NULL, hash TEXT NOT NULL)",
                 """

@@ -11,9 +11,9 @@ extension PostgresStore {
     /// fails every write in it.
     ///
     /// The writes lock their incidents' rows in the order of the incidents' ids (the writes of
-    /// one incident keep their order), and the chain's lock is taken last (first when the batch
-    /// opens incidents: their positions in the opening order are given under it), so that two
-    /// replicas' transactions never wait for each other in a circle.
+    /// one incident keep their order), and the chain's lock is taken last, so that two replicas'
+    /// transactions never wait for each other in a circle. Incidents opened in the batch get
+    /// their places in the opening order under the chain's lock: the order of the commits.
     static func write(_ writes: [StoreWrite], _ client: PostgresClient, logger: Logger) async -> [Result<StoreWrite.Outcome, StoreFailure>] {
         let order = writes.indices.sorted { (writes[$0].incident, $0) < (writes[$1].incident, $1) }
         do {
@@ -21,8 +21,7 @@ extension PostgresStore {
                 var results: [Result<StoreWrite.Outcome, StoreFailure>] = []
                 var audit: [(index: Int, entries: [AuditChain.Entry])] = []
                 var changed: Set<String> = []
-                var chain: AuditChain?
-                if writes.contains(where: \.isOpening) { chain = try await lockChain(connection, logger: logger) }
+                var opened: [String] = []
                 for write in order.map({ writes[$0] }) {
                     switch write {
                     case .open(let record, let entries, let handoff):
@@ -32,6 +31,7 @@ extension PostgresStore {
                         }
                         audit.append((results.count, entries))
                         changed.insert(record.id)
+                        opened.append(record.id)
                         results.append(.success(.opened(.created([]))))
                     case .step(let step):
                         guard let revision = try await store(step, connection, logger: logger) else {
@@ -63,13 +63,22 @@ extension PostgresStore {
                 let entries = audit.flatMap(\.entries)
                 let notifying = changed.sorted()
                 var lines: [AuditLine] = []
-                if entries.isEmpty {
+                if entries.isEmpty && opened.isEmpty {
                     if !notifying.isEmpty {
                         try await connection.query("SELECT pg_notify(\(channel), id) FROM unnest(\(notifying)::text[]) AS id", logger: logger)
                     }
                 } else {
-                    if chain == nil { chain = try await lockChain(connection, logger: logger) }
-                    lines = try await append(entries, to: chain ?? AuditChain(), notifying: notifying, connection, logger: logger)
+                    let chain = try await lockChain(connection, logger: logger)
+                    if !opened.isEmpty {
+                        try await connection.query(
+                            """
+                            UPDATE incident SET position = placed.position
+                            FROM (SELECT id, (SELECT coalesce(max(position), 0) FROM incident WHERE position > 0) + n AS position
+                                  FROM unnest(\(opened)::text[]) WITH ORDINALITY AS o(id, n)) AS placed
+                            WHERE incident.id = placed.id
+                            """, logger: logger)
+                    }
+                    lines = try await append(entries, to: chain, notifying: notifying, connection, logger: logger)
                 }
                 var next = lines[...]
                 for (index, entries) in audit {
@@ -126,27 +135,30 @@ extension PostgresStore {
         return nil
     }
 
-    /// Opens an incident inside the batch (the chain is locked): nil when it was created, how it
-    /// exists otherwise.
+    /// Opens an incident inside the batch, at a provisional place (a negative position, made
+    /// final under the chain's lock): nil when it was created, how it exists otherwise (another
+    /// replica opening the same id at the same moment is waited for).
     private static func open(_ record: IncidentRecord, handoff: [UInt8]?, _ connection: PostgresConnection, logger: Logger) async throws -> OpenResult? {
-        let existing = try await connection.query("SELECT request, owner FROM incident WHERE id = \(record.id)", logger: logger)
-        for try await (stored, owner) in existing.decode((String, String).self) {
-            return .exists(request: Array(stored.utf8), owner: owner)
-        }
         let context = record.context.map { StoreCoding.text(.object($0)) }
         let alert = StoreCoding.text(.object(record.alert))
         let request = String(decoding: record.request, as: UTF8.self)
         let body = handoff.map { String(decoding: $0, as: UTF8.self) }
-        try await connection.query(
+        let created = try await single(
             """
             WITH opened AS (
                 INSERT INTO incident (id, position, runbook, bundle, opened, owner, context, alert, request)
-                SELECT \(record.id), coalesce(max(position), 0) + 1, \(record.runbook), \(record.bundle), \(record.opened.rfc3339),
-                    \(record.owner), \(context), \(alert), \(request) FROM incident
-                RETURNING id)
-            INSERT INTO handoff (incident, body) SELECT id, \(body)::text FROM opened WHERE \(body)::text IS NOT NULL
-            """, logger: logger)
-        return nil
+                VALUES (\(record.id), -nextval('incident_provisional'), \(record.runbook), \(record.bundle), \(record.opened.rfc3339),
+                    \(record.owner), \(context), \(alert), \(request))
+                ON CONFLICT (id) DO NOTHING RETURNING id),
+            handed AS (INSERT INTO handoff (incident, body) SELECT id, \(body)::text FROM opened WHERE \(body)::text IS NOT NULL)
+            SELECT id FROM opened
+            """, connection, logger: logger)
+        guard created == nil else { return nil }
+        let existing = try await connection.query("SELECT request, owner FROM incident WHERE id = \(record.id)", logger: logger)
+        for try await (stored, owner) in existing.decode((String, String).self) {
+            return .exists(request: Array(stored.utf8), owner: owner)
+        }
+        throw StoreFailure(message: "incident `\(record.id)` could not be opened, nor found")
     }
 
     /// The single text a statement returns, if it returns a row.

@@ -28,20 +28,39 @@ extension PostgresStore {
     }
 
     public func claimEffects(owner: String, now: Timestamp, until: Timestamp, limit: Int) async throws -> [OutboxEntry] {
-        // Each incident's first pending effect whose lease is free (or one's own). Rows another
-        // transaction holds (a claim, a delivery being recorded) are skipped, not waited for:
-        // they are looked at again a second later, and no claim ever waits in a lock.
-        var query: PostgresQuery = """
+        try await claim(nil, owner: owner, now: now, until: until, limit: limit)
+    }
+
+    public func claimEffects(of incidents: [String], owner: String, now: Timestamp, until: Timestamp) async throws -> [OutboxEntry] {
+        guard !incidents.isEmpty else { return [] }
+        return try await claim(incidents, owner: owner, now: now, until: until, limit: incidents.count)
+    }
+
+    /// Claims each incident's first pending effect (only `incidents`' when given) whose lease is
+    /// free, run out or one's own, and returns them. Rows another transaction holds (a claim, a
+    /// delivery being recorded) are skipped, not waited for: they are looked at again a second
+    /// later, and no claim ever waits in a lock. One's own leases are written again only once
+    /// half their time has run.
+    private func claim(_ only: [String]?, owner: String, now: Timestamp, until: Timestamp, limit: Int) async throws -> [OutboxEntry] {
+        let half = now.epochMilliseconds + (until.epochMilliseconds - now.epochMilliseconds) / 2
+        let targeted = only != nil
+        let incidents = only ?? []
+        let query: PostgresQuery = """
             WITH heads AS (
-                SELECT DISTINCT ON (incident) id FROM effect WHERE delivery = 'pending' ORDER BY incident, position),
+                SELECT DISTINCT ON (incident) id FROM effect
+                WHERE delivery = 'pending' AND (NOT \(targeted) OR incident = ANY(\(incidents)::text[]))
+                ORDER BY incident, position),
             free AS (
                 SELECT e.id FROM effect e WHERE e.id IN (SELECT id FROM heads) AND e.delivery = 'pending'
-                    AND (e.lease_owner IS NULL OR e.lease_owner = \(owner) OR e.lease_until < \(now.epochMilliseconds))
-                ORDER BY e.id LIMIT \(Int64(max(0, limit))) FOR UPDATE SKIP LOCKED)
-            UPDATE effect SET lease_owner = \(owner), lease_until = \(until.epochMilliseconds)
-            WHERE id IN (SELECT id FROM free)
+                    AND (e.lease_owner IS NULL OR e.lease_until < \(now.epochMilliseconds) OR (e.lease_owner = \(owner) AND e.lease_until < \(half)))
+                ORDER BY e.id LIMIT \(Int64(max(0, limit))) FOR UPDATE SKIP LOCKED),
+            leased AS (
+                UPDATE effect SET lease_owner = \(owner), lease_until = \(until.epochMilliseconds) WHERE id IN (SELECT id FROM free)
+                RETURNING id)
+            SELECT \(unescaped: Self.effectColumns) FROM effect
+            WHERE id IN (SELECT id FROM leased) OR (id IN (SELECT id FROM heads) AND delivery = 'pending' AND lease_owner = \(owner)
+                AND lease_until >= \(half))
             """
-        query.sql += " RETURNING \(Self.effectColumns)"
         return try await entries(query).sorted { $0.effect.created < $1.effect.created }
     }
 
