@@ -43,24 +43,30 @@ extension PostgresStore {
     /// half their time has run.
     private func claim(_ only: [String]?, owner: String, now: Timestamp, until: Timestamp, limit: Int) async throws -> [OutboxEntry] {
         let half = now.epochMilliseconds + (until.epochMilliseconds - now.epochMilliseconds) / 2
-        let targeted = only != nil
-        let incidents = only ?? []
-        let query: PostgresQuery = """
+        var binds = PostgresBindings()
+        binds.append(owner)
+        binds.append(now.epochMilliseconds)
+        binds.append(half)
+        binds.append(until.epochMilliseconds)
+        binds.append(Int64(max(0, limit)))
+        var filter = ""
+        if let incidents = only {
+            binds.append(incidents)
+            filter = "AND incident = ANY($6)"
+        }
+        let sql = """
             WITH heads AS (
-                SELECT DISTINCT ON (incident) id FROM effect
-                WHERE delivery = 'pending' AND (NOT \(targeted) OR incident = ANY(\(incidents)::text[]))
-                ORDER BY incident, position),
+                SELECT DISTINCT ON (incident) id FROM effect WHERE delivery = 'pending' \(filter) ORDER BY incident, position),
             free AS (
                 SELECT e.id FROM effect e WHERE e.id IN (SELECT id FROM heads) AND e.delivery = 'pending'
-                    AND (e.lease_owner IS NULL OR e.lease_until < \(now.epochMilliseconds) OR (e.lease_owner = \(owner) AND e.lease_until < \(half)))
-                ORDER BY e.id LIMIT \(Int64(max(0, limit))) FOR UPDATE SKIP LOCKED),
+                    AND (e.lease_owner IS NULL OR e.lease_until < $2 OR (e.lease_owner = $1 AND e.lease_until < $3))
+                ORDER BY e.id LIMIT $5 FOR UPDATE SKIP LOCKED),
             leased AS (
-                UPDATE effect SET lease_owner = \(owner), lease_until = \(until.epochMilliseconds) WHERE id IN (SELECT id FROM free)
-                RETURNING id)
-            SELECT \(unescaped: Self.effectColumns) FROM effect
-            WHERE id IN (SELECT id FROM leased) OR (id IN (SELECT id FROM heads) AND delivery = 'pending' AND lease_owner = \(owner)
-                AND lease_until >= \(half))
+                UPDATE effect SET lease_owner = $1, lease_until = $4 WHERE id IN (SELECT id FROM free) RETURNING id)
+            SELECT \(Self.effectColumns) FROM effect
+            WHERE id IN (SELECT id FROM leased) OR (id IN (SELECT id FROM heads) AND delivery = 'pending' AND lease_owner = $1 AND lease_until >= $3)
             """
+        let query = PostgresQuery(unsafeSQL: sql, binds: binds)
         return try await entries(query).sorted { $0.effect.created < $1.effect.created }
     }
 
