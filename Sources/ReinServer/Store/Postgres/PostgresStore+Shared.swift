@@ -63,8 +63,10 @@ extension PostgresStore {
                 ORDER BY e.id LIMIT $5 FOR UPDATE SKIP LOCKED),
             leased AS (
                 UPDATE effect SET lease_owner = $1, lease_until = $4 WHERE id IN (SELECT id FROM free) RETURNING id)
+            SELECT \(Self.effectColumns) FROM effect WHERE id IN (SELECT id FROM leased)
+            UNION ALL
             SELECT \(Self.effectColumns) FROM effect
-            WHERE id IN (SELECT id FROM leased) OR (id IN (SELECT id FROM heads) AND delivery = 'pending' AND lease_owner = $1 AND lease_until >= $3)
+            WHERE id IN (SELECT id FROM heads) AND delivery = 'pending' AND lease_owner = $1 AND lease_until >= $3
             """
         let query = PostgresQuery(unsafeSQL: sql, binds: binds)
         return try await entries(query).sorted { $0.effect.created < $1.effect.created }
