@@ -39,7 +39,7 @@ import time
 import urllib.error
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from live_rig import REPO, READ, RESTART, SECRET, Executor, Server, call, opening, write_config  # noqa: E402
+from live_rig import REPO, READ, RESTART, SECRET, Executor, Server, audit_log, call, opening, write_config  # noqa: E402
 from webhook_receiver import Receiver  # noqa: E402
 
 APPROVAL_TIMEOUT_S = 3
@@ -204,23 +204,6 @@ def check_steps(servers, driver):
     return failures
 
 
-def audit_log(balancer, rein, folder):
-    lines, after = [], -1
-    while True:
-        status, text = balancer.call("GET", f"/v1/audit?after={after}&limit=10000", "dashboards")
-        page = [line for line in text.split("\n") if line]
-        if status != 200 or not page:
-            break
-        lines += page
-        after = json.loads(page[-1])["seq"]
-    path = os.path.join(folder, "audit.jsonl")
-    with open(path, "w") as handle:
-        handle.write("".join(line + "\n" for line in lines))
-    verified = subprocess.run([rein, "audit", "verify", path], capture_output=True, text=True)
-    failures = [] if verified.returncode == 0 else [f"the audit log does not verify: {verified.stdout.strip()} {verified.stderr.strip()}"]
-    return [json.loads(line) for line in lines], failures
-
-
 def check_deadlines(views, entries):
     failures = []
     outcomes = {}
@@ -371,7 +354,8 @@ def main():
     failures = [f"{incident}: still awaiting approval long after its deadline" for incident in waiting[:10]]
     failures += [f"effect {effect} is still {'pending or unacknowledged'} 90 s after the end" for effect in unsettled[:10]]
     failures += check_steps(servers, driver)
-    entries, audit_failures = audit_log(balancer, rein, folder)
+    lines, audit_failures = audit_log(balancer.port, rein, folder)
+    entries = [json.loads(line) for line in lines]
     failures += audit_failures
     deadline_failures, timed_out = check_deadlines(views, entries)
     failures += deadline_failures

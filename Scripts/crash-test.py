@@ -34,7 +34,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from live_rig import REPO, SECRET, READ, RESTART, Executor, Server, call, opening, write_config  # noqa: E402
+from live_rig import REPO, SECRET, READ, RESTART, Executor, Server, audit_log, call, opening, write_config  # noqa: E402
 from webhook_receiver import Receiver  # noqa: E402
 
 
@@ -137,20 +137,8 @@ def check(port, driver, rein, folder):
                 failures.append(f"{incident}: acknowledged step {index} is lost")
             elif (steps[index].get("decision") or {}).get("decision") != decision:
                 failures.append(f"{incident}: step {index} was acknowledged as {decision}, now {steps[index].get('decision')}")
-    lines, after = [], -1
-    while True:
-        status, text = call(port, "GET", f"/v1/audit?after={after}&limit=10000", "dashboards")
-        page = [line for line in text.split("\n") if line]
-        if status != 200 or not page:
-            break
-        lines += page
-        after = json.loads(page[-1])["seq"]
-    log = os.path.join(folder, "audit.jsonl")
-    with open(log, "w") as handle:
-        handle.write("".join(line + "\n" for line in lines))
-    verified = subprocess.run([rein, "audit", "verify", log], capture_output=True, text=True)
-    if verified.returncode != 0:
-        failures.append(f"the audit log does not verify: {verified.stdout.strip()} {verified.stderr.strip()}")
+    lines, audit_failures = audit_log(lambda: port, rein, folder)
+    failures += audit_failures
     # The --audit file: the same chain, caught up at the restart.
     audit_file = os.path.join(folder, "audit-file.jsonl")
     verified = subprocess.run([rein, "audit", "verify", audit_file], capture_output=True, text=True)

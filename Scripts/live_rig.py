@@ -156,3 +156,22 @@ class Executor:
     def idle(self):
         with self.lock:
             return not self.queue
+
+
+def audit_log(port_of, rein, folder):
+    """The server's audit log (GET /v1/audit, page by page, each from `port_of()`), written to
+    `folder`/audit.jsonl and checked with `rein audit verify`: its lines and the failures."""
+    lines, after = [], -1
+    while True:
+        status, text = call(port_of(), "GET", f"/v1/audit?after={after}&limit=10000", "dashboards")
+        page = [line for line in text.split("\n") if line]
+        if status != 200 or not page:
+            break
+        lines += page
+        after = json.loads(page[-1])["seq"]
+    path = os.path.join(folder, "audit.jsonl")
+    with open(path, "w") as handle:
+        handle.write("".join(line + "\n" for line in lines))
+    verified = subprocess.run([rein, "audit", "verify", path], capture_output=True, text=True)
+    failures = [] if verified.returncode == 0 else [f"the audit log does not verify: {verified.stdout.strip()} {verified.stderr.strip()}"]
+    return lines, failures

@@ -21,12 +21,15 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "The live session host: agents ask it before every step, approvers answer through it.",
         discussion: """
             Serves the HTTP API of docs/SERVE.md over the bundle (default: policies/ and \
-            runbooks/). Every incident is kept in an embedded SQLite database under --data; an \
+            runbooks/). Every incident is kept in an embedded SQLite database under --data, or \
+            in the PostgreSQL database of --database, which any number of replicas share; an \
             answer is sent only once what it acknowledges is on disk. A bundle with errors \
             refuses to start (exit 2). SIGTERM or SIGINT: stop accepting, finish what is in \
             flight, exit 0.
 
-            In production: `rein-serve --config /etc/rein/rein-serve.yaml --data /var/lib/rein`. \
+            In production: `rein-serve --config /etc/rein/rein-serve.yaml --data /var/lib/rein`, \
+            or for each replica `rein-serve --config /etc/rein/rein-serve.yaml --database \
+            postgres://rein@db.internal/rein` (the password from PGPASSWORD). \
             With --check it reads the configuration and the bundle, says what it would serve, \
             and exits (0 when both are valid, 2 otherwise) without opening the database.
 

@@ -132,6 +132,6 @@ public struct PostgresLocation: Sendable, Equatable {
 /// Why a `postgres://` URL cannot be used.
 public struct PostgresLocationError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
-    init(_ message: String) { self.message = message }
+    public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
