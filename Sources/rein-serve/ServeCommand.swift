@@ -181,11 +181,12 @@ struct ServeCommand: AsyncParsableCommand {
                 fail(error.description)
             }
         }
-        // The immutable copy: append blobs in Azure Storage, following the store's chain.
-        var auditBlob: AuditBlobSink?
+        // The immutable copy: append blobs in Azure Storage, following the store's chain (with
+        // replicas, from the one that leads).
+        let auditBlob = AuditBlobFollower()
         if let blob = settings.auditBlob, let entraTokens {
             do {
-                auditBlob = try await AuditBlobSink.open(blob, tokens: entraTokens, store: store, clock: SystemClock(), logger: Logger(label: "rein"))
+                try await auditBlob.start(blob, tokens: entraTokens, store: store, logger: Logger(label: "rein"))
             } catch {
                 fail("the audit blob cannot be used: \(error)")
             }
@@ -201,7 +202,7 @@ struct ServeCommand: AsyncParsableCommand {
             return loaded
         }
         forwarder?.attach(host)
-        if let auditBlob { host.onAuditAppended { auditBlob.notify() } }
+        host.onAuditAppended { auditBlob.notify() }
         try await azure.attach(host)
         try await host.start()
         await azure.resume()
@@ -245,7 +246,7 @@ struct ServeCommand: AsyncParsableCommand {
                 logger: logger))
         try await group.run()
         await host.stop()
-        await auditBlob?.stop()
+        await auditBlob.stop()
         for upstream in upstreams.values { await upstream.shutdown() }
         await entraTokens?.shutdown()
         try? await keysClient.shutdown()

@@ -166,7 +166,7 @@ final class GatedStore: SessionStore {
     func auditLines(after seq: Int64, limit: Int) async throws -> [AuditLine] { try await inner.auditLines(after: seq, limit: limit) }
     func pendingEffects(limit: Int) async throws -> [OutboxEntry] { try await inner.pendingEffects(limit: limit) }
     func effect(id: String) async throws -> OutboxEntry? { try await inner.effect(id: id) }
-    func setDelivery(_ id: String, to delivery: String, from: [String], error: String?) async throws -> Bool {
+    func setDelivery(_ id: String, to delivery: String, from: [String], error: String?) async throws -> Int64? {
         try await inner.setDelivery(id, to: delivery, from: from, error: error)
     }
     func deferDelivery(_ id: String, attempts: Int, notBefore: Timestamp, error: String) async throws {

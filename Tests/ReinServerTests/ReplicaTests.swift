@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import ReinAdapters
 @testable import ReinServer
 import Testing
@@ -174,7 +175,7 @@ struct SharedStoreTests {
         // Its owner renews it.
         #expect(try await store.claimEffects(owner: "r1", now: now.adding(milliseconds: 1_000), until: until.adding(milliseconds: 1_000), limit: 10).count == 2)
         // Once delivered, the incident's next effect is next.
-        #expect(try await store.setDelivery("INC-1/0/0", to: "delivered", from: ["pending"], error: nil))
+        #expect(try await store.setDelivery("INC-1/0/0", to: "delivered", from: ["pending"], error: nil) != nil)
         #expect(try await store.claimEffects(owner: "r1", now: now.adding(milliseconds: 2_000), until: until, limit: 10).map(\.effect.id).sorted() == ["INC-1/0/1", "INC-2/0/0"])
         // r1 died: after its lease, r2 takes over.
         let late = until.adding(milliseconds: 1_001)
@@ -185,6 +186,36 @@ struct SharedStoreTests {
         #expect(try await store.claimEffects(owner: "r3", now: later, until: later.adding(milliseconds: 30_000), limit: 1).count == 1)
         #expect(try await store.claimEffects(of: ["INC-2"], owner: "r4", now: later.adding(milliseconds: 30_001), until: later.adding(milliseconds: 60_000)).map(\.effect.id) == ["INC-2/0/0"])
         await store.close()
+    }
+
+    @Test func oneReplicaAtATimeLeadsAndAnotherTakesOverWhenItStops() async throws {
+        final class Running: Sendable {
+            let names = Mutex<[String]>([])
+            func work(_ name: String) -> @Sendable () async -> Void {
+                { [self] in
+                    names.withLock { $0.append(name) }
+                    while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(20)) }
+                    names.withLock { $0.removeAll { $0 == name } }
+                }
+            }
+        }
+        let schema = "t_lead_\(UInt32.random(in: 0...UInt32.max))"
+        let (first, second) = (try await TestStores.postgres(schema: schema), try await TestStores.postgres(schema: schema))
+        let key = Int64.random(in: 1...Int64(Int32.max))
+        let running = Running()
+        let leading = first.whileLeading(key, name: "test", running.work("first"))
+        try await EffectDeliveryTests.eventually("the first leads") { running.names.withLock { $0 } == ["first"] }
+        let waiting = second.whileLeading(key, name: "test", running.work("second"))
+        try await Task.sleep(for: .seconds(3))
+        #expect(running.names.withLock { $0 } == ["first"])
+        leading.cancel()
+        await leading.value
+        try await EffectDeliveryTests.eventually("the second takes over") { running.names.withLock { $0 } == ["second"] }
+        waiting.cancel()
+        await waiting.value
+        #expect(running.names.withLock { $0 }.isEmpty)
+        await first.close()
+        await second.close()
     }
 
     @Test func theDeadlinesDueAreThoseBeforeTheTimeEarliestFirst() async throws {

@@ -118,8 +118,8 @@ struct StoreConformanceTests {
         try await Self.with(kind) { store in
             try await Self.opening(store, ["INC-R"])
             let stored = try await store.commit(Self.step("INC-R", version: 0, index: 0))
-            #expect(try await store.setDelivery("INC-R/0/0", to: "delivered", from: ["pending"], error: nil))
-            #expect(try await !store.setDelivery("INC-R/0/0", to: "delivered", from: ["pending"], error: nil))
+            #expect(try await store.setDelivery("INC-R/0/0", to: "delivered", from: ["pending"], error: nil) == stored.revision + 1)
+            #expect(try await store.setDelivery("INC-R/0/0", to: "delivered", from: ["pending"], error: nil) == nil)
             let incident = try #require(try await store.incidents().first)
             #expect(incident.version == 1)
             #expect(incident.revision == stored.revision + 1)

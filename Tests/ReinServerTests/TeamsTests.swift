@@ -27,11 +27,15 @@ struct TeamsTests {
         let entra: FakeEntra?
         /// Stops the server and starts another on its database, with fresh Teams executors.
         var restart: (@Sendable () async throws -> TestServer)? = nil
+        /// Further replicas on the server's database (PostgreSQL), with Teams integrations of their
+        /// own but no effect delivery: every card is posted by the first server.
+        var replicas: [TestServer] = []
     }
 
     /// A server whose cards go to Teams (and, with `paging`, whose pages go to the channel and
-    /// the receiver), its other effects to a webhook receiver.
-    static func withTeams(paging: Bool = false, _ body: (Rig) async throws -> Void) async throws {
+    /// the receiver), its other effects to a webhook receiver. With `replicas` above 1, as many
+    /// servers on one PostgreSQL schema (`REIN_TEST_POSTGRES`), each with its own Teams executors.
+    static func withTeams(paging: Bool = false, replicas: Int = 1, _ body: (Rig) async throws -> Void) async throws {
         let clock = ManualClock(APITests.weekday)
         let entra = FakeEntra(apps: [FakeEntra.App(tenant: EntraTokenTests.tenant, clientID: appID, secret: "bot-s3cr3t")], now: { clock.now().seconds })
         try await entra.start()
@@ -56,8 +60,16 @@ struct TeamsTests {
                 webhook: (receiver.url, Array("test-webhook-secret".utf8))) : nil
         let azure = AzureExecutors(teams: cards, teamsConfig: config, paging: pages)
         azure.install(into: &executors)
-        let server = try await TestServer.start(at: APITests.weekday, clock: clock, executors: executors, azure: (azure, keys))
-        let rig = Rig(server: server, bot: bot, receiver: receiver, entra: entra) {
+        let schema = "t_teams_\(UInt32.random(in: 0...UInt32.max))"
+        func store() async throws -> (any SessionStore)? { replicas > 1 ? try await TestStores.postgres(schema: schema) : nil }
+        let server = try await TestServer.start(at: APITests.weekday, clock: clock, executors: executors, azure: (azure, keys), store: try await store())
+        var others: [TestServer] = []
+        for _ in 1..<max(1, replicas) {
+            let cards = TeamsCards(config: config, tokens: tokens, clock: clock, logger: Logger(label: "rein-test"))
+            let azure = AzureExecutors(teams: cards, teamsConfig: config)
+            others.append(try await TestServer.start(clock: clock, azure: (azure, keys), store: try await store()))
+        }
+        var rig = Rig(server: server, bot: bot, receiver: receiver, entra: entra) {
             try await server.stop()
             let cards = TeamsCards(config: config, tokens: tokens, clock: clock, logger: Logger(label: "rein-test"))
             let azure = AzureExecutors(teams: cards, teamsConfig: config)
@@ -65,6 +77,7 @@ struct TeamsTests {
             azure.install(into: &executors)
             return try await TestServer.start(at: APITests.weekday, clock: clock, folder: server.folder, executors: executors, azure: (azure, keys))
         }
+        rig.replicas = others
         var failure: (any Error)?
         do {
             try await body(rig)
@@ -72,6 +85,7 @@ struct TeamsTests {
             failure = error
         }
         try await server.stop()
+        for other in others { try await other.stop() }
         try await receiver.stop()
         await tokens.shutdown()
         try await keys.shutdown()
@@ -363,6 +377,25 @@ struct TeamsTests {
             let text = Self.texts(try #require(rig.bot.posted.first).activity)
             #expect(text.contains("Teams refused the message as too large"))
             #expect(text.contains("The pods keep restarting"))
+        }
+    }
+
+    @Test(.enabled(if: TestStores.postgresURL != nil, "needs REIN_TEST_POSTGRES"))
+    func aCardPostedAtOneReplicaIsRedrawnByTheOneAClickReaches() async throws {
+        try await Self.withTeams(replicas: 2) { rig in
+            let digest = try await EffectDeliveryTests.awaitingApproval(rig.server, "INC-TR")
+            let activity = try await Self.posted(rig)
+            try await EffectDeliveryTests.eventually("the card is done") { try await EffectDeliveryTests.delivery(rig.server, "INC-TR/1/0") == "done" }
+            // Alice rejects it with a click that reaches the other replica, which never posted a
+            // card: it heard of this one, records the click and redraws the card in place.
+            let other = try #require(rig.replicas.first)
+            let body = Self.invoke(rig, from: "29:alice", verb: "reject", incident: "INC-TR", digest: digest, replyTo: activity)
+            let reply = try await other.call(.POST, "/api/messages", token: try await Self.token(rig), body: body)
+            #expect(reply.status == 200 && Self.texts(reply["value"]).contains("Rejected by alice@contoso.com"), "\(reply.body)")
+            try await EffectDeliveryTests.eventually("the card is redrawn") { Self.texts(rig.bot.updates.last?.activity ?? [:]).contains("Rejected by alice") }
+            #expect(rig.bot.updates.last?.id == activity)
+            #expect(rig.bot.posted.count == 1)
+            #expect(try await rig.server.get("/v1/incidents/INC-TR", token: "dashboards-token")["phase"] == .string("closed"))
         }
     }
 

@@ -216,8 +216,8 @@ actor EffectDispatcher {
             switch outcome {
             case .success:
                 // Acknowledged meanwhile, it stays `done` or `failed`.
-                if try await services.store.setDelivery(effect.id, to: "delivered", from: ["pending"], error: nil) {
-                    await state.actor(effect.incident)?.delivered(effect.id)
+                if let revision = try await services.store.setDelivery(effect.id, to: "delivered", from: ["pending"], error: nil) {
+                    await state.actor(effect.incident)?.delivered(effect.id, revision: revision)
                     services.metrics.effects(type: effect.type, delivery: "delivered").increment()
                 }
                 remove(effect.id, of: effect.incident)

@@ -79,7 +79,8 @@ extension IncidentActor {
     @discardableResult
     private func record(_ id: String, to delivery: String, from: [String], error: String?) async -> Bool {
         do {
-            guard try await services.store.setDelivery(id, to: delivery, from: from, error: error) else { return false }
+            guard let revision = try await services.store.setDelivery(id, to: delivery, from: from, error: error) else { return false }
+            incident.moved(to: revision)
         } catch {
             services.logger.error("an effect's delivery could not be recorded", metadata: ["effect": "\(id)", "why": "\(error)"])
             return false
@@ -90,8 +91,10 @@ extension IncidentActor {
         return true
     }
 
-    /// Effect `id` reached its executor (it stays `done` or `failed` if acknowledged meanwhile).
-    func delivered(_ id: String) {
+    /// Effect `id` reached its executor (it stays `done` or `failed` if acknowledged meanwhile);
+    /// `revision`: the incident's revision the store gave that change.
+    func delivered(_ id: String, revision: Int64) {
+        incident.moved(to: revision)
         guard incident.effect(id)?.delivery == "pending" else { return }
         incident.setDelivery(id, to: "delivered", error: nil)
         changed()

@@ -65,6 +65,9 @@ actor IncidentActor {
         return incident.view()
     }
 
+    /// The phase as this copy last saw it (nothing is read from a shared store).
+    var phase: String { incident.summary().phase }
+
     /// A line of the incident list: id, runbook, phase, iteration, opened, outcome.
     func summary() async -> (phase: String, json: JSONValue) {
         try? await refresh()

@@ -14,6 +14,12 @@ struct LiveIncident: Sendable {
     var version: Int64 = 0
     /// The stored revision this copy is at (another means another replica changed it).
     var revision: Int64 = 0
+
+    /// This copy's own change was stored as `stored`: when that is the next revision, nobody else
+    /// changed the incident meanwhile and the copy stays current (else it is reloaded at the next turn).
+    mutating func moved(to stored: Int64) {
+        if stored == revision + 1 { revision = stored }
+    }
     /// Every effect but audit entries so far, with its id and JSON, kept as effects come.
     private(set) var identified: [(position: Int, effect: IdentifiedEffect)] = []
     /// How many effects each step (or `deadline`) has had, for the next id.

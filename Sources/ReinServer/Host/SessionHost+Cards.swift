@@ -8,7 +8,13 @@ extension SessionHost {
         services.changes.subscribe(handler)
     }
 
-    /// Calls `handler` whenever audit lines are committed (the audit blob follows the chain).
+    /// Calls `handler` with an effect's id whenever another replica posts its card to Teams.
+    func onCardPosted(_ handler: @escaping @Sendable (String) -> Void) {
+        services.changes.subscribeToCards(handler)
+    }
+
+    /// Calls `handler` whenever audit lines are committed, here or (a shared store) at another
+    /// replica: the audit blob follows the chain.
     public func onAuditAppended(_ handler: @escaping @Sendable () -> Void) {
         services.changes.subscribeToAudit(handler)
     }
@@ -34,8 +40,10 @@ extension SessionHost {
 }
 
 extension IncidentActor {
-    /// The status of the card for `digest`, and the runbook's approval channel.
-    func card(_ digest: String) -> (status: CardStatus, channel: String?)? {
+    /// The status of the card for `digest` (brought up to date with a shared store first), and
+    /// the runbook's approval channel.
+    func card(_ digest: String) async -> (status: CardStatus, channel: String?)? {
+        try? await refresh()
         guard let status = CardStatus.of(digest: digest, in: incident.session) else { return nil }
         var channel: String?
         for timed in incident.session.effects {

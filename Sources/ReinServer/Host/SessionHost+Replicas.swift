@@ -90,15 +90,24 @@ extension SessionHost {
         }
         let changes = shared.changes()
         let listen = Task {
-            for await change in changes {
-                let parts = change.split(separator: " ")
-                guard let id = parts.first else {
+            for await payload in changes {
+                switch ChangeNotice(payload: payload) {
+                case .anything?:
                     services.doorbell.ring()
+                    services.changes.appended()
                     for actor in state.all() { await actor.changedElsewhere() }
+                case .incident(let id)?:
+                    services.changes.appended()
+                    await state.actor(id)?.changedElsewhere()
+                case .effects(let id)?:
+                    services.changes.appended()
+                    services.doorbell.ring(touching: id)
+                    await state.actor(id)?.changedElsewhere()
+                case .card(let effect)?:
+                    services.changes.cardPosted(effect)
+                case nil:
                     continue
                 }
-                if parts.count > 1 { services.doorbell.ring(touching: String(id)) }
-                await state.actor(String(id))?.changedElsewhere()
             }
         }
         return [sweep, listen]

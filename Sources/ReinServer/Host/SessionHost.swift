@@ -44,7 +44,7 @@ public final class SessionHost: Sendable {
         var open = 0
         var pending = 0
         for actor in state.all() {
-            let phase = await actor.summary().phase
+            let phase = await actor.phase
             if phase != "closed" { open += 1 }
             if phase == "awaiting_approval" { pending += 1 }
         }

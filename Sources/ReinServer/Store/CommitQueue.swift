@@ -32,8 +32,8 @@ enum StoreWrite: Sendable {
         case opened(OpenResult)
         /// What a step wrote.
         case stored(StoredStep)
-        /// Whether an effect's row changed.
-        case changed(Bool)
+        /// The incident's revision after an effect's row changed; nil when it did not.
+        case moved(Int64?)
     }
 }
 
@@ -68,10 +68,11 @@ actor CommitQueue {
         return result
     }
 
-    /// Makes a change of an effect (in the next transaction); whether its row changed.
-    func change(_ write: StoreWrite) async throws -> Bool {
-        guard case .changed(let changed) = try await submit(write).get() else { return false }
-        return changed
+    /// Makes a change of an effect (in the next transaction): its incident's revision after it,
+    /// nil when its row did not change.
+    func change(_ write: StoreWrite) async throws -> Int64? {
+        guard case .moved(let revision) = try await submit(write).get() else { return nil }
+        return revision
     }
 
     /// Waits until `write` is durable (or failed).

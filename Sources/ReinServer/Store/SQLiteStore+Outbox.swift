@@ -17,7 +17,7 @@ extension SQLiteStore {
         }
     }
 
-    public func setDelivery(_ id: String, to delivery: String, from: [String], error: String?) async throws -> Bool {
+    public func setDelivery(_ id: String, to delivery: String, from: [String], error: String?) async throws -> Int64? {
         try await queue.change(.delivery(id: id, to: delivery, from: from, error: error))
     }
 

@@ -85,7 +85,7 @@ public final class SQLiteStore: SessionStore {
         do {
             return try await pool.write { db in
                 zip(writes, events).map { write, event in
-                    var outcome = StoreWrite.Outcome.changed(false)
+                    var outcome = StoreWrite.Outcome.moved(nil)
                     do {
                         try db.inSavepoint {
                             outcome = try apply(write, event: event, db)
@@ -111,26 +111,26 @@ public final class SQLiteStore: SessionStore {
         case .step(let step):
             return .stored(try apply(step, event: event, db))
         case .delivery(let id, let delivery, let from, let error):
-            guard !from.isEmpty else { return .changed(false) }
+            guard !from.isEmpty else { return .moved(nil) }
             let marks = Array(repeating: "?", count: from.count).joined(separator: ", ")
             try db.execute(
                 sql: "UPDATE effect SET delivery = ?, error = ? WHERE id = ? AND delivery IN (\(marks))",
                 arguments: StatementArguments([delivery, error, id] as [(any DatabaseValueConvertible)?] + from.map { $0 }))
-            return .changed(try bumpRevision(ofEffect: id, changed: db.changesCount > 0, db))
+            return .moved(try bumpRevision(ofEffect: id, changed: db.changesCount > 0, db))
         case .deferral(let id, let attempts, let notBefore, let error):
             try db.execute(
                 sql: "UPDATE effect SET attempts = ?, not_before = ?, error = ? WHERE id = ? AND delivery = 'pending'",
                 arguments: [attempts, notBefore.epochMilliseconds, error, id])
-            return .changed(try bumpRevision(ofEffect: id, changed: db.changesCount > 0, db))
+            return .moved(try bumpRevision(ofEffect: id, changed: db.changesCount > 0, db))
         }
     }
 
-    /// After effect `id` changed (when it did): its incident's revision moves on.
-    private static func bumpRevision(ofEffect id: String, changed: Bool, _ db: Database) throws -> Bool {
-        if changed {
-            try db.execute(sql: "UPDATE incident SET revision = revision + 1 WHERE id = (SELECT incident FROM effect WHERE id = ?)", arguments: [id])
-        }
-        return changed
+    /// After effect `id` changed (when it did): its incident's revision moves on; the new one.
+    private static func bumpRevision(ofEffect id: String, changed: Bool, _ db: Database) throws -> Int64? {
+        guard changed else { return nil }
+        let incident = "(SELECT incident FROM effect WHERE id = ?)"
+        try db.execute(sql: "UPDATE incident SET revision = revision + 1 WHERE id = \(incident)", arguments: [id])
+        return try Int64.fetchOne(db, sql: "SELECT revision FROM incident WHERE id = \(incident)", arguments: [id])
     }
 
     private static func apply(_ step: StepCommit, event: (Int, String)?, _ db: Database) throws -> StoredStep {

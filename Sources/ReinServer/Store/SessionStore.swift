@@ -157,8 +157,9 @@ public protocol SessionStore: Sendable {
     func pendingEffects(limit: Int) async throws -> [OutboxEntry]
     /// The effect `id` and where its delivery stands; nil when there is none.
     func effect(id: String) async throws -> OutboxEntry?
-    /// Moves effect `id` to `delivery` (with `error`) when it is in one of `from`; whether it did.
-    func setDelivery(_ id: String, to delivery: String, from: [String], error: String?) async throws -> Bool
+    /// Moves effect `id` to `delivery` (with `error`) when it is in one of `from`: its incident's
+    /// revision after the change, nil when it was not in one of `from` (nothing changed).
+    func setDelivery(_ id: String, to delivery: String, from: [String], error: String?) async throws -> Int64?
     /// Records a failed delivery attempt of a pending effect: the count, when to try again, why.
     func deferDelivery(_ id: String, attempts: Int, notBefore: Timestamp, error: String) async throws
 

@@ -26,10 +26,11 @@ public protocol SharedStore: SessionStore {
     /// Claims hand-offs not yet delivered for `owner` until `until`, as ``claimEffects`` does
     /// effects, in the order the incidents were opened.
     func claimHandoffs(owner: String, now: Timestamp, until: Timestamp, limit: Int) async throws -> [PendingHandoff]
-    /// The incidents any replica changed, as the changes commit: the id, with ` effects` after it
-    /// when effects may now go out; empty when some may have been missed (the listening
-    /// connection was lost): anything may have changed.
+    /// What any replica changed, as the changes commit (``ChangeNotice``); an empty notice when
+    /// some may have been missed (the listening connection was lost): anything may have changed.
     func changes() -> AsyncStream<String>
+    /// The card posted to Teams for effect `effect`, by any replica.
+    func postedCard(effect: String) async throws -> PostedCard?
 }
 
 /// The replicas of a shared store: how they name themselves as the owners of their leases, and
@@ -44,4 +45,41 @@ enum SharedStoreReplica {
     static let leaseMilliseconds: Int64 = 30_000
     /// How often a replica looks for effects and hand-offs to claim, rung or not.
     static let claimEvery: Int64 = 1_000
+}
+
+/// What a commit tells the other replicas, as the payload of a notification: `i INCIDENT` (the
+/// incident changed), `e INCIDENT` (and its effects may go out, or moved on), `c EFFECT` (a card
+/// was posted to Teams for that effect). Incident ids have no spaces.
+enum ChangeNotice: Sendable, Equatable {
+    case incident(String)
+    case effects(String)
+    case card(String)
+    /// Anything may have changed (notices were missed).
+    case anything
+
+    static func incident(_ id: String) -> String { "i \(id)" }
+    static func effects(of id: String) -> String { "e \(id)" }
+    static func card(_ effect: String) -> String { "c \(effect)" }
+
+    /// The notice of a stored step.
+    static func of(_ step: StepCommit) -> String {
+        step.effects.contains { $0.delivery == "pending" } ? effects(of: step.incident) : incident(step.incident)
+    }
+
+    /// A payload read back; nil for one this version does not know.
+    init?(payload: String) {
+        guard !payload.isEmpty else {
+            self = .anything
+            return
+        }
+        let parts = payload.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2 else { return nil }
+        let subject = String(parts[1])
+        switch parts[0] {
+        case "i": self = .incident(subject)
+        case "e": self = .effects(subject)
+        case "c": self = .card(subject)
+        default: return nil
+        }
+    }
 }

@@ -45,6 +45,7 @@ public final class TeamsCards: EffectExecutor {
         self.host.withLock { $0 = host }
         let redraws = self.redraws
         host.onChange { incident in Task { await redraws.changed(incident) } }
+        host.onCardPosted { effect in Task { await redraws.learn(effect) } }
         try await redraws.load(host)
     }
 
@@ -59,6 +60,11 @@ public final class TeamsCards: EffectExecutor {
             return try await settle(host, delivery, error: "the effect carries no approval card")
         }
         if await redraws.has(delivery.id) { return try await settle(host, delivery, error: nil) }
+        // Posted by a replica that died before it recorded the delivery.
+        if let shared = host.services.shared, let posted = try await shared.postedCard(effect: delivery.id) {
+            await redraws.posted(posted)
+            return try await settle(host, delivery, error: nil)
+        }
         guard let context = await host.card(of: delivery.incident, digest: digest) else {
             return try await settle(host, delivery, error: "incident `\(delivery.incident)` has no card for this action")
         }
@@ -118,7 +124,9 @@ public final class TeamsCards: EffectExecutor {
 }
 
 /// Keeps posted cards in step with their actions' status: one redraw at a time per card, in
-/// the order changes come, retried until Teams takes it.
+/// the order changes come, retried until Teams takes it. Replicas sharing a store each know every
+/// card (another replica's is announced when it is posted): the replica at which an incident
+/// changes redraws its card.
 actor CardRedraws {
     let connector: BotConnector
     let clock: any HostClock
@@ -163,6 +171,16 @@ actor CardRedraws {
     func posted(_ card: PostedCard) {
         cards[card.effect] = card
         postedEffects.insert(card.effect)
+    }
+
+    /// Another replica posted the card of effect `effect`: it is read from the shared store.
+    func learn(_ effect: String) async {
+        guard !postedEffects.contains(effect), let shared = host?.services.shared else { return }
+        do {
+            if let card = try await shared.postedCard(effect: effect) { posted(card) }
+        } catch {
+            logger.warning("a card another replica posted could not be read", metadata: ["effect": "\(effect)", "why": "\(error)"])
+        }
     }
 
     /// The posted card of `activity`, if Rein posted it.

@@ -7,8 +7,7 @@ extension PostgresStore {
     /// was written) in one transaction: each step one statement, stored only onto its version
     /// (a step whose incident moved on stores nothing and fails alone, with ``StoreConflict``),
     /// then the audit lines of all of them under the chain's lock, then one notification per
-    /// incident (its id, with ` effects` when effects may now go out). A failed transaction
-    /// fails every write in it.
+    /// incident (``ChangeNotice``). A failed transaction fails every write in it.
     ///
     /// The writes lock their incidents' rows in the order of the incidents' ids (the writes of
     /// one incident keep their order), and the chain's lock is taken last, so that two replicas'
@@ -30,7 +29,7 @@ extension PostgresStore {
                             continue
                         }
                         audit.append((results.count, entries))
-                        changed.insert(record.id)
+                        changed.insert(ChangeNotice.incident(record.id))
                         opened.append(record.id)
                         results.append(.success(.opened(.created([]))))
                     case .step(let step):
@@ -40,22 +39,23 @@ extension PostgresStore {
                             continue
                         }
                         audit.append((results.count, step.audit))
-                        changed.insert(step.effects.contains { $0.delivery == "pending" } ? "\(step.incident) effects" : step.incident)
+                        changed.insert(ChangeNotice.of(step))
                         results.append(.success(.stored(StoredStep(lines: [], revision: revision))))
                     case .delivery(let id, let delivery, let from, let error):
-                        let incident = try await single(
-                            """
-                            UPDATE effect SET delivery = \(delivery), error = \(error), lease_owner = NULL, lease_until = NULL
-                            WHERE id = \(id) AND delivery = ANY(\(from)) RETURNING incident
-                            """, connection, logger: logger)
-                        results.append(.success(.changed(try await bump(incident, connection, &changed, logger: logger))))
+                        var incident: String?
+                        for try await moved in try await connection.execute(
+                            PostgresStatements.Delivery(delivery: delivery, error: error, id: id, from: from), logger: logger)
+                        {
+                            incident = moved
+                        }
+                        results.append(.success(.moved(try await bump(incident, connection, &changed, logger: logger))))
                     case .deferral(let id, let attempts, let notBefore, let error):
                         let incident = try await single(
                             """
                             UPDATE effect SET attempts = \(attempts), not_before = \(notBefore.epochMilliseconds), error = \(error)
                             WHERE id = \(id) AND delivery = 'pending' RETURNING incident
                             """, connection, logger: logger)
-                        results.append(.success(.changed(try await bump(incident, connection, &changed, logger: logger))))
+                        results.append(.success(.moved(try await bump(incident, connection, &changed, logger: logger))))
                     }
                 }
                 // The chain's lock last, and only when there is something to link: held from
@@ -114,24 +114,10 @@ extension PostgresStore {
         let deliveries = effects.map(\.delivery)
         let created = effects.map(\.created.epochMilliseconds)
         let waits = effects.map { $0.waitsFor ?? "" }
-        let rows = try await connection.query(
-            """
-            WITH moved AS (
-                UPDATE incident SET version = version + 1, revision = revision + 1, deadline = \(step.deadline?.epochMilliseconds),
-                    fired_deadline = coalesce(\(step.firedDeadline?.rfc3339), fired_deadline)
-                WHERE id = \(step.incident) AND version = \(step.version) RETURNING revision),
-            event AS (
-                INSERT INTO event (incident, idx, body) SELECT \(step.incident), \(index)::integer, \(body)::text
-                FROM moved WHERE \(index)::integer IS NOT NULL),
-            effects AS (
-                INSERT INTO effect (id, incident, type, body, delivery, created, waits_for)
-                SELECT e.id, \(step.incident), e.type, e.body, e.delivery, e.created, nullif(e.waits, '')
-                FROM moved, unnest(\(ids)::text[], \(types)::text[], \(bodies)::text[], \(deliveries)::text[], \(created)::bigint[],
-                    \(waits)::text[]) AS e(id, type, body, delivery, created, waits)
-                ON CONFLICT (id) DO NOTHING)
-            SELECT revision FROM moved
-            """, logger: logger)
-        for try await revision in rows.decode(Int64.self) { return revision }
+        let statement = PostgresStatements.Step(
+            incident: step.incident, deadline: step.deadline?.epochMilliseconds, fired: step.firedDeadline?.rfc3339, version: step.version,
+            index: index, event: body, ids: ids, types: types, bodies: bodies, deliveries: deliveries, created: created, waits: waits)
+        for try await revision in try await connection.execute(statement, logger: logger) { return revision }
         return nil
     }
 
@@ -167,11 +153,12 @@ extension PostgresStore {
         return nil
     }
 
-    /// After an effect of `incident` changed (when one did): the incident's revision moves on.
-    private static func bump(_ incident: String?, _ connection: PostgresConnection, _ changed: inout Set<String>, logger: Logger) async throws -> Bool {
-        guard let incident else { return false }
-        try await connection.query("UPDATE incident SET revision = revision + 1 WHERE id = \(incident)", logger: logger)
-        changed.insert("\(incident) effects")
-        return true
+    /// After an effect of `incident` changed (when one did): the incident's revision moves on;
+    /// the new one.
+    private static func bump(_ incident: String?, _ connection: PostgresConnection, _ changed: inout Set<String>, logger: Logger) async throws -> Int64? {
+        guard let incident else { return nil }
+        changed.insert(ChangeNotice.effects(of: incident))
+        for try await revision in try await connection.execute(PostgresStatements.Bump(incident: incident), logger: logger) { return revision }
+        return nil
     }
 }

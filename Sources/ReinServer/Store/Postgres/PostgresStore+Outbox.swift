@@ -30,7 +30,7 @@ extension PostgresStore {
         return try await entries(query).first
     }
 
-    public func setDelivery(_ id: String, to delivery: String, from: [String], error: String?) async throws -> Bool {
+    public func setDelivery(_ id: String, to delivery: String, from: [String], error: String?) async throws -> Int64? {
         try await queue.change(.delivery(id: id, to: delivery, from: from, error: error))
     }
 
@@ -69,18 +69,32 @@ extension PostgresStore {
 
     public func savePostedCard(_ card: PostedCard) async throws {
         let text = String(decoding: card.card, as: UTF8.self)
+        // The other replicas hear of it, to redraw it when the incident changes at them.
         try await client.query(
             """
-            INSERT INTO teams_card (effect, incident, digest, service_url, conversation, activity, card, shown)
-            VALUES (\(card.effect), \(card.incident), \(card.digest), \(card.serviceURL), \(card.conversation), \(card.activity), \(text), \(card.shown))
-            ON CONFLICT (effect) DO UPDATE SET incident = excluded.incident, digest = excluded.digest, service_url = excluded.service_url,
-                conversation = excluded.conversation, activity = excluded.activity, card = excluded.card, shown = excluded.shown
+            WITH saved AS (
+                INSERT INTO teams_card (effect, incident, digest, service_url, conversation, activity, card, shown)
+                VALUES (\(card.effect), \(card.incident), \(card.digest), \(card.serviceURL), \(card.conversation), \(card.activity), \(text),
+                    \(card.shown))
+                ON CONFLICT (effect) DO UPDATE SET incident = excluded.incident, digest = excluded.digest, service_url = excluded.service_url,
+                    conversation = excluded.conversation, activity = excluded.activity, card = excluded.card, shown = excluded.shown
+                RETURNING effect)
+            SELECT count(pg_notify(\(Self.channel), \(ChangeNotice.card(card.effect)))) FROM saved
             """, logger: logger)
     }
 
     public func postedCards() async throws -> [PostedCard] {
-        let rows = try await client.query(
-            "SELECT effect, incident, digest, service_url, conversation, activity, card, shown FROM teams_card ORDER BY position", logger: logger)
+        try await cards("SELECT effect, incident, digest, service_url, conversation, activity, card, shown FROM teams_card ORDER BY position")
+    }
+
+    public func postedCard(effect: String) async throws -> PostedCard? {
+        try await cards(
+            "SELECT effect, incident, digest, service_url, conversation, activity, card, shown FROM teams_card WHERE effect = \(effect)"
+        ).first
+    }
+
+    private func cards(_ query: PostgresQuery) async throws -> [PostedCard] {
+        let rows = try await client.query(query, logger: logger)
         var cards: [PostedCard] = []
         for try await (effect, incident, digest, serviceURL, conversation, activity, card, shown) in rows.decode(
             (String, String, String, String, String, String, String, String).self)

@@ -3,9 +3,7 @@ import ReinAdapters
 
 extension PostgresStore {
     public func revision(of incident: String) async throws -> Int64? {
-        for try await revision in try await client.query("SELECT revision FROM incident WHERE id = \(incident)", logger: logger).decode(Int64.self) {
-            return revision
-        }
+        for try await revision in try await client.execute(PostgresStatements.Revision(incident: incident), logger: logger) { return revision }
         return nil
     }
 

@@ -95,9 +95,7 @@ public final class PostgresStore: SharedStore {
     /// Locks the chain's head until the caller's transaction ends (another replica's append
     /// waits for it), and reads it: the chain to link after.
     static func lockChain(_ connection: PostgresConnection, logger: Logger) async throws -> AuditChain {
-        for try await (seq, hash) in try await connection.query("SELECT seq, hash FROM audit_head FOR UPDATE", logger: logger)
-            .decode((Int64, String).self)
-        {
+        for try await (seq, hash) in try await connection.execute(PostgresStatements.LockChain(), logger: logger) {
             return AuditChain(nextSeq: seq + 1, head: hash)
         }
         throw StoreError.corrupt("the audit chain's head is missing")
@@ -117,14 +115,10 @@ public final class PostgresStore: SharedStore {
             lines.append(AuditLine(seq: chain.nextSeq - 1, text: line))
             hashes.append(chain.head)
         }
-        let seqs = lines.map(\.seq)
-        let texts = lines.map(\.text)
-        try await connection.query(
-            """
-            WITH appended AS (INSERT INTO audit (seq, line, hash) SELECT * FROM unnest(\(seqs)::bigint[], \(texts)::text[], \(hashes)::text[])),
-            head AS (UPDATE audit_head SET seq = \(chain.nextSeq - 1), hash = \(chain.head) WHERE \(!lines.isEmpty))
-            SELECT pg_notify(\(channel), id) FROM unnest(\(notifying)::text[]) AS id
-            """, logger: logger)
+        let statement = PostgresStatements.Append(
+            seqs: lines.map(\.seq), lines: lines.map(\.text), hashes: hashes, head: (chain.nextSeq - 1, chain.head), notifying: notifying,
+            channel: channel)
+        for try await _ in try await connection.execute(statement, logger: logger) {}
         return lines
     }
 

@@ -1,0 +1,146 @@
+import PostgresNIO
+
+/// The statements every step runs, prepared once per connection (parsed and planned once, not
+/// at every call): the revision check, the step itself, the chain's head and the append, and
+/// the records of effects' deliveries.
+enum PostgresStatements {
+    /// An incident's revision.
+    struct Revision: PostgresPreparedStatement {
+        static let sql = "SELECT revision FROM incident WHERE id = $1"
+        var incident: String
+
+        func makeBindings() -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(incident)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Int64 { try row.decode(Int64.self) }
+    }
+
+    /// A step, stored only onto the version it was made from: the incident's new revision, no
+    /// row when it has moved on (nothing is stored then).
+    struct Step: PostgresPreparedStatement {
+        static let sql = """
+            WITH moved AS (
+                UPDATE incident SET version = version + 1, revision = revision + 1, deadline = $2::bigint,
+                    fired_deadline = coalesce($3::text, fired_deadline)
+                WHERE id = $1 AND version = $4 RETURNING revision),
+            event AS (
+                INSERT INTO event (incident, idx, body) SELECT $1, $5::integer, $6::text FROM moved WHERE $5::integer IS NOT NULL),
+            effects AS (
+                INSERT INTO effect (id, incident, type, body, delivery, created, waits_for)
+                SELECT e.id, $1, e.type, e.body, e.delivery, e.created, nullif(e.waits, '')
+                FROM moved, unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::text[])
+                    AS e(id, type, body, delivery, created, waits)
+                ON CONFLICT (id) DO NOTHING)
+            SELECT revision FROM moved
+            """
+        var incident: String
+        var deadline: Int64?
+        var fired: String?
+        var version: Int64
+        var index: Int32?
+        var event: String?
+        var ids: [String]
+        var types: [String]
+        var bodies: [String]
+        var deliveries: [String]
+        var created: [Int64]
+        var waits: [String]
+
+        func makeBindings() -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(incident)
+            if let deadline { bindings.append(deadline) } else { bindings.appendNull() }
+            if let fired { bindings.append(fired) } else { bindings.appendNull() }
+            bindings.append(version)
+            if let index { bindings.append(index) } else { bindings.appendNull() }
+            if let event { bindings.append(event) } else { bindings.appendNull() }
+            bindings.append(ids)
+            bindings.append(types)
+            bindings.append(bodies)
+            bindings.append(deliveries)
+            bindings.append(created)
+            bindings.append(waits)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Int64 { try row.decode(Int64.self) }
+    }
+
+    /// The chain's head, locked until the transaction ends.
+    struct LockChain: PostgresPreparedStatement {
+        static let sql = "SELECT seq, hash FROM audit_head FOR UPDATE"
+
+        func makeBindings() -> PostgresBindings { PostgresBindings() }
+        func decodeRow(_ row: PostgresRow) throws -> (Int64, String) { try row.decode((Int64, String).self) }
+    }
+
+    /// Audit lines appended, the head moved to the last of them, and the incidents notified.
+    struct Append: PostgresPreparedStatement {
+        static let sql = """
+            WITH appended AS (INSERT INTO audit (seq, line, hash) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])),
+            head AS (UPDATE audit_head SET seq = $4, hash = $5 WHERE $6)
+            SELECT count(pg_notify($7, id)) FROM unnest($8::text[]) AS id
+            """
+        var seqs: [Int64]
+        var lines: [String]
+        var hashes: [String]
+        var head: (seq: Int64, hash: String)
+        var notifying: [String]
+        var channel: String
+
+        func makeBindings() -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(seqs)
+            bindings.append(lines)
+            bindings.append(hashes)
+            bindings.append(head.seq)
+            bindings.append(head.hash)
+            bindings.append(!lines.isEmpty)
+            bindings.append(channel)
+            bindings.append(notifying)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Int64 { try row.decode(Int64.self) }
+    }
+
+    /// An effect moved to a delivery when it is in one of the given ones: its incident.
+    struct Delivery: PostgresPreparedStatement {
+        static let sql = """
+            UPDATE effect SET delivery = $1, error = $2::text, lease_owner = NULL, lease_until = NULL
+            WHERE id = $3 AND delivery = ANY($4::text[]) RETURNING incident
+            """
+        var delivery: String
+        var error: String?
+        var id: String
+        var from: [String]
+
+        func makeBindings() -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(delivery)
+            if let error { bindings.append(error) } else { bindings.appendNull() }
+            bindings.append(id)
+            bindings.append(from)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> String { try row.decode(String.self) }
+    }
+
+    /// An incident's revision moved on: the new one.
+    struct Bump: PostgresPreparedStatement {
+        static let sql = "UPDATE incident SET revision = revision + 1 WHERE id = $1 RETURNING revision"
+        var incident: String
+
+        func makeBindings() -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(incident)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Int64 { try row.decode(Int64.self) }
+    }
+}
