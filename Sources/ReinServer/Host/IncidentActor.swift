@@ -152,8 +152,7 @@ actor IncidentActor {
             let took = ContinuousClock.now - began
             let decision = next.session.steps.last?.report.decision?.verdict.word
             do {
-                next.revision = try await services.commit(commit, decision: decision, took: took)
-                next.version += 1
+                next.stored(revision: try await services.commit(commit, decision: decision, took: took))
             } catch is StoreConflict where ContinuousClock.now < giveUp {
                 attempt += 1
                 try? await Task.sleep(for: .microseconds(Int.random(in: 0...(500 * min(attempt, 20)))))
@@ -177,14 +176,19 @@ actor IncidentActor {
     /// have moved it on): reloaded when its revision differs. A no-op with the embedded store.
     func refresh() async throws(HostError) {
         guard let shared = services.shared else { return }
-        let revision: Int64?
+        let base = (revision: incident.revision, steps: incident.session.steps.count)
+        let changes: StoredChanges?
         do {
-            revision = try await shared.revision(of: record.id)
+            changes = try await shared.changes(of: record.id, since: base.revision, fromEvent: base.steps)
         } catch {
             throw .storage("the incident could not be read: \(error)")
         }
-        guard let revision, revision != incident.revision else { return }
-        try await reload()
+        // The copy moved on while the store was read (a step of this replica's was stored): what
+        // was read follows an older copy; the next look catches up from this one.
+        guard let changes, incident.revision == base.revision, incident.session.steps.count == base.steps else { return }
+        incident.catchUp(changes)
+        changed()
+        armTimer()
     }
 
     /// Loads the incident again from the shared store.
@@ -196,7 +200,7 @@ actor IncidentActor {
         } catch {
             throw .storage("the incident could not be read: \(error)")
         }
-        guard let stored, var fresh = LiveIncident(record: record, bundle: bundle) else { return }
+        guard let stored, stored.revision >= incident.revision, var fresh = LiveIncident(record: record, bundle: bundle) else { return }
         fresh.restore(stored)
         incident = fresh
         changed()
@@ -231,8 +235,7 @@ actor IncidentActor {
         var next = incident
         guard let commit = next.fireDeadline(now: clock.now()) else { return }
         do {
-            next.revision = try await services.commit(commit, decision: nil, took: nil)
-            next.version += 1
+            next.stored(revision: try await services.commit(commit, decision: nil, took: nil))
             incident = next
             changed()
             armedFor = nil

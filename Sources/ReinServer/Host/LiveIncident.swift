@@ -15,6 +15,14 @@ struct LiveIncident: Sendable {
     /// The stored revision this copy is at (another means another replica changed it).
     var revision: Int64 = 0
 
+    /// This copy's step was stored, giving the incident revision `stored`. When another change
+    /// came between (another replica's record of a delivery), the copy does not know it: it is
+    /// marked behind, so that the next look catches up.
+    mutating func stored(revision stored: Int64) {
+        version += 1
+        revision = stored == revision + 1 ? stored : -1
+    }
+
     /// This copy's own change was stored as `stored`: when that is the next revision, nobody else
     /// changed the incident meanwhile and the copy stays current (else it is reloaded at the next turn).
     mutating func moved(to stored: Int64) {
@@ -85,10 +93,20 @@ struct LiveIncident: Sendable {
     mutating func restore(_ stored: StoredIncident) {
         version = stored.version
         revision = stored.revision
-        restore(stored.events, firedDeadline: stored.firedDeadline, deliveries: stored.deliveries)
+        restore(stored.events, firedDeadline: stored.firedDeadline, deliveries: stored.deliveries, identifyingFrom: 0)
     }
 
-    private mutating func restore(_ events: [SessionEvent], firedDeadline: Timestamp?, deliveries: [String: DeliveryState]) {
+    /// Takes in what another replica stored since this copy was made (the events after its last
+    /// one, the deadline that fired, the deliveries as they stand), as a restart would.
+    mutating func catchUp(_ changes: StoredChanges) {
+        version = changes.version
+        revision = changes.revision
+        restore(changes.events, firedDeadline: changes.firedDeadline, deliveries: changes.deliveries, identifyingFrom: session.effects.count)
+    }
+
+    /// Applies stored events after those already applied, then the fired deadline, and
+    /// identifies the effects from position `start` on.
+    private mutating func restore(_ events: [SessionEvent], firedDeadline: Timestamp?, deliveries: [String: DeliveryState], identifyingFrom start: Int) {
         for event in events {
             session.apply(event)
             lastAt = event.at
@@ -97,7 +115,7 @@ struct LiveIncident: Sendable {
             session.fireDeadline(before: nil)
         }
         self.firedDeadline = firedDeadline ?? self.firedDeadline
-        identify(from: 0)
+        identify(from: start)
         for (id, state) in deliveries { setDelivery(id, to: state.delivery, error: state.error) }
     }
 

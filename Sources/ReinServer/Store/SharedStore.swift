@@ -9,6 +9,10 @@ import ReinAdapters
 public protocol SharedStore: SessionStore {
     /// The incident's revision, nil when there is none.
     func revision(of incident: String) async throws -> Int64?
+    /// What was stored of incident `incident` since a copy at `revision` was made, in one read:
+    /// its version and revision, the events from index `fromEvent` on, the deadline that fired,
+    /// and the deliveries as they stand. Nil when it is still at `revision` (or there is none).
+    func changes(of incident: String, since revision: Int64, fromEvent: Int) async throws -> StoredChanges?
     /// One stored incident, nil when there is none.
     func incident(_ id: String) async throws -> StoredIncident?
     /// The incidents opened after `position` in the opening order, at most `limit`, in that order.
@@ -31,6 +35,17 @@ public protocol SharedStore: SessionStore {
     func changes() -> AsyncStream<String>
     /// The card posted to Teams for effect `effect`, by any replica.
     func postedCard(effect: String) async throws -> PostedCard?
+}
+
+/// What another replica stored of an incident since a copy was made (``SharedStore/changes(of:since:fromEvent:)``).
+public struct StoredChanges: Sendable {
+    public var version: Int64
+    public var revision: Int64
+    /// The events from the index asked for on, in order.
+    public var events: [SessionEvent]
+    public var firedDeadline: Timestamp?
+    /// The effects whose delivery moved on from how they were stored, by id.
+    public var deliveries: [String: DeliveryState]
 }
 
 /// The replicas of a shared store: how they name themselves as the owners of their leases, and

@@ -18,6 +18,34 @@ enum PostgresStatements {
         func decodeRow(_ row: PostgresRow) throws -> Int64 { try row.decode(Int64.self) }
     }
 
+    /// What changed of an incident since a revision: version, revision, the fired deadline, the
+    /// events from an index on, and the moved deliveries as JSON (`[[id, delivery, error], …]`);
+    /// no row when nothing changed.
+    struct Changes: PostgresPreparedStatement {
+        static let sql = """
+            SELECT i.version, i.revision, i.fired_deadline,
+                coalesce((SELECT array_agg(e.body ORDER BY e.idx) FROM event e WHERE e.incident = i.id AND e.idx >= $3), '{}'::text[]),
+                (SELECT json_agg(json_build_array(f.id, f.delivery, f.error))::text FROM effect f
+                 WHERE f.incident = i.id AND (f.delivery NOT IN ('pending', 'agent') OR f.error IS NOT NULL))
+            FROM incident i WHERE i.id = $1 AND i.revision <> $2
+            """
+        var incident: String
+        var revision: Int64
+        var fromEvent: Int32
+
+        func makeBindings() -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(incident)
+            bindings.append(revision)
+            bindings.append(fromEvent)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> (Int64, Int64, String?, [String], String?) {
+            try row.decode((Int64, Int64, String?, [String], String?).self)
+        }
+    }
+
     /// A step, stored only onto the version it was made from: the incident's new revision, no
     /// row when it has moved on (nothing is stored then).
     struct Step: PostgresPreparedStatement {

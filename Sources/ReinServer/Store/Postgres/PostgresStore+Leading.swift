@@ -18,21 +18,29 @@ extension PostgresStore {
                     try await client.withConnection { connection in
                         guard try await Self.take(key, connection, logger: logger) else { return }
                         logger.info("this replica leads", metadata: ["what": "\(name)"])
-                        try await withThrowingTaskGroup(of: Void.self) { group in
-                            group.addTask { await work() }
-                            group.addTask {
-                                while !Task.isCancelled {
-                                    try await Task.sleep(for: .seconds(2))
-                                    try await connection.query("SELECT 1", logger: logger)
+                        let ended: Result<Void, any Error>
+                        do {
+                            try await withThrowingTaskGroup(of: Void.self) { group in
+                                group.addTask { await work() }
+                                group.addTask {
+                                    while !Task.isCancelled {
+                                        try await Task.sleep(for: .seconds(2))
+                                        try await connection.query("SELECT 1", logger: logger)
+                                    }
                                 }
+                                defer { group.cancelAll() }
+                                try await group.next()
                             }
-                            defer { group.cancelAll() }
-                            try await group.next()
+                            ended = .success(())
+                        } catch {
+                            ended = .failure(error)
                         }
-                        // Let go, also when cancelled (a pooled connection must not keep the lock).
+                        // Let go however it ended, cancelled too: the connection goes back to
+                        // the pool, which must not keep the lock.
                         await Task.detached {
                             _ = try? await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
                         }.value
+                        try ended.get()
                     }
                 } catch {
                     if Task.isCancelled { return }

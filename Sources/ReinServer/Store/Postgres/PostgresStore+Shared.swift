@@ -7,6 +7,29 @@ extension PostgresStore {
         return nil
     }
 
+    public func changes(of incident: String, since revision: Int64, fromEvent: Int) async throws -> StoredChanges? {
+        let statement = PostgresStatements.Changes(incident: incident, revision: revision, fromEvent: Int32(clamping: fromEvent))
+        for try await (version, revision, fired, bodies, moved) in try await client.execute(statement, logger: logger) {
+            let events = try bodies.map { text -> SessionEvent in
+                guard case .success(let event) = LiveRequests.storedEvent(Array(text.utf8)) else {
+                    throw StoreError.corrupt("incident `\(incident)` has a stored event that cannot be read")
+                }
+                return event
+            }
+            var deliveries: [String: DeliveryState] = [:]
+            if let moved, case .success(.array(let rows)) = JSONReader.parse(moved, maxBytes: Int.max) {
+                for case .array(let row) in rows where row.count == 3 {
+                    guard case .string(let id) = row[0], case .string(let delivery) = row[1] else { continue }
+                    let error: String? = if case .string(let text) = row[2] { text } else { nil }
+                    deliveries[id] = DeliveryState(delivery: delivery, error: error)
+                }
+            }
+            return StoredChanges(
+                version: version, revision: revision, events: events, firedDeadline: fired.flatMap(Timestamp.init(rfc3339:)), deliveries: deliveries)
+        }
+        return nil
+    }
+
     public func incident(_ id: String) async throws -> StoredIncident? {
         try await incidents(where: "id = \(id)", limit: 1).first
     }
