@@ -2,13 +2,11 @@ import Foundation
 import ReinAdapters
 
 /// A store several `rein serve` replicas share (PostgreSQL). What one replica keeps in memory
-/// may be behind what another stored, so the host also asks it: an incident's revision before
-/// each turn (and reloads it when another replica moved it on), the incidents opened elsewhere,
+/// may be behind what another stored, so the host also asks it: what changed of an incident
+/// before each turn (and catches up when another replica moved it on), the incidents opened elsewhere,
 /// the deadlines due on any incident, effects to deliver under a lease, and which incidents the
 /// other replicas changed (to wake long polls).
 public protocol SharedStore: SessionStore {
-    /// The incident's revision, nil when there is none.
-    func revision(of incident: String) async throws -> Int64?
     /// What was stored of incident `incident` since a copy at `revision` was made, in one read:
     /// its version and revision, the events from index `fromEvent` on, the deadline that fired,
     /// and the deliveries as they stand. Nil when it is still at `revision` (or there is none).

@@ -1,21 +1,16 @@
 import PostgresNIO
 
 /// The statements every step runs, prepared once per connection (parsed and planned once, not
-/// at every call): the revision check, the step itself, the chain's head and the append, and
-/// the records of effects' deliveries.
+/// at every call): what changed since a revision, the step itself, the chain's head and the
+/// append, and the records of effects' deliveries.
 enum PostgresStatements {
-    /// An incident's revision.
-    struct Revision: PostgresPreparedStatement {
-        static let sql = "SELECT revision FROM incident WHERE id = $1"
-        var incident: String
-
-        func makeBindings() -> PostgresBindings {
-            var bindings = PostgresBindings()
-            bindings.append(incident)
-            return bindings
+    /// Bindings of `values` in order, nil as NULL.
+    static func bindings(_ values: (any PostgresDynamicTypeEncodable)?...) -> PostgresBindings {
+        var bindings = PostgresBindings()
+        for value in values {
+            if let value { bindings.append(value) } else { bindings.appendNull() }
         }
-
-        func decodeRow(_ row: PostgresRow) throws -> Int64 { try row.decode(Int64.self) }
+        return bindings
     }
 
     /// What changed of an incident since a revision: version, revision, the fired deadline, the
@@ -33,13 +28,7 @@ enum PostgresStatements {
         var revision: Int64
         var fromEvent: Int32
 
-        func makeBindings() -> PostgresBindings {
-            var bindings = PostgresBindings()
-            bindings.append(incident)
-            bindings.append(revision)
-            bindings.append(fromEvent)
-            return bindings
-        }
+        func makeBindings() -> PostgresBindings { PostgresStatements.bindings(incident, revision, fromEvent) }
 
         func decodeRow(_ row: PostgresRow) throws -> (Int64, Int64, String?, [String], String?) {
             try row.decode((Int64, Int64, String?, [String], String?).self)
@@ -78,20 +67,7 @@ enum PostgresStatements {
         var waits: [String]
 
         func makeBindings() -> PostgresBindings {
-            var bindings = PostgresBindings()
-            bindings.append(incident)
-            if let deadline { bindings.append(deadline) } else { bindings.appendNull() }
-            if let fired { bindings.append(fired) } else { bindings.appendNull() }
-            bindings.append(version)
-            if let index { bindings.append(index) } else { bindings.appendNull() }
-            if let event { bindings.append(event) } else { bindings.appendNull() }
-            bindings.append(ids)
-            bindings.append(types)
-            bindings.append(bodies)
-            bindings.append(deliveries)
-            bindings.append(created)
-            bindings.append(waits)
-            return bindings
+            PostgresStatements.bindings(incident, deadline, fired, version, index, event, ids, types, bodies, deliveries, created, waits)
         }
 
         func decodeRow(_ row: PostgresRow) throws -> Int64 { try row.decode(Int64.self) }
@@ -120,16 +96,7 @@ enum PostgresStatements {
         var channel: String
 
         func makeBindings() -> PostgresBindings {
-            var bindings = PostgresBindings()
-            bindings.append(seqs)
-            bindings.append(lines)
-            bindings.append(hashes)
-            bindings.append(head.seq)
-            bindings.append(head.hash)
-            bindings.append(!lines.isEmpty)
-            bindings.append(channel)
-            bindings.append(notifying)
-            return bindings
+            PostgresStatements.bindings(seqs, lines, hashes, head.seq, head.hash, !lines.isEmpty, channel, notifying)
         }
 
         func decodeRow(_ row: PostgresRow) throws -> Int64 { try row.decode(Int64.self) }
@@ -146,14 +113,7 @@ enum PostgresStatements {
         var id: String
         var from: [String]
 
-        func makeBindings() -> PostgresBindings {
-            var bindings = PostgresBindings()
-            bindings.append(delivery)
-            if let error { bindings.append(error) } else { bindings.appendNull() }
-            bindings.append(id)
-            bindings.append(from)
-            return bindings
-        }
+        func makeBindings() -> PostgresBindings { PostgresStatements.bindings(delivery, error, id, from) }
 
         func decodeRow(_ row: PostgresRow) throws -> String { try row.decode(String.self) }
     }
@@ -163,11 +123,7 @@ enum PostgresStatements {
         static let sql = "UPDATE incident SET revision = revision + 1 WHERE id = $1 RETURNING revision"
         var incident: String
 
-        func makeBindings() -> PostgresBindings {
-            var bindings = PostgresBindings()
-            bindings.append(incident)
-            return bindings
-        }
+        func makeBindings() -> PostgresBindings { PostgresStatements.bindings(incident) }
 
         func decodeRow(_ row: PostgresRow) throws -> Int64 { try row.decode(Int64.self) }
     }

@@ -2,11 +2,6 @@ import PostgresNIO
 import ReinAdapters
 
 extension PostgresStore {
-    public func revision(of incident: String) async throws -> Int64? {
-        for try await revision in try await client.execute(PostgresStatements.Revision(incident: incident), logger: logger) { return revision }
-        return nil
-    }
-
     public func changes(of incident: String, since revision: Int64, fromEvent: Int) async throws -> StoredChanges? {
         let statement = PostgresStatements.Changes(incident: incident, revision: revision, fromEvent: Int32(clamping: fromEvent))
         for try await (version, revision, fired, bodies, moved) in try await client.execute(statement, logger: logger) {
