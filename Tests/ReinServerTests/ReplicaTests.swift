@@ -235,3 +235,18 @@ struct SharedStoreTests {
         await store.close()
     }
 }
+
+/// What a commit tells the other replicas reads back as what it said; a payload of another kind
+/// is not mistaken for one.
+@Suite("replicas: change notices")
+struct ChangeNoticeTests {
+    @Test(arguments: [ChangeNotice.incident("INC-1:a.b"), .effects("INC-2"), .card("INC-3/4/0"), .anything])
+    func aNoticeReadsBack(_ notice: ChangeNotice) {
+        #expect(ChangeNotice(payload: notice.payload) == notice)
+    }
+
+    @Test(arguments: ["x INC-1", "INC-1", "i", "card INC-1/1/0"])
+    func aPayloadOfAnotherKindIsNoNotice(_ payload: String) {
+        #expect(ChangeNotice(payload: payload) == nil)
+    }
+}

@@ -70,13 +70,19 @@ enum ChangeNotice: Sendable, Equatable {
     /// Anything may have changed (notices were missed).
     case anything
 
-    static func incident(_ id: String) -> String { "i \(id)" }
-    static func effects(of id: String) -> String { "e \(id)" }
-    static func card(_ effect: String) -> String { "c \(effect)" }
-
     /// The notice of a stored step.
-    static func of(_ step: StepCommit) -> String {
-        step.effects.contains { $0.delivery == "pending" } ? effects(of: step.incident) : incident(step.incident)
+    static func of(_ step: StepCommit) -> ChangeNotice {
+        step.effects.contains { $0.delivery == "pending" } ? .effects(step.incident) : .incident(step.incident)
+    }
+
+    /// The notification's payload.
+    var payload: String {
+        switch self {
+        case .incident(let id): "i \(id)"
+        case .effects(let id): "e \(id)"
+        case .card(let effect): "c \(effect)"
+        case .anything: ""
+        }
     }
 
     /// A payload read back; nil for one this version does not know.

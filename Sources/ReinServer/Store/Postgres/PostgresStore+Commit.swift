@@ -29,7 +29,7 @@ extension PostgresStore {
                             continue
                         }
                         audit.append((results.count, entries))
-                        changed.insert(ChangeNotice.incident(record.id))
+                        changed.insert(ChangeNotice.incident(record.id).payload)
                         opened.append(record.id)
                         results.append(.success(.opened(.created([]))))
                     case .step(let step):
@@ -39,7 +39,7 @@ extension PostgresStore {
                             continue
                         }
                         audit.append((results.count, step.audit))
-                        changed.insert(ChangeNotice.of(step))
+                        changed.insert(ChangeNotice.of(step).payload)
                         results.append(.success(.stored(StoredStep(lines: [], revision: revision))))
                     case .delivery(let id, let delivery, let from, let error):
                         var incident: String?
@@ -157,7 +157,7 @@ extension PostgresStore {
     /// the new one.
     private static func bump(_ incident: String?, _ connection: PostgresConnection, _ changed: inout Set<String>, logger: Logger) async throws -> Int64? {
         guard let incident else { return nil }
-        changed.insert(ChangeNotice.effects(of: incident))
+        changed.insert(ChangeNotice.effects(incident).payload)
         for try await revision in try await connection.execute(PostgresStatements.Bump(incident: incident), logger: logger) { return revision }
         return nil
     }

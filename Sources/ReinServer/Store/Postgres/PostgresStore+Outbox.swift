@@ -79,7 +79,7 @@ extension PostgresStore {
                 ON CONFLICT (effect) DO UPDATE SET incident = excluded.incident, digest = excluded.digest, service_url = excluded.service_url,
                     conversation = excluded.conversation, activity = excluded.activity, card = excluded.card, shown = excluded.shown
                 RETURNING effect)
-            SELECT count(pg_notify(\(Self.channel), \(ChangeNotice.card(card.effect)))) FROM saved
+            SELECT count(pg_notify(\(Self.channel), \(ChangeNotice.card(card.effect).payload))) FROM saved
             """, logger: logger)
     }
 
