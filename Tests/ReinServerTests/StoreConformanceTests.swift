@@ -163,6 +163,28 @@ struct StoreConformanceTests {
         }
     }
 
+    /// The store links entries byte for byte as `AuditChain` does (PostgreSQL hashes them in
+    /// the database), whatever the data holds: text beyond ASCII, escapes, nesting, numbers
+    /// canonical JSON has no form for.
+    @Test(arguments: TestStores.Kind.available)
+    func theStoreLinksEntriesAsTheChainDoes(_ kind: TestStores.Kind) async throws {
+        let data: [JSONObject] = [
+            JSONObject(entries: [("reason", .string("Überlast — 東京 \u{1F525} \"quoted\" \\ back\nslash\t\u{01}"))]),
+            JSONObject(entries: [("z", .number("12345678901234567890123")), ("a", .array([.bool(true), .null, .number("1.5e3"), .integer(-7)]))]),
+            JSONObject(entries: [("nested", .object(JSONObject(entries: [("k", .string("</script>"))])))]),
+        ]
+        let entries = try data.enumerated().map { n, data in
+            try #require(AuditChain.Entry(at: Self.opened.adding(milliseconds: Int64(n)), incident: "INC-\u{E9}", type: "thought", data: data))
+        }
+        try await Self.with(kind) { store in
+            let lines = try await store.appendAudit(entries)
+            var chain = AuditChain()
+            for entry in entries { chain.append(entry) }
+            #expect(lines.map(\.text) == chain.lines)
+            #expect(try await store.auditLines(after: -1, limit: 10).map(\.text) == chain.lines)
+        }
+    }
+
     @Test(arguments: TestStores.Kind.available)
     func anEmptyDatabaseAndThePreviousSchemaAreBroughtUpToDate(_ kind: TestStores.Kind) async throws {
         let folder = try Self.folder()

@@ -10,10 +10,11 @@ public struct AuditChain: Sendable {
     /// JSON, so that linking it — the only step that must happen in order — is hashing and
     /// copying bytes. Entries can be prepared in parallel.
     public struct Entry: Sendable {
-        let at: [UInt8]
-        let incident: [UInt8]
-        let type: [UInt8]
-        let data: [UInt8]
+        /// The time, incident, type and data, each in canonical JSON.
+        public let at: [UInt8]
+        public let incident: [UInt8]
+        public let type: [UInt8]
+        public let data: [UInt8]
 
         /// An entry whose data is already canonical JSON.
         public init(at: Timestamp, incident: String, type: String, canonicalData: [UInt8]) {

@@ -3,8 +3,7 @@ import Synchronization
 
 /// What a host does when replicas share its store (docs/SERVE.md, "Several replicas"): it finds
 /// incidents other replicas opened, watches every incident's deadline (one replica fires each:
-/// the others' steps conflict), and hears the other replicas' changes (long polls wake, the
-/// dispatcher looks for effects).
+/// the others' steps conflict), and hears the other replicas' changes (long polls wake).
 extension SessionHost {
     /// How often every incident's deadline is looked at.
     static let deadlineSweep: Int64 = 500
@@ -100,8 +99,9 @@ extension SessionHost {
                     services.changes.appended()
                     await state.actor(id)?.changedElsewhere()
                 case .effects(let id)?:
+                    // The replica where the effects moved on claims what comes next itself (and
+                    // any replica's scan finds what it left): nothing to claim here.
                     services.changes.appended()
-                    services.doorbell.ring(touching: id)
                     await state.actor(id)?.changedElsewhere()
                 case .card(let effect)?:
                     services.changes.cardPosted(effect)

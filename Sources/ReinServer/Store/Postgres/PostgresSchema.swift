@@ -2,7 +2,7 @@ import Logging
 import PostgresNIO
 
 /// The shared store's schema, as numbered migrations with the same names as the embedded
-/// store's: a database is brought up to date when a replica starts, one replica at a time (under
+/// store's (and one of its own, `6-commit-function`): a database is brought up to date when a replica starts, one replica at a time (under
 /// an advisory lock), each migration in its own transaction. A migration, once released, never
 /// changes; a database migrated by a newer Rein is refused.
 enum PostgresSchema {
@@ -92,6 +92,8 @@ enum PostgresSchema {
                 "ALTER TABLE handoff ADD COLUMN lease_owner TEXT, ADD COLUMN lease_until BIGINT",
             ]
         ),
+        // The shared store's own: a whole group commit in one statement (PostgresCommit.swift).
+        ("6-commit-function", [commitFunction]),
     ]
 
     /// Brings the database up to date (up to and including `last`, when given: tests start from

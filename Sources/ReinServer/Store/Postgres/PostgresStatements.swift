@@ -1,8 +1,8 @@
 import PostgresNIO
 
-/// The statements every step runs, prepared once per connection (parsed and planned once, not
-/// at every call): what changed since a revision, the step itself, the chain's head and the
-/// append, and the records of effects' deliveries.
+/// The statements replicas run all the time, prepared once per connection (parsed and planned
+/// once, not at every call): what changed since a revision, the group commit, the loading of
+/// incidents and the claims of effects.
 enum PostgresStatements {
     /// Bindings of `values` in order, nil as NULL.
     static func bindings(_ values: (any PostgresDynamicTypeEncodable)?...) -> PostgresBindings {
@@ -20,8 +20,7 @@ enum PostgresStatements {
         static let sql = """
             SELECT i.version, i.revision, i.fired_deadline,
                 coalesce((SELECT array_agg(e.body ORDER BY e.idx) FROM event e WHERE e.incident = i.id AND e.idx >= $3), '{}'::text[]),
-                (SELECT json_agg(json_build_array(f.id, f.delivery, f.error))::text FROM effect f
-                 WHERE f.incident = i.id AND (f.delivery NOT IN ('pending', 'agent') OR f.error IS NOT NULL))
+                \(PostgresStore.movedDeliveries)
             FROM incident i WHERE i.id = $1 AND i.revision <> $2
             """
         var incident: String
@@ -35,96 +34,102 @@ enum PostgresStatements {
         }
     }
 
-    /// A step, stored only onto the version it was made from: the incident's new revision, no
-    /// row when it has moved on (nothing is stored then).
-    struct Step: PostgresPreparedStatement {
-        static let sql = """
-            WITH moved AS (
-                UPDATE incident SET version = version + 1, revision = revision + 1, deadline = $2::bigint,
-                    fired_deadline = coalesce($3::text, fired_deadline)
-                WHERE id = $1 AND version = $4 RETURNING revision),
-            event AS (
-                INSERT INTO event (incident, idx, body) SELECT $1, $5::integer, $6::text FROM moved WHERE $5::integer IS NOT NULL),
-            effects AS (
-                INSERT INTO effect (id, incident, type, body, delivery, created, waits_for)
-                SELECT e.id, $1, e.type, e.body, e.delivery, e.created, nullif(e.waits, '')
-                FROM moved, unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::text[])
-                    AS e(id, type, body, delivery, created, waits)
-                ON CONFLICT (id) DO NOTHING)
-            SELECT revision FROM moved
-            """
-        var incident: String
-        var deadline: Int64?
-        var fired: String?
-        var version: Int64
-        var index: Int32?
-        var event: String?
-        var ids: [String]
+    /// A group commit in one call of `rein_commit` (migration `6-commit-function`): each
+    /// write's outcome, then the audit lines linked, each with its write.
+    struct Commit: PostgresPreparedStatement {
+        static let sql = "SELECT * FROM rein_commit($1::jsonb, $2::integer[], $3::text[], $4::text[], $5::text[], $6::text[], $7)"
+        /// The writes, as the function reads them (JSON).
+        var writes: String
+        var entryWrites: [Int32]
+        var ats: [String]
+        var incidents: [String]
         var types: [String]
-        var bodies: [String]
-        var deliveries: [String]
-        var created: [Int64]
-        var waits: [String]
-
-        func makeBindings() -> PostgresBindings {
-            PostgresStatements.bindings(incident, deadline, fired, version, index, event, ids, types, bodies, deliveries, created, waits)
-        }
-
-        func decodeRow(_ row: PostgresRow) throws -> Int64 { try row.decode(Int64.self) }
-    }
-
-    /// The chain's head, locked until the transaction ends.
-    struct LockChain: PostgresPreparedStatement {
-        static let sql = "SELECT seq, hash FROM audit_head FOR UPDATE"
-
-        func makeBindings() -> PostgresBindings { PostgresBindings() }
-        func decodeRow(_ row: PostgresRow) throws -> (Int64, String) { try row.decode((Int64, String).self) }
-    }
-
-    /// Audit lines appended, the head moved to the last of them, and the incidents notified.
-    struct Append: PostgresPreparedStatement {
-        static let sql = """
-            WITH appended AS (INSERT INTO audit (seq, line, hash) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])),
-            head AS (UPDATE audit_head SET seq = $4, hash = $5 WHERE $6)
-            SELECT count(pg_notify($7, id)) FROM unnest($8::text[]) AS id
-            """
-        var seqs: [Int64]
-        var lines: [String]
-        var hashes: [String]
-        var head: (seq: Int64, hash: String)
-        var notifying: [String]
+        var data: [String]
         var channel: String
 
         func makeBindings() -> PostgresBindings {
-            PostgresStatements.bindings(seqs, lines, hashes, head.seq, head.hash, !lines.isEmpty, channel, notifying)
+            PostgresStatements.bindings(writes, entryWrites, ats, incidents, types, data, channel)
         }
 
-        func decodeRow(_ row: PostgresRow) throws -> Int64 { try row.decode(Int64.self) }
+        func decodeRow(_ row: PostgresRow) throws -> (Int32, String, Int64?, String?, String?, Int64?, String?) {
+            try row.decode((Int32, String, Int64?, String?, String?, Int64?, String?).self)
+        }
     }
 
-    /// An effect moved to a delivery when it is in one of the given ones: its incident.
-    struct Delivery: PostgresPreparedStatement {
-        static let sql = """
-            UPDATE effect SET delivery = $1, error = $2::text, lease_owner = NULL, lease_until = NULL
-            WHERE id = $3 AND delivery = ANY($4::text[]) RETURNING incident
-            """
-        var delivery: String
-        var error: String?
+    /// The columns of an incident as ``incidents(where:)`` selects them.
+    typealias IncidentRow = (String, String, String, String, String, String?, String, String, String?, Int64, Int64, Int64, [String], String?)
+
+    /// The incidents matching `condition` (SQL over the incident's columns), in the order they
+    /// were opened, each with its events and the deliveries that moved on.
+    static func incidents(where condition: String) -> String {
+        """
+        SELECT i.id, i.runbook, i.bundle, i.opened, i.owner, i.context, i.alert, i.request, i.fired_deadline, i.version, i.revision,
+            i.position, coalesce((SELECT array_agg(e.body ORDER BY e.idx) FROM event e WHERE e.incident = i.id), '{}'::text[]),
+            \(PostgresStore.movedDeliveries)
+        FROM incident i WHERE \(condition) ORDER BY i.position
+        """
+    }
+
+    /// One incident.
+    struct Incident: PostgresPreparedStatement {
+        static let sql = PostgresStatements.incidents(where: "i.id = $1")
         var id: String
-        var from: [String]
 
-        func makeBindings() -> PostgresBindings { PostgresStatements.bindings(delivery, error, id, from) }
-
-        func decodeRow(_ row: PostgresRow) throws -> String { try row.decode(String.self) }
+        func makeBindings() -> PostgresBindings { PostgresStatements.bindings(id) }
+        func decodeRow(_ row: PostgresRow) throws -> IncidentRow { try row.decode(IncidentRow.self) }
     }
 
-    /// An incident's revision moved on: the new one.
-    struct Bump: PostgresPreparedStatement {
-        static let sql = "UPDATE incident SET revision = revision + 1 WHERE id = $1 RETURNING revision"
-        var incident: String
+    /// The incidents opened after a place, at most `limit` of them.
+    struct IncidentsAfter: PostgresPreparedStatement {
+        static let sql = PostgresStatements.incidents(where: "i.position > $1") + " LIMIT $2"
+        var position: Int64
+        var limit: Int64
 
-        func makeBindings() -> PostgresBindings { PostgresStatements.bindings(incident) }
+        func makeBindings() -> PostgresBindings { PostgresStatements.bindings(position, limit) }
+        func decodeRow(_ row: PostgresRow) throws -> IncidentRow { try row.decode(IncidentRow.self) }
+    }
 
-        func decodeRow(_ row: PostgresRow) throws -> Int64 { try row.decode(Int64.self) }
+    /// The claim of each incident's first pending effect (of the incidents in `$6` only, when
+    /// `filter` says so) whose lease is free (`$1` the owner), run out (before `$2`) or one's own
+    /// and past half its time (`$3`), leased until `$4`, at most `$5`; rows another transaction
+    /// holds are skipped. The claimed effects and those still leased to the owner.
+    static func claim(filter: String) -> String {
+        """
+        WITH heads AS (
+            SELECT DISTINCT ON (incident) id FROM effect WHERE delivery = 'pending' \(filter) ORDER BY incident, position),
+        free AS (
+            SELECT e.id FROM effect e WHERE e.id IN (SELECT id FROM heads) AND e.delivery = 'pending'
+                AND (e.lease_owner IS NULL OR e.lease_until < $2 OR (e.lease_owner = $1 AND e.lease_until < $3))
+            ORDER BY e.id LIMIT $5 FOR UPDATE SKIP LOCKED),
+        leased AS (
+            UPDATE effect SET lease_owner = $1, lease_until = $4 WHERE id IN (SELECT id FROM free) RETURNING id)
+        SELECT \(PostgresStore.effectColumns) FROM effect WHERE id IN (SELECT id FROM leased)
+        UNION ALL
+        SELECT \(PostgresStore.effectColumns) FROM effect
+        WHERE id IN (SELECT id FROM heads) AND delivery = 'pending' AND lease_owner = $1 AND lease_until >= $3
+        """
+    }
+
+    /// The claim of every incident's first pending effect (``claim(filter:)``).
+    struct Claim: PostgresPreparedStatement {
+        static let sql = PostgresStatements.claim(filter: "")
+        var owner: String
+        var times: (now: Int64, half: Int64, until: Int64)
+        var limit: Int64
+
+        func makeBindings() -> PostgresBindings { PostgresStatements.bindings(owner, times.now, times.half, times.until, limit) }
+        func decodeRow(_ row: PostgresRow) throws -> PostgresStore.EffectRow { try row.decode(PostgresStore.EffectRow.self) }
+    }
+
+    /// The claim of the first pending effect of some incidents (``claim(filter:)``).
+    struct ClaimOf: PostgresPreparedStatement {
+        static let sql = PostgresStatements.claim(filter: "AND incident = ANY($6)")
+        var owner: String
+        var times: (now: Int64, half: Int64, until: Int64)
+        var limit: Int64
+        var incidents: [String]
+
+        func makeBindings() -> PostgresBindings { PostgresStatements.bindings(owner, times.now, times.half, times.until, limit, incidents) }
+        func decodeRow(_ row: PostgresRow) throws -> PostgresStore.EffectRow { try row.decode(PostgresStore.EffectRow.self) }
     }
 }

@@ -3,11 +3,12 @@ import PostgresNIO
 import ReinAdapters
 
 extension PostgresStore {
-    /// Writes a batch (the steps and delivery changes that arrived while the last transaction
-    /// was written) in one transaction: each step one statement, stored only onto its version
-    /// (a step whose incident moved on stores nothing and fails alone, with ``StoreConflict``),
-    /// then the audit lines of all of them under the chain's lock, then one notification per
-    /// incident (``ChangeNotice``). A failed transaction fails every write in it.
+    /// Writes a batch (the openings, steps and delivery changes that arrived while the last
+    /// transaction was written) in one statement, `rein_commit`, and so in one transaction: each
+    /// step stored only onto its version (a step whose incident moved on stores nothing and fails
+    /// alone, with ``StoreConflict``), then the audit lines of all of them under the chain's
+    /// lock, then one notification per incident (``ChangeNotice``). A failed statement fails
+    /// every write in it.
     ///
     /// The writes lock their incidents' rows in the order of the incidents' ids (the writes of
     /// one incident keep their order), and the chain's lock is taken last, so that two replicas'
@@ -15,85 +16,10 @@ extension PostgresStore {
     /// their places in the opening order under the chain's lock: the order of the commits.
     static func write(_ writes: [StoreWrite], _ client: PostgresClient, logger: Logger) async -> [Result<StoreWrite.Outcome, StoreFailure>] {
         let order = writes.indices.sorted { (writes[$0].incident, $0) < (writes[$1].incident, $1) }
+        var batch = CommitBatch()
+        for index in order { batch.add(writes[index]) }
         do {
-            let sorted = try await client.withTransaction(logger: logger) { connection in
-                var results: [Result<StoreWrite.Outcome, StoreFailure>] = []
-                var audit: [(index: Int, entries: [AuditChain.Entry])] = []
-                var changed: Set<String> = []
-                var opened: [String] = []
-                for write in order.map({ writes[$0] }) {
-                    switch write {
-                    case .open(let record, let entries, let handoff):
-                        if let existing = try await open(record, handoff: handoff, connection, logger: logger) {
-                            results.append(.success(.opened(existing)))
-                            continue
-                        }
-                        audit.append((results.count, entries))
-                        changed.insert(ChangeNotice.incident(record.id).payload)
-                        opened.append(record.id)
-                        results.append(.success(.opened(.created([]))))
-                    case .step(let step):
-                        guard let revision = try await store(step, connection, logger: logger) else {
-                            let conflict = StoreConflict(incident: step.incident)
-                            results.append(.failure(StoreFailure(message: conflict.description, conflict: conflict)))
-                            continue
-                        }
-                        audit.append((results.count, step.audit))
-                        changed.insert(ChangeNotice.of(step).payload)
-                        results.append(.success(.stored(StoredStep(lines: [], revision: revision))))
-                    case .delivery(let id, let delivery, let from, let error):
-                        var incident: String?
-                        for try await moved in try await connection.execute(
-                            PostgresStatements.Delivery(delivery: delivery, error: error, id: id, from: from), logger: logger)
-                        {
-                            incident = moved
-                        }
-                        results.append(.success(.moved(try await bump(incident, connection, &changed, logger: logger))))
-                    case .deferral(let id, let attempts, let notBefore, let error):
-                        let incident = try await single(
-                            """
-                            UPDATE effect SET attempts = \(attempts), not_before = \(notBefore.epochMilliseconds), error = \(error)
-                            WHERE id = \(id) AND delivery = 'pending' RETURNING incident
-                            """, connection, logger: logger)
-                        results.append(.success(.moved(try await bump(incident, connection, &changed, logger: logger))))
-                    }
-                }
-                // The chain's lock last, and only when there is something to link: held from
-                // here to the commit.
-                let entries = audit.flatMap(\.entries)
-                let notifying = changed.sorted()
-                var lines: [AuditLine] = []
-                if entries.isEmpty && opened.isEmpty {
-                    if !notifying.isEmpty {
-                        try await connection.query("SELECT pg_notify(\(channel), id) FROM unnest(\(notifying)::text[]) AS id", logger: logger)
-                    }
-                } else {
-                    let chain = try await lockChain(connection, logger: logger)
-                    if !opened.isEmpty {
-                        try await connection.query(
-                            """
-                            UPDATE incident SET position = placed.position
-                            FROM (SELECT id, (SELECT coalesce(max(position), 0) FROM incident WHERE position > 0) + n AS position
-                                  FROM unnest(\(opened)::text[]) WITH ORDINALITY AS o(id, n)) AS placed
-                            WHERE incident.id = placed.id
-                            """, logger: logger)
-                    }
-                    lines = try await append(entries, to: chain, notifying: notifying, connection, logger: logger)
-                }
-                var next = lines[...]
-                for (index, entries) in audit {
-                    let mine = Array(next.prefix(entries.count))
-                    next = next.dropFirst(entries.count)
-                    switch results[index] {
-                    case .success(.stored(var stored)):
-                        stored.lines = mine
-                        results[index] = .success(.stored(stored))
-                    case .success(.opened(.created)): results[index] = .success(.opened(.created(mine)))
-                    default: continue
-                    }
-                }
-                return results
-            }
+            let sorted = try await batch.run(client, channel: channel, logger: logger).outcomes
             var results = sorted
             for (position, index) in order.enumerated() { results[index] = sorted[position] }
             return results
@@ -101,64 +27,117 @@ extension PostgresStore {
             return writes.map { _ in .failure(StoreFailure(message: String(reflecting: error))) }
         }
     }
+}
 
-    /// Stores one step in one statement, if the incident is at the step's version; its new
-    /// revision, or nil when it has moved on (nothing is stored then).
-    private static func store(_ step: StepCommit, _ connection: PostgresConnection, logger: Logger) async throws -> Int64? {
-        let index = step.event.map { Int32(clamping: $0.index) }
-        let body = step.event.map { StoreCoding.event($0.event) }
-        let effects = step.effects
-        let ids = effects.map(\.id)
-        let types = effects.map(\.type)
-        let bodies = effects.map { String(decoding: $0.body, as: UTF8.self) }
-        let deliveries = effects.map(\.delivery)
-        let created = effects.map(\.created.epochMilliseconds)
-        let waits = effects.map { $0.waitsFor ?? "" }
-        let statement = PostgresStatements.Step(
-            incident: step.incident, deadline: step.deadline?.epochMilliseconds, fired: step.firedDeadline?.rfc3339, version: step.version,
-            index: index, event: body, ids: ids, types: types, bodies: bodies, deliveries: deliveries, created: created, waits: waits)
-        for try await revision in try await connection.execute(statement, logger: logger) { return revision }
-        return nil
-    }
+/// A group commit as `rein_commit` takes it (``PostgresSchema/commitFunction``): the writes as
+/// JSON, and the audit entries in parallel arrays, each with the write it belongs to.
+struct CommitBatch {
+    private var writes: [StoreWrite] = []
+    private var json: [JSONValue] = []
+    private var entryWrites: [Int32] = []
+    private var ats: [String] = []
+    private var incidents: [String] = []
+    private var types: [String] = []
+    private var data: [String] = []
 
-    /// Opens an incident inside the batch, at a provisional place (a negative position, made
-    /// final under the chain's lock): nil when it was created, how it exists otherwise (another
-    /// replica opening the same id at the same moment is waited for).
-    private static func open(_ record: IncidentRecord, handoff: [UInt8]?, _ connection: PostgresConnection, logger: Logger) async throws -> OpenResult? {
-        let context = record.context.map { StoreCoding.text(.object($0)) }
-        let alert = StoreCoding.text(.object(record.alert))
-        let request = String(decoding: record.request, as: UTF8.self)
-        let body = handoff.map { String(decoding: $0, as: UTF8.self) }
-        let created = try await single(
-            """
-            WITH opened AS (
-                INSERT INTO incident (id, position, runbook, bundle, opened, owner, context, alert, request)
-                VALUES (\(record.id), -nextval('incident_provisional'), \(record.runbook), \(record.bundle), \(record.opened.rfc3339),
-                    \(record.owner), \(context), \(alert), \(request))
-                ON CONFLICT (id) DO NOTHING RETURNING id),
-            handed AS (INSERT INTO handoff (incident, body) SELECT id, \(body)::text FROM opened WHERE \(body)::text IS NOT NULL)
-            SELECT id FROM opened
-            """, connection, logger: logger)
-        guard created == nil else { return nil }
-        let existing = try await connection.query("SELECT request, owner FROM incident WHERE id = \(record.id)", logger: logger)
-        for try await (stored, owner) in existing.decode((String, String).self) {
-            return .exists(request: Array(stored.utf8), owner: owner)
+    /// Adds a write (the next in lock order).
+    mutating func add(_ write: StoreWrite) {
+        writes.append(write)
+        let number = Int32(clamping: writes.count)
+        func text(_ bytes: [UInt8]) -> JSONValue { .string(String(decoding: bytes, as: UTF8.self)) }
+        func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        let fields: [(key: String, value: JSONValue)]
+        switch write {
+        case .open(let record, let entries, let handoff):
+            link(entries, of: number)
+            fields = [
+                ("kind", .string("open")), ("id", .string(record.id)), ("runbook", .string(record.runbook)), ("bundle", .string(record.bundle)),
+                ("opened", .string(record.opened.rfc3339)), ("owner", .string(record.owner)),
+                ("context", optional(record.context.map { StoreCoding.text(.object($0)) })), ("alert", .string(StoreCoding.text(.object(record.alert)))),
+                ("request", text(record.request)), ("handoff", handoff.map(text) ?? .null),
+                ("notice", .string(ChangeNotice.incident(record.id).payload)),
+            ]
+        case .step(let step):
+            link(step.audit, of: number)
+            let effects = step.effects.map { effect -> JSONValue in
+                .object(
+                    JSONObject(entries: [
+                        ("id", .string(effect.id)), ("type", .string(effect.type)), ("body", text(effect.body)), ("delivery", .string(effect.delivery)),
+                        ("created", .integer(effect.created.epochMilliseconds)), ("waits", optional(effect.waitsFor)),
+                    ]))
+            }
+            fields = [
+                ("kind", .string("step")), ("incident", .string(step.incident)), ("version", .integer(step.version)),
+                ("deadline", step.deadline.map { .integer($0.epochMilliseconds) } ?? .null), ("fired", optional(step.firedDeadline?.rfc3339)),
+                ("index", step.event.map { .integer(Int64($0.index)) } ?? .null),
+                ("event", step.event.map { .string(StoreCoding.event($0.event)) } ?? .null), ("effects", .array(effects)),
+                ("notice", .string(ChangeNotice.of(step).payload)),
+            ]
+        case .delivery(let id, let delivery, let from, let error):
+            fields = [
+                ("kind", .string("delivery")), ("id", .string(id)), ("delivery", .string(delivery)), ("error", optional(error)),
+                ("from", .array(from.map(JSONValue.string))), ("notice", .string(ChangeNotice.effects(write.incident).payload)),
+            ]
+        case .deferral(let id, let attempts, let notBefore, let error):
+            fields = [
+                ("kind", .string("deferral")), ("id", .string(id)), ("attempts", .integer(Int64(attempts))),
+                ("not_before", .integer(notBefore.epochMilliseconds)), ("error", .string(error)),
+                ("notice", .string(ChangeNotice.effects(write.incident).payload)),
+            ]
         }
-        throw StoreFailure(message: "incident `\(record.id)` could not be opened, nor found")
+        json.append(.object(JSONObject(entries: fields)))
     }
 
-    /// The single text a statement returns, if it returns a row.
-    private static func single(_ query: PostgresQuery, _ connection: PostgresConnection, logger: Logger) async throws -> String? {
-        for try await value in try await connection.query(query, logger: logger).decode(String.self) { return value }
-        return nil
+    /// Adds audit entries of write `number` (1-based; 0: entries of no write, always linked).
+    mutating func link(_ entries: [AuditChain.Entry], of number: Int32) {
+        for entry in entries {
+            entryWrites.append(number)
+            ats.append(String(decoding: entry.at, as: UTF8.self))
+            incidents.append(String(decoding: entry.incident, as: UTF8.self))
+            types.append(String(decoding: entry.type, as: UTF8.self))
+            data.append(String(decoding: entry.data, as: UTF8.self))
+        }
     }
 
-    /// After an effect of `incident` changed (when one did): the incident's revision moves on;
-    /// the new one.
-    private static func bump(_ incident: String?, _ connection: PostgresConnection, _ changed: inout Set<String>, logger: Logger) async throws -> Int64? {
-        guard let incident else { return nil }
-        changed.insert(ChangeNotice.effects(incident).payload)
-        for try await revision in try await connection.execute(PostgresStatements.Bump(incident: incident), logger: logger) { return revision }
-        return nil
+    /// Runs the batch: each write's outcome, in the order added, and the lines of the entries
+    /// of no write.
+    func run(_ client: PostgresClient, channel: String, logger: Logger) async throws -> (
+        outcomes: [Result<StoreWrite.Outcome, StoreFailure>], lines: [AuditLine]
+    ) {
+        let statement = PostgresStatements.Commit(
+            writes: JSONWriter.string(.array(json)), entryWrites: entryWrites, ats: ats, incidents: incidents, types: types, data: data,
+            channel: channel)
+        var outcomes: [Result<StoreWrite.Outcome, StoreFailure>?] = Array(repeating: nil, count: writes.count)
+        var lines: [[AuditLine]] = Array(repeating: [], count: writes.count + 1)
+        for try await (number, outcome, revision, request, owner, seq, line) in try await client.execute(statement, logger: logger) {
+            let index = Int(number)
+            guard lines.indices.contains(index), index > 0 || outcome == "line" else {
+                throw StoreError.corrupt("the commit answered for write \(number) of \(writes.count)")
+            }
+            switch (outcome, revision, request, owner, seq, line) {
+            case ("line", _, _, _, let seq?, let line?): lines[index].append(AuditLine(seq: seq, text: line))
+            case ("created", _, _, _, _, _): outcomes[index - 1] = .success(.opened(.created([])))
+            case ("exists", _, let request?, let owner?, _, _): outcomes[index - 1] = .success(.opened(.exists(request: Array(request.utf8), owner: owner)))
+            case ("stored", let revision?, _, _, _, _): outcomes[index - 1] = .success(.stored(StoredStep(lines: [], revision: revision)))
+            case ("conflict", _, _, _, _, _):
+                let conflict = StoreConflict(incident: writes[index - 1].incident)
+                outcomes[index - 1] = .failure(StoreFailure(message: conflict.description, conflict: conflict))
+            case ("moved", let revision, _, _, _, _): outcomes[index - 1] = .success(.moved(revision))
+            default: throw StoreError.corrupt("the commit answered `\(outcome)` for write \(number), which Rein does not read")
+            }
+        }
+        let linked = entryWrites.filter { $0 == 0 }.count
+        guard lines[0].count == linked else { throw StoreError.corrupt("the audit chain took \(lines[0].count) of \(linked) entries") }
+        let results = try outcomes.enumerated().map { index, outcome -> Result<StoreWrite.Outcome, StoreFailure> in
+            switch outcome {
+            case .success(.opened(.created))?: return .success(.opened(.created(lines[index + 1])))
+            case .success(.stored(var stored))?:
+                stored.lines = lines[index + 1]
+                return .success(.stored(stored))
+            case let outcome?: return outcome
+            case nil: throw StoreError.corrupt("the commit did not answer for write \(index + 1)")
+            }
+        }
+        return (results, lines[0])
     }
 }

@@ -11,26 +11,19 @@ extension PostgresStore {
                 }
                 return event
             }
-            var deliveries: [String: DeliveryState] = [:]
-            if let moved, case .success(.array(let rows)) = JSONReader.parse(moved, maxBytes: Int.max) {
-                for case .array(let row) in rows where row.count == 3 {
-                    guard case .string(let id) = row[0], case .string(let delivery) = row[1] else { continue }
-                    let error: String? = if case .string(let text) = row[2] { text } else { nil }
-                    deliveries[id] = DeliveryState(delivery: delivery, error: error)
-                }
-            }
             return StoredChanges(
-                version: version, revision: revision, events: events, firedDeadline: fired.flatMap(Timestamp.init(rfc3339:)), deliveries: deliveries)
+                version: version, revision: revision, events: events, firedDeadline: fired.flatMap(Timestamp.init(rfc3339:)),
+                deliveries: Self.deliveries(moved))
         }
         return nil
     }
 
     public func incident(_ id: String) async throws -> StoredIncident? {
-        try await incidents(where: "id = \(id)", limit: 1).first
+        try await incidents(PostgresStatements.Incident(id: id)).first
     }
 
     public func incidents(after position: Int64, limit: Int) async throws -> [StoredIncident] {
-        try await incidents(where: "position > \(position)", limit: max(0, limit))
+        try await incidents(PostgresStatements.IncidentsAfter(position: position, limit: Int64(max(0, limit))))
     }
 
     public func dueDeadlines(before time: Timestamp, limit: Int) async throws -> [String] {
@@ -59,33 +52,16 @@ extension PostgresStore {
     /// half their time has run.
     private func claim(_ only: [String]?, owner: String, now: Timestamp, until: Timestamp, limit: Int) async throws -> [OutboxEntry] {
         let half = now.epochMilliseconds + (until.epochMilliseconds - now.epochMilliseconds) / 2
-        var binds = PostgresBindings()
-        binds.append(owner)
-        binds.append(now.epochMilliseconds)
-        binds.append(half)
-        binds.append(until.epochMilliseconds)
-        binds.append(Int64(max(0, limit)))
-        var filter = ""
-        if let incidents = only {
-            binds.append(incidents)
-            filter = "AND incident = ANY($6)"
+        let times = (now: now.epochMilliseconds, half: half, until: until.epochMilliseconds)
+        var entries: [OutboxEntry] = []
+        if let only {
+            let statement = PostgresStatements.ClaimOf(owner: owner, times: times, limit: Int64(max(0, limit)), incidents: only)
+            for try await row in try await client.execute(statement, logger: logger) { entries.append(Self.entry(row)) }
+        } else {
+            let statement = PostgresStatements.Claim(owner: owner, times: times, limit: Int64(max(0, limit)))
+            for try await row in try await client.execute(statement, logger: logger) { entries.append(Self.entry(row)) }
         }
-        let sql = """
-            WITH heads AS (
-                SELECT DISTINCT ON (incident) id FROM effect WHERE delivery = 'pending' \(filter) ORDER BY incident, position),
-            free AS (
-                SELECT e.id FROM effect e WHERE e.id IN (SELECT id FROM heads) AND e.delivery = 'pending'
-                    AND (e.lease_owner IS NULL OR e.lease_until < $2 OR (e.lease_owner = $1 AND e.lease_until < $3))
-                ORDER BY e.id LIMIT $5 FOR UPDATE SKIP LOCKED),
-            leased AS (
-                UPDATE effect SET lease_owner = $1, lease_until = $4 WHERE id IN (SELECT id FROM free) RETURNING id)
-            SELECT \(Self.effectColumns) FROM effect WHERE id IN (SELECT id FROM leased)
-            UNION ALL
-            SELECT \(Self.effectColumns) FROM effect
-            WHERE id IN (SELECT id FROM heads) AND delivery = 'pending' AND lease_owner = $1 AND lease_until >= $3
-            """
-        let query = PostgresQuery(unsafeSQL: sql, binds: binds)
-        return try await entries(query).sorted { $0.effect.created < $1.effect.created }
+        return entries.sorted { $0.effect.created < $1.effect.created }
     }
 
     public func claimHandoffs(owner: String, now: Timestamp, until: Timestamp, limit: Int) async throws -> [PendingHandoff] {

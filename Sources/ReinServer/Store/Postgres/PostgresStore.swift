@@ -72,17 +72,11 @@ public final class PostgresStore: SharedStore {
         try await queue.step(step)
     }
 
-    public func incidents() async throws -> [StoredIncident] {
-        try await incidents(where: "true", limit: nil)
-    }
-
     public func appendAudit(_ entries: [AuditChain.Entry]) async throws -> [AuditLine] {
         guard !entries.isEmpty else { return [] }
-        let logger = self.logger
-        return try await client.withTransaction(logger: logger) { connection in
-            let chain = try await Self.lockChain(connection, logger: logger)
-            return try await Self.append(entries, to: chain, notifying: [], connection, logger: logger)
-        }
+        var batch = CommitBatch()
+        batch.link(entries, of: 0)
+        return try await batch.run(client, channel: Self.channel, logger: logger).lines
     }
 
     public func auditLines(after seq: Int64, limit: Int) async throws -> [AuditLine] {
@@ -92,76 +86,50 @@ public final class PostgresStore: SharedStore {
         return lines
     }
 
-    /// Locks the chain's head until the caller's transaction ends (another replica's append
-    /// waits for it), and reads it: the chain to link after.
-    static func lockChain(_ connection: PostgresConnection, logger: Logger) async throws -> AuditChain {
-        for try await (seq, hash) in try await connection.execute(PostgresStatements.LockChain(), logger: logger) {
-            return AuditChain(nextSeq: seq + 1, head: hash)
-        }
-        throw StoreError.corrupt("the audit chain's head is missing")
+    /// The incidents a statement selects (``PostgresStatements/incidents(where:)``), with their
+    /// events and the deliveries that moved on.
+    func incidents<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [StoredIncident]
+    where Statement.Row == PostgresStatements.IncidentRow {
+        var incidents: [StoredIncident] = []
+        for try await row in try await client.execute(statement, logger: logger) { incidents.append(try Self.incident(row)) }
+        return incidents
     }
 
-    /// Links `entries` after `chain` (locked by ``lockChain``) and notifies the channel of the
-    /// incidents in `notifying`, in one statement; the lines.
-    static func append(
-        _ entries: [AuditChain.Entry], to chain: AuditChain, notifying: [String], _ connection: PostgresConnection, logger: Logger
-    ) async throws -> [AuditLine] {
-        var chain = chain
-        var lines: [AuditLine] = []
-        var hashes: [String] = []
-        for entry in entries {
-            chain.append(entry)
-            guard let line = chain.lines.last else { continue }
-            lines.append(AuditLine(seq: chain.nextSeq - 1, text: line))
-            hashes.append(chain.head)
+    /// Every incident, in the order they were opened.
+    public func incidents() async throws -> [StoredIncident] {
+        var incidents: [StoredIncident] = []
+        let query = PostgresQuery(unsafeSQL: PostgresStatements.incidents(where: "true"))
+        for try await row in try await client.query(query, logger: logger).decode(PostgresStatements.IncidentRow.self) {
+            incidents.append(try Self.incident(row))
         }
-        let statement = PostgresStatements.Append(
-            seqs: lines.map(\.seq), lines: lines.map(\.text), hashes: hashes, head: (chain.nextSeq - 1, chain.head), notifying: notifying,
-            channel: channel)
-        for try await _ in try await connection.execute(statement, logger: logger) {}
-        return lines
+        return incidents
     }
 
-    /// The incidents matching `condition` (SQL over the incident's columns), in the order they
-    /// were opened, with their events and the deliveries that moved on.
-    func incidents(where condition: PostgresQuery, limit: Int?) async throws -> [StoredIncident] {
-        let logger = self.logger
-        let rows = try await client.withConnection { connection -> [StoredIncidentRow] in
-            var sql = condition
-            sql.sql = """
-                SELECT id, runbook, bundle, opened, owner, context, alert, request, fired_deadline, version, revision, position
-                FROM incident WHERE \(condition.sql) ORDER BY position\(limit.map { " LIMIT \($0)" } ?? "")
-                """
-            var rows: [StoredIncidentRow] = []
-            var index: [String: Int] = [:]
-            for try await (id, runbook, bundle, opened, owner, context, alert, request, fired, version, revision, position)
-                in try await connection.query(sql, logger: logger).decode(
-                    (String, String, String, String, String, String?, String, String, String?, Int64, Int64, Int64).self)
-            {
-                index[id] = rows.count
-                rows.append(
-                    StoredIncidentRow(
-                        id: id, runbook: runbook, bundle: bundle, opened: opened, owner: owner, context: context, alert: alert,
-                        request: Array(request.utf8), firedDeadline: fired, version: version, revision: revision, position: position))
-            }
-            guard !rows.isEmpty else { return [] }
-            let ids = rows.map(\.id)
-            for try await (incident, body) in try await connection.query(
-                "SELECT incident, body FROM event WHERE incident = ANY(\(ids)) ORDER BY incident, idx", logger: logger
-            ).decode((String, String).self) {
-                if let at = index[incident] { rows[at].events.append(body) }
-            }
-            for try await (id, incident, delivery, error) in try await connection.query(
-                """
-                SELECT id, incident, delivery, error FROM effect
-                WHERE incident = ANY(\(ids)) AND (delivery NOT IN ('pending', 'agent') OR error IS NOT NULL)
-                """, logger: logger
-            ).decode((String, String, String, String?).self) {
-                if let at = index[incident] { rows[at].deliveries[id] = DeliveryState(delivery: delivery, error: error) }
-            }
-            return rows
+    static func incident(_ row: PostgresStatements.IncidentRow) throws -> StoredIncident {
+        let (id, runbook, bundle, opened, owner, context, alert, request, fired, version, revision, position, events, moved) = row
+        return try StoredIncidentRow(
+            id: id, runbook: runbook, bundle: bundle, opened: opened, owner: owner, context: context, alert: alert, request: Array(request.utf8),
+            firedDeadline: fired, version: version, revision: revision, position: position, events: events, deliveries: deliveries(moved)
+        ).incident()
+    }
+
+    /// The column of an incident's (`i`) effects whose delivery moved on, as JSON
+    /// `[[id, delivery, error], …]` (read back by ``deliveries(_:)``).
+    static let movedDeliveries = """
+        (SELECT json_agg(json_build_array(f.id, f.delivery, f.error))::text FROM effect f
+         WHERE f.incident = i.id AND (f.delivery NOT IN ('pending', 'agent') OR f.error IS NOT NULL))
+        """
+
+    /// The deliveries ``movedDeliveries`` lists.
+    static func deliveries(_ json: String?) -> [String: DeliveryState] {
+        var deliveries: [String: DeliveryState] = [:]
+        guard let json, case .success(.array(let rows)) = JSONReader.parse(json, maxBytes: Int.max) else { return deliveries }
+        for case .array(let row) in rows where row.count == 3 {
+            guard case .string(let id) = row[0], case .string(let delivery) = row[1] else { continue }
+            let error: String? = if case .string(let text) = row[2] { text } else { nil }
+            deliveries[id] = DeliveryState(delivery: delivery, error: error)
         }
-        return try rows.map { try $0.incident() }
+        return deliveries
     }
 
     func changeStream() -> AsyncStream<String> { listener.stream() }
