@@ -213,7 +213,7 @@ struct LoadGenerator {
     }
 
     static func config(in folder: URL, webhook: String, extra: String = "") throws {
-        func hex(_ token: String) -> String { SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined() }
+        func hex(_ token: String) -> String { EffectReceiver.hex(SHA256.hash(data: Array(token.utf8))) }
         let text = """
             tokens:
               - {name: agent-runtime, role: agent, sha256: "\(hex("bench-agent-token"))"}

@@ -163,6 +163,59 @@ struct StoreConformanceTests {
         }
     }
 
+    /// Writes of every kind at once (one group commit takes them together): each has its own
+    /// outcome, and a conflicting step stores nothing while the others are stored.
+    @Test(arguments: TestStores.Kind.available)
+    func writesOfEveryKindAtOnceEachHaveTheirOutcome(_ kind: TestStores.Kind) async throws {
+        try await Self.with(kind) { store in
+            try await store.saveBundle(digest: exampleBundle.digest, files: exampleBundle.files)
+            guard case .created = try await store.open(Self.record("INC-M"), audit: [Self.entry("INC-M", "opened")], handoff: Array(#"{"h":1}"#.utf8)) else {
+                Issue.record("INC-M was not created")
+                return
+            }
+            _ = try await store.commit(Self.step("INC-M", version: 0, index: 0, effects: 2))
+            async let delivered = store.setDelivery("INC-M/0/0", to: "delivered", from: ["pending"], error: nil)
+            async let deferred: Void = store.deferDelivery("INC-M/0/1", attempts: 1, notBefore: Self.opened.adding(milliseconds: 60_000), error: "503")
+            async let stale: (any Error)? = {
+                do {
+                    _ = try await store.commit(Self.step("INC-M", version: 0, index: 1))
+                    return nil
+                } catch {
+                    return error
+                }
+            }()
+            async let next = store.commit(Self.step("INC-M", version: 1, index: 1))
+            async let again = store.open(Self.record("INC-M", request: #"{"again":1}"#), audit: [Self.entry("INC-M", "x")], handoff: nil)
+            async let other = store.open(Self.record("INC-N"), audit: [Self.entry("INC-N", "opened")], handoff: nil)
+            let (moved, _, refused, stored, existing, opened) = try await (delivered, deferred, stale, next, again, other)
+            #expect(moved != nil)
+            #expect(refused is StoreConflict, "a step made from an old version: \(String(describing: refused))")
+            #expect(stored.lines.count == 1)
+            #expect(existing == .exists(request: Array(#"{"alert":{}}"#.utf8), owner: "agent-runtime"))
+            guard case .created(let lines) = opened else {
+                Issue.record("INC-N was not created")
+                return
+            }
+            #expect(lines.count == 1)
+            let incidents = try await store.incidents()
+            #expect(incidents.map(\.record.id) == ["INC-M", "INC-N"])
+            #expect(incidents.first?.version == 2)
+            #expect(incidents.first?.events.count == 2)
+            #expect(incidents.first?.deliveries["INC-M/0/0"] == DeliveryState(delivery: "delivered", error: nil))
+            let waiting = try await store.pendingEffects(limit: 10)
+            #expect(waiting.map(\.effect.id) == ["INC-M/0/1", "INC-M/1/0"])
+            #expect(waiting.first?.attempts == 1 && waiting.first?.error == "503")
+            #expect(try await store.pendingHandoffs().map(\.incident) == ["INC-M"])
+            // INC-M's opening and two steps, INC-N's opening: four lines, one chain.
+            let text = try await store.auditLines(after: -1, limit: 100).map(\.text)
+            #expect(text.count == 4)
+            guard case .success = AuditVerifier.verify(text.joined(separator: "\n") + "\n") else {
+                Issue.record("the chain does not verify")
+                return
+            }
+        }
+    }
+
     /// The store links entries byte for byte as `AuditChain` does (PostgreSQL hashes them in
     /// the database), whatever the data holds: text beyond ASCII, escapes, nesting, numbers
     /// canonical JSON has no form for.

@@ -22,7 +22,8 @@ public enum Hashing {
         return sha256Hex(text)
     }
 
-    static func hex<Digest: Sequence<UInt8>>(_ digest: Digest) -> String {
+    /// `digest` (any bytes) as lowercase hex digits, two a byte.
+    public static func hex<Digest: Sequence<UInt8>>(_ digest: Digest) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(64)
         for byte in digest {

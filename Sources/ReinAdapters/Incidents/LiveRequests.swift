@@ -84,7 +84,8 @@ public enum LiveRequests {
     }
 
     /// An executor's acknowledgement of an effect: `{"ok":true}`, or `{"ok":false,"error":"…"}`
-    /// with why it failed (1 to 4,096 characters). `error` goes with `false` only.
+    /// with why it failed (1 to 4,096 characters, none of them U+0000). `error` goes with
+    /// `false` only.
     public static func acknowledgement(_ body: SourceFile) -> Result<Acknowledgement, BodyError> {
         read(body) { reading, root in
             guard let fields = reading.members(root, "an acknowledgement", allowed: ["ok", "error"]) else { return nil }
@@ -110,6 +111,11 @@ public enum LiveRequests {
                 }
                 guard !error.isEmpty, error.unicodeScalars.count <= 4096 else {
                     reading.fail("value", "`error` must be 1 to 4096 characters", at: fields["error"]?.value ?? root)
+                    return nil
+                }
+                // Kept as text by the store, which (PostgreSQL's) cannot hold U+0000.
+                guard !error.unicodeScalars.contains("\u{0}") else {
+                    reading.fail("value", "`error` must not contain the character U+0000", at: fields["error"]?.value ?? root)
                     return nil
                 }
             }

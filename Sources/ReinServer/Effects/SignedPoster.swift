@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Crypto
 import NIOCore
+import ReinAdapters
 import Synchronization
 
 /// Signed `POST`s of JSON to one URL, as Rein's webhooks send them: `Rein-Signature:
@@ -21,7 +22,7 @@ final class SignedPoster: Sendable {
 
     /// The `Rein-Signature` value of `body`.
     static func signature(_ body: [UInt8], secret: [UInt8]) -> String {
-        "sha256=" + HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: secret)).map { String(format: "%02x", $0) }.joined()
+        "sha256=" + Hashing.hex(HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: secret)))
     }
 
     /// Posts `body` keyed by `key`; throws unless the answer is a 2xx.
