@@ -13,7 +13,8 @@ import ReinAdapters
 ///   locks the chain's head (one row) until it commits: one chain, in commit order, across
 ///   replicas;
 /// - every commit notifies the channel `rein` with the incident's id: long polls on other
-///   replicas wake, and their dispatchers look for effects.
+///   replicas wake;
+/// - a replica's group commit is one statement (`rein_commit`, ``PostgresSchema/commitFunction``).
 public final class PostgresStore: SharedStore {
     let client: PostgresClient
     let logger: Logger
