@@ -26,7 +26,7 @@ final class Doorbell: Sendable {
     }
 
     /// Rings, saying the effects of `incident` may have moved on (one was delivered or
-    /// acknowledged, here or at another replica): its next one may go out now.
+    /// acknowledged at this replica): its next one may go out now.
     func ring(touching incident: String) {
         arrivals.withLock { _ = $0.touched.insert(incident) }
         continuation.yield()

@@ -88,6 +88,8 @@ extension IncidentActor {
         if let type = incident.effect(id)?.type { services.metrics.effects(type: type, delivery: delivery).increment() }
         incident.setDelivery(id, to: delivery, error: error)
         changed()
+        // The incident's next effect may go out now (with a shared store, this replica claims it).
+        services.doorbell.ring(touching: record.id)
         return true
     }
 
@@ -126,7 +128,7 @@ extension IncidentActor {
             guard await record(id, to: wanted, from: ["pending", "delivered"], error: ack.error) else {
                 throw .storage("the acknowledgement could not be stored")
             }
-            if effect.delivery == "pending" { services.doorbell.ring(settled: id) } else { services.doorbell.ring(touching: record.id) }
+            if effect.delivery == "pending" { services.doorbell.ring(settled: id) }
             if effect.type == "execute", !ack.ok, incident.executingEffect?.id == id {
                 let detail = "execution failed: \(ack.error ?? "the executor reported a failure")"
                 _ = try await apply { at throws(HostError) in .result(at: at, succeeded: false, detail: detail) }

@@ -1,7 +1,8 @@
 extension PostgresSchema {
     /// `rein_commit(writes, entry_writes, ats, incidents, types, data, channel)`: a replica's
-    /// whole group commit in one statement, and so in one round trip and one transaction, with
-    /// no wait for the replica between the chain's lock and the commit.
+    /// whole group commit in one statement (run in an explicit transaction, whose `COMMIT`
+    /// answers only once it is durable), so that the chain's lock is held from the end of this
+    /// statement to the commit: one round trip of the replica's, not one per write.
     ///
     /// `writes` is a JSON array of writes, in the order their rows are locked:
     /// - `{"kind":"open","id","runbook","bundle","opened","owner","context","alert","request","handoff","notice"}`:

@@ -2,9 +2,10 @@ import Logging
 import PostgresNIO
 
 /// The shared store's schema, as numbered migrations with the same names as the embedded
-/// store's (and one of its own, `6-commit-function`): a database is brought up to date when a replica starts, one replica at a time (under
-/// an advisory lock), each migration in its own transaction. A migration, once released, never
-/// changes; a database migrated by a newer Rein is refused.
+/// store's (and one of its own, `6-commit-function`): a database is brought up to date when a
+/// replica starts, one replica at a time (under an advisory lock), each migration in its own
+/// transaction. A migration, once released, never changes; a database migrated by a newer Rein
+/// is refused.
 enum PostgresSchema {
     /// The advisory lock held while migrating.
     static let migrationLock: Int64 = 0x5245_494E_0001
@@ -92,7 +93,7 @@ enum PostgresSchema {
                 "ALTER TABLE handoff ADD COLUMN lease_owner TEXT, ADD COLUMN lease_until BIGINT",
             ]
         ),
-        // The shared store's own: a whole group commit in one statement (PostgresCommit.swift).
+        // The shared store's own: a whole group commit in one statement (PostgresCommitFunction.swift).
         ("6-commit-function", [commitFunction]),
     ]
 

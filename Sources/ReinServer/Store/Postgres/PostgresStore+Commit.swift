@@ -4,7 +4,7 @@ import ReinAdapters
 
 extension PostgresStore {
     /// Writes a batch (the openings, steps and delivery changes that arrived while the last
-    /// transaction was written) in one statement, `rein_commit`, and so in one transaction: each
+    /// transaction was written) in one statement, `rein_commit`, between `BEGIN` and `COMMIT`: each
     /// step stored only onto its version (a step whose incident moved on stores nothing and fails
     /// alone, with ``StoreConflict``), then the audit lines of all of them under the chain's
     /// lock, then one notification per incident (``ChangeNotice``). A failed statement fails
@@ -109,7 +109,14 @@ struct CommitBatch {
             channel: channel)
         var outcomes: [Result<StoreWrite.Outcome, StoreFailure>?] = Array(repeating: nil, count: writes.count)
         var lines: [[AuditLine]] = Array(repeating: [], count: writes.count + 1)
-        for try await (number, outcome, revision, request, owner, seq, line) in try await client.execute(statement, logger: logger) {
+        // An explicit transaction: an implicit one commits at the protocol's Sync, after the
+        // statement's rows have been answered, and nothing may be answered before the commit.
+        let rows = try await client.withTransaction(logger: logger) { connection in
+            var rows: [PostgresStatements.Commit.Row] = []
+            for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
+            return rows
+        }
+        for (number, outcome, revision, request, owner, seq, line) in rows {
             let index = Int(number)
             guard lines.indices.contains(index), index > 0 || outcome == "line" else {
                 throw StoreError.corrupt("the commit answered for write \(number) of \(writes.count)")

@@ -13,7 +13,7 @@ extension PostgresStore {
             }
             return StoredChanges(
                 version: version, revision: revision, events: events, firedDeadline: fired.flatMap(Timestamp.init(rfc3339:)),
-                deliveries: Self.deliveries(moved))
+                deliveries: try Self.deliveries(moved))
         }
         return nil
     }

@@ -110,7 +110,7 @@ public final class PostgresStore: SharedStore {
         let (id, runbook, bundle, opened, owner, context, alert, request, fired, version, revision, position, events, moved) = row
         return try StoredIncidentRow(
             id: id, runbook: runbook, bundle: bundle, opened: opened, owner: owner, context: context, alert: alert, request: Array(request.utf8),
-            firedDeadline: fired, version: version, revision: revision, position: position, events: events, deliveries: deliveries(moved)
+            firedDeadline: fired, version: version, revision: revision, position: position, events: events, deliveries: try deliveries(moved)
         ).incident()
     }
 
@@ -121,13 +121,23 @@ public final class PostgresStore: SharedStore {
          WHERE f.incident = i.id AND (f.delivery NOT IN ('pending', 'agent') OR f.error IS NOT NULL))
         """
 
-    /// The deliveries ``movedDeliveries`` lists.
-    static func deliveries(_ json: String?) -> [String: DeliveryState] {
+    /// The deliveries ``movedDeliveries`` lists (none when NULL: no effect moved).
+    static func deliveries(_ json: String?) throws -> [String: DeliveryState] {
         var deliveries: [String: DeliveryState] = [:]
-        guard let json, case .success(.array(let rows)) = JSONReader.parse(json, maxBytes: Int.max) else { return deliveries }
-        for case .array(let row) in rows where row.count == 3 {
-            guard case .string(let id) = row[0], case .string(let delivery) = row[1] else { continue }
-            let error: String? = if case .string(let text) = row[2] { text } else { nil }
+        guard let json else { return deliveries }
+        guard case .success(.array(let rows)) = JSONReader.parse(json, maxBytes: Int.max) else {
+            throw StoreError.corrupt("the deliveries read back are not a JSON array")
+        }
+        for row in rows {
+            guard case .array(let fields) = row, fields.count == 3, case .string(let id) = fields[0], case .string(let delivery) = fields[1] else {
+                throw StoreError.corrupt("a delivery read back is not [id, delivery, error]")
+            }
+            let error: String?
+            switch fields[2] {
+            case .string(let text): error = text
+            case .null: error = nil
+            default: throw StoreError.corrupt("the error of delivery `\(id)` read back is not text")
+            }
             deliveries[id] = DeliveryState(delivery: delivery, error: error)
         }
         return deliveries
